@@ -1,0 +1,121 @@
+/**
+ * §164.312(e)(1) Transmission security: a Classic Load Balancer listener that is
+ * HTTP or TCP on either side (client to balancer, or balancer to instance)
+ * carries PHI in plaintext. Classic ELB has no redirect action and changing a
+ * listener drops its connections, so the outcome is always a ticket.
+ *
+ * Events: CreateLoadBalancer (classic API: `loadBalancerName` and `listeners`
+ * in the request, no ARN anywhere) and CreateLoadBalancerListeners.
+ */
+import {
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  paginateDescribeLoadBalancers,
+} from '@aws-sdk/client-elastic-load-balancing';
+import { parseArn, partitionOf } from '../src/arn';
+import { hasErrorCode } from '../src/aws-errors';
+import type { CloudTrailRecord } from '../src/cloudtrail-event';
+import { stringField } from '../src/record-fields';
+import { defineRule } from '../src/rule';
+
+const PLAINTEXT = new Set(['HTTP', 'TCP']);
+
+function classicArn(partition: string, region: string, accountId: string, name: string): string {
+  return `arn:${partition}:elasticloadbalancing:${region}:${accountId}:loadbalancer/${name}`;
+}
+
+function nameOf(arn: string): string | undefined {
+  const resource = parseArn(arn)?.resource;
+  const match = resource ? /^loadbalancer\/([^/]+)$/.exec(resource) : null;
+  return match?.[1];
+}
+
+function loadBalancerArns(record: CloudTrailRecord): string[] {
+  const name = stringField(record.requestParameters, 'loadBalancerName');
+  const region = record.awsRegion;
+  const account = record.recipientAccountId ?? record.userIdentity?.accountId;
+  if (!name || !region || account === undefined || !/^[a-zA-Z0-9-]{1,32}$/.test(name)) return [];
+  if (record.apiVersion && record.apiVersion !== '2012-06-01') return [];
+  return [classicArn(partitionOf(region), region, String(account), name)];
+}
+
+interface ListenerView {
+  protocol: string;
+  port: number | undefined;
+  instanceProtocol: string;
+  instancePort: number | undefined;
+}
+
+interface Observed {
+  plaintext: ListenerView[];
+}
+
+export default defineRule<Observed>({
+  id: 'classic-elb-listener-plaintext',
+  title: 'Classic Load Balancer listeners must use HTTPS/SSL on both sides',
+  severity: 'high',
+  safeguards: ['164.312(e)(1)'],
+  triggers: [
+    { source: 'elasticloadbalancing.amazonaws.com', events: ['CreateLoadBalancer', 'CreateLoadBalancerListeners'] },
+  ],
+  permissions: {
+    read: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'],
+    write: [],
+  },
+
+  resourceIds: loadBalancerArns,
+
+  async list(ctx) {
+    const arns: string[] = [];
+    for await (const page of paginateDescribeLoadBalancers({ client: ctx.clients.elb() }, {})) {
+      for (const lb of page.LoadBalancerDescriptions ?? []) {
+        if (lb.LoadBalancerName) arns.push(classicArn(ctx.partition, ctx.region, ctx.accountId, lb.LoadBalancerName));
+      }
+    }
+    return arns;
+  },
+
+  async check(arn, ctx) {
+    const name = nameOf(arn);
+    if (!name) throw new TypeError(`not a Classic Load Balancer ARN: ${arn}`);
+    const elb = ctx.clients.elb();
+    let listeners: ListenerView[];
+    try {
+      const out = await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: [name] }));
+      const lb = out.LoadBalancerDescriptions?.[0];
+      if (!lb) return { state: 'gone' };
+      listeners = (lb.ListenerDescriptions ?? []).map(({ Listener: l }) => ({
+        protocol: (l?.Protocol ?? 'UNKNOWN').toUpperCase(),
+        port: l?.LoadBalancerPort,
+        instanceProtocol: (l?.InstanceProtocol ?? l?.Protocol ?? 'UNKNOWN').toUpperCase(),
+        instancePort: l?.InstancePort,
+      }));
+    } catch (error) {
+      if (hasErrorCode(error, 'LoadBalancerNotFound', 'AccessPointNotFound', 'AccessPointNotFoundException')) {
+        return { state: 'gone' };
+      }
+      throw error;
+    }
+    const tagsOut = await elb.send(new DescribeTagsCommand({ LoadBalancerNames: [name] }));
+    const tags = Object.fromEntries(
+      (tagsOut.TagDescriptions?.[0]?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']),
+    );
+    const plaintext = listeners.filter((l) => PLAINTEXT.has(l.protocol) || PLAINTEXT.has(l.instanceProtocol));
+    return {
+      state: plaintext.length === 0 ? 'compliant' : 'non-compliant',
+      findings: plaintext.map(
+        (l) => `listener ${l.protocol}:${l.port} -> ${l.instanceProtocol}:${l.instancePort} is plaintext on at least one side`,
+      ),
+      observed: { plaintext },
+      summary: { listeners: listeners.map((l) => `${l.protocol}:${l.port}->${l.instanceProtocol}:${l.instancePort}`) },
+      tags,
+    };
+  },
+
+  plan(_arn, observed) {
+    return {
+      kind: 'ticket',
+      reason: `Classic Load Balancer has ${observed.plaintext.length} plaintext listener(s); replacing them needs a certificate, back-end TLS and a maintenance window`,
+    };
+  },
+});

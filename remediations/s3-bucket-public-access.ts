@@ -1,0 +1,146 @@
+/**
+ * §164.312(a)(1) Access control: PHI in S3 must not be readable by anyone on the
+ * internet. Compliant means Block Public Access is on with all four settings
+ * and the bucket ACL grants nothing to the AllUsers or AuthenticatedUsers groups.
+ *
+ * Events: every call that can open a bucket up. CreateBucket because a new bucket
+ * starts without a bucket-level Block Public Access configuration in some
+ * accounts; PutBucketPolicy because a public policy is only neutralised by
+ * RestrictPublicBuckets; the ACL and Block Public Access calls directly.
+ */
+import { type Grant, PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import type { PlannedAction } from '../src/rule';
+import { defineRule } from '../src/rule';
+import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
+import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
+import {
+  ALL_BLOCKED,
+  type BlockPublicAccessFlags,
+  readBucketAcl,
+  readBucketPolicy,
+  readBucketTags,
+  readPublicAccessBlock,
+} from '../src/s3/bucket-reads';
+import { listBucketArns } from '../src/s3/list-buckets';
+import { isPublicStatement, parsePolicy } from '../src/s3/policy-document';
+
+const PUBLIC_GROUPS: Record<string, string> = {
+  'http://acs.amazonaws.com/groups/global/AllUsers': 'AllUsers',
+  'http://acs.amazonaws.com/groups/global/AuthenticatedUsers': 'AuthenticatedUsers',
+};
+
+function publicGroupOf(grant: Grant): string | undefined {
+  const uri = grant.Grantee?.URI;
+  return uri ? PUBLIC_GROUPS[uri] : undefined;
+}
+
+interface Observed {
+  blockPublicAccess: BlockPublicAccessFlags;
+  owner: { ID?: string; DisplayName?: string } | undefined;
+  grants: Grant[];
+  publicGrants: { group: string; permission: string }[];
+  policyAllowsPublic: boolean;
+}
+
+export default defineRule<Observed>({
+  id: 's3-bucket-public-access',
+  title: 'S3 bucket must not be public (Block Public Access on, no public ACL grants)',
+  severity: 'critical',
+  safeguards: ['164.312(a)(1)'],
+  triggers: [
+    {
+      source: 's3.amazonaws.com',
+      events: [
+        'CreateBucket',
+        'PutBucketAcl',
+        'PutBucketPolicy',
+        'PutBucketPublicAccessBlock',
+        'DeleteBucketPublicAccessBlock',
+      ],
+    },
+  ],
+  permissions: {
+    read: ['s3:ListAllMyBuckets', 's3:GetBucketPublicAccessBlock', 's3:GetBucketAcl', 's3:GetBucketPolicy', 's3:GetBucketTagging'],
+    write: ['s3:PutBucketPublicAccessBlock', 's3:PutBucketAcl'],
+  },
+
+  resourceIds: bucketArnsFromRecord,
+
+  list: (ctx) => listBucketArns(ctx.clients.s3(), ctx.region, ctx.partition),
+
+  check: (arn, ctx) =>
+    checkBucket(arn, async (bucket) => {
+      const s3 = ctx.clients.s3();
+      const [blockPublicAccess, acl, policyText, tags] = await Promise.all([
+        readPublicAccessBlock(s3, bucket),
+        readBucketAcl(s3, bucket),
+        readBucketPolicy(s3, bucket),
+        readBucketTags(s3, bucket),
+      ]);
+      const grants = acl.Grants ?? [];
+      const publicGrants = grants.flatMap((grant) => {
+        const group = publicGroupOf(grant);
+        return group ? [{ group, permission: grant.Permission ?? 'UNKNOWN' }] : [];
+      });
+      let policyAllowsPublic = false;
+      if (policyText) {
+        try {
+          policyAllowsPublic = parsePolicy(policyText).Statement.some(isPublicStatement);
+        } catch {
+          // An unparsable policy is the TLS rule's finding; here it only loses a hint.
+        }
+      }
+      const findings = [
+        ...Object.entries(blockPublicAccess)
+          .filter(([, on]) => !on)
+          .map(([setting]) => `Block Public Access setting ${setting} is off`),
+        ...publicGrants.map((g) => `ACL grants ${g.permission} to ${g.group}`),
+      ];
+      if (policyAllowsPublic && !blockPublicAccess.RestrictPublicBuckets) {
+        findings.push('bucket policy allows public access and RestrictPublicBuckets is off');
+      }
+      return {
+        state: findings.length === 0 ? 'compliant' : 'non-compliant',
+        findings,
+        observed: { blockPublicAccess, owner: acl.Owner, grants, publicGrants, policyAllowsPublic },
+        summary: { ...blockPublicAccess, publicAclGrants: publicGrants.length, policyAllowsPublic },
+        tags,
+      };
+    }),
+
+  plan(arn, observed) {
+    const bucket = requireBucketName(arn);
+    const actions: PlannedAction[] = [];
+    if (observed.publicGrants.length > 0) {
+      // Keep every non-public grant exactly as it is; drop only the group grants.
+      const kept = observed.grants.filter((grant) => publicGroupOf(grant) === undefined);
+      actions.push({
+        service: 's3',
+        api: 'PutBucketAcl',
+        params: {
+          Bucket: bucket,
+          AccessControlPolicy: { grantsKept: kept.length, grantsRemoved: observed.publicGrants },
+        },
+        run: (ctx) =>
+          ctx.clients.s3().send(
+            new PutBucketAclCommand({
+              Bucket: bucket,
+              AccessControlPolicy: { Owner: observed.owner, Grants: kept },
+            }),
+          ),
+      });
+    }
+    if (Object.values(observed.blockPublicAccess).some((on) => !on)) {
+      actions.push({
+        service: 's3',
+        api: 'PutPublicAccessBlock',
+        params: { Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } },
+        run: (ctx) =>
+          ctx.clients
+            .s3()
+            .send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } })),
+      });
+    }
+    return { kind: 'fix', actions };
+  },
+});

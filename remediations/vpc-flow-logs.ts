@@ -1,0 +1,195 @@
+/**
+ * §164.312(b) Audit controls: network activity in a VPC that carries PHI must be
+ * recorded. Compliant means the VPC has an ACTIVE VPC-level flow log capturing
+ * ALL traffic. The fix creates exactly one, to the configured central
+ * destination; a VPC that already has one never gets a second.
+ *
+ * Events: CreateVpc (a new VPC has no flow log) and DeleteFlowLogs. The
+ * DeleteFlowLogs record names only flow-log ids, and a deleted flow log can no
+ * longer be described, so that event re-checks every VPC in the region.
+ */
+import {
+  CreateFlowLogsCommand,
+  DescribeVpcsCommand,
+  type FlowLog,
+  paginateDescribeFlowLogs,
+  paginateDescribeVpcs,
+} from '@aws-sdk/client-ec2';
+import { parseArn, partitionOf } from '../src/arn';
+import { hasErrorCode } from '../src/aws-errors';
+import type { CloudTrailRecord } from '../src/cloudtrail-event';
+import { PhiGuardError } from '../src/errors';
+import { stringField } from '../src/record-fields';
+import { defineRule, type ResourceSelection, type RuleContext } from '../src/rule';
+
+/**
+ * A VPC named by CreateVpc may not be describable for a moment (eventual
+ * consistency); these waits bound how long a check insists before saying `gone`.
+ */
+export const VISIBILITY_RETRY_DELAYS_MS = [200, 400, 800, 1600];
+
+export const MANAGED_TAG = 'phiguard:managed';
+
+const VPC_ID = /^vpc-[0-9a-f]{1,17}$/;
+
+function vpcArn(partition: string, region: string, accountId: string, vpcId: string): string {
+  return `arn:${partition}:ec2:${region}:${accountId}:vpc/${vpcId}`;
+}
+
+function vpcIdOf(arn: string): string {
+  const resource = parseArn(arn)?.resource ?? '';
+  const id = resource.startsWith('vpc/') ? resource.slice(4) : '';
+  if (!VPC_ID.test(id)) throw new TypeError(`not a VPC ARN: ${arn}`);
+  return id;
+}
+
+function resourceIds(record: CloudTrailRecord): ResourceSelection {
+  if (record.eventName === 'DeleteFlowLogs') {
+    return { all: true, because: 'DeleteFlowLogs names only flow-log ids, which can no longer be described' };
+  }
+  const vpcId = stringField(record.responseElements, 'vpc', 'vpcId');
+  const region = record.awsRegion;
+  const account =
+    stringField(record.responseElements, 'vpc', 'ownerId') ??
+    (record.recipientAccountId ?? record.userIdentity?.accountId)?.toString();
+  if (!vpcId || !VPC_ID.test(vpcId) || !region || !account) return [];
+  return [vpcArn(partitionOf(region), region, account, vpcId)];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class FlowLogCreationError extends PhiGuardError {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'FlowLogCreationError';
+    this.code = code;
+  }
+}
+
+interface Observed {
+  vpcId: string;
+  flowLogs: FlowLog[];
+}
+
+function destinationOf(ctx: RuleContext) {
+  const destination = ctx.settings.flowLogsDestination;
+  if (!destination) return undefined;
+  const type = parseArn(destination)?.service === 's3' ? 's3' : 'cloud-watch-logs';
+  return { destination, type } as const;
+}
+
+export default defineRule<Observed>({
+  id: 'vpc-flow-logs',
+  title: 'VPC must have an active flow log capturing all traffic',
+  severity: 'medium',
+  safeguards: ['164.312(b)'],
+  triggers: [{ source: 'ec2.amazonaws.com', events: ['CreateVpc', 'DeleteFlowLogs'] }],
+  permissions: {
+    read: ['ec2:DescribeVpcs', 'ec2:DescribeFlowLogs'],
+    // CreateFlowLogs to S3 or CloudWatch Logs needs the log-delivery actions;
+    // iam:PassRole hands the CloudWatch Logs delivery role to the flow-logs service.
+    write: ['ec2:CreateFlowLogs', 'ec2:CreateTags', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'iam:PassRole'],
+  },
+
+  resourceIds,
+
+  async list(ctx) {
+    const arns: string[] = [];
+    for await (const page of paginateDescribeVpcs({ client: ctx.clients.ec2() }, {})) {
+      for (const vpc of page.Vpcs ?? []) {
+        if (vpc.VpcId) arns.push(vpcArn(ctx.partition, ctx.region, vpc.OwnerId ?? ctx.accountId, vpc.VpcId));
+      }
+    }
+    return arns;
+  },
+
+  async check(arn, ctx) {
+    const vpcId = vpcIdOf(arn);
+    const ec2 = ctx.clients.ec2();
+    let tags: Record<string, string> | undefined;
+    for (let attempt = 0; tags === undefined; attempt++) {
+      try {
+        const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+        const vpc = out.Vpcs?.[0];
+        if (!vpc) throw Object.assign(new Error('empty DescribeVpcs answer'), { name: 'InvalidVpcID.NotFound' });
+        tags = Object.fromEntries((vpc.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+      } catch (error) {
+        if (!hasErrorCode(error, 'InvalidVpcID.NotFound')) throw error;
+        const delay = VISIBILITY_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined) return { state: 'gone' };
+        await sleep(delay);
+      }
+    }
+    const flowLogs: FlowLog[] = [];
+    for await (const page of paginateDescribeFlowLogs(
+      { client: ec2 },
+      { Filter: [{ Name: 'resource-id', Values: [vpcId] }] },
+    )) {
+      flowLogs.push(...(page.FlowLogs ?? []));
+    }
+    const active = flowLogs.filter((log) => log.FlowLogStatus === 'ACTIVE' && log.TrafficType === 'ALL');
+    const findings =
+      active.length > 0
+        ? []
+        : [
+            flowLogs.length === 0
+              ? 'VPC has no flow log'
+              : `VPC has ${flowLogs.length} flow log(s) but none ACTIVE capturing ALL traffic`,
+          ];
+    return {
+      state: findings.length === 0 ? 'compliant' : 'non-compliant',
+      findings,
+      observed: { vpcId, flowLogs },
+      summary: {
+        flowLogs: flowLogs.map((log) => ({
+          id: log.FlowLogId,
+          status: log.FlowLogStatus,
+          trafficType: log.TrafficType,
+          destinationType: log.LogDestinationType,
+        })),
+      },
+      tags,
+    };
+  },
+
+  plan(_arn, observed, ctx) {
+    const target = destinationOf(ctx);
+    if (!target) {
+      return {
+        kind: 'ticket',
+        reason: 'no flow-log destination configured (set PHIGUARD_FLOW_LOGS_DESTINATION)',
+      };
+    }
+    const input = {
+      ResourceIds: [observed.vpcId],
+      ResourceType: 'VPC' as const,
+      TrafficType: 'ALL' as const,
+      LogDestinationType: target.type,
+      LogDestination: target.destination,
+      ...(target.type === 'cloud-watch-logs' ? { DeliverLogsPermissionArn: ctx.settings.flowLogsDeliveryRoleArn } : {}),
+      TagSpecifications: [{ ResourceType: 'vpc-flow-log' as const, Tags: [{ Key: MANAGED_TAG, Value: 'true' }] }],
+    };
+    return {
+      kind: 'fix',
+      actions: [
+        {
+          service: 'ec2',
+          api: 'CreateFlowLogs',
+          params: input,
+          async run(runCtx) {
+            const out = await runCtx.clients.ec2().send(new CreateFlowLogsCommand(input));
+            const failure = out.Unsuccessful?.[0]?.Error;
+            if (failure) {
+              // CreateFlowLogs reports per-resource failures in a 200 answer.
+              throw new FlowLogCreationError(failure.Code ?? 'Unsuccessful', 'CreateFlowLogs was unsuccessful');
+            }
+            return out;
+          },
+        },
+      ],
+    };
+  },
+});

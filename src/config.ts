@@ -1,0 +1,159 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as z from 'zod';
+import { ConfigError } from './errors';
+import { RULE_MODES, type RuleMode, type RuleSettings } from './rule';
+
+/**
+ * PHI Guard's configuration: an optional JSON file, then the environment on top
+ * (the deployed stack sets only environment variables). Everything is validated
+ * here, at start-up, so a typo fails the cold start instead of the first event.
+ */
+export interface PhiGuardConfig {
+  /** True unless explicitly turned off: the first deploy into a HIPAA account is a review. */
+  dryRun: boolean;
+  /** Role ARNs or role names whose calls are PHI Guard's own (loop prevention). */
+  selfPrincipals: string[];
+  /** Tag key that exempts a resource; any non-empty value (the reason) counts. */
+  exemptTag: string;
+  defaultMode: RuleMode;
+  ruleModes: Record<string, RuleMode>;
+  settings: RuleSettings;
+}
+
+export const DEFAULT_EXEMPT_TAG = 'phiguard:exempt';
+export const CONFIG_FILE_NAME = 'phiguard.config.json';
+
+const modeSchema = z.enum(RULE_MODES);
+
+const s3ArnPattern = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+const logGroupArnPattern = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[^:]+(:\*)?$/;
+const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+
+export const configFileSchema = z.strictObject({
+  dryRun: z.boolean().optional(),
+  selfPrincipals: z.array(z.string().min(1)).optional(),
+  exemptTag: z.string().min(1).optional(),
+  defaultMode: modeSchema.optional(),
+  rules: z.record(z.string(), z.strictObject({ mode: modeSchema })).optional(),
+  s3: z.strictObject({ kmsKeyId: z.string().min(1).optional() }).optional(),
+  flowLogs: z
+    .strictObject({
+      destination: z.string().min(1).optional(),
+      deliveryRoleArn: z.string().regex(roleArnPattern, 'must be an IAM role ARN').optional(),
+    })
+    .optional(),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+function parseBoolean(name: string, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function parseList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/** `PHIGUARD_RULE_MODES="s3-bucket-tls-only=ticket,vpc-flow-logs=off"` */
+function parseRuleModes(raw: string): Record<string, RuleMode> {
+  const modes: Record<string, RuleMode> = {};
+  for (const entry of parseList(raw)) {
+    const [id, mode] = entry.split('=').map((part) => part.trim());
+    const parsed = modeSchema.safeParse(mode);
+    if (!id || !parsed.success) {
+      throw new ConfigError(
+        `PHIGUARD_RULE_MODES entry "${entry}" must be <rule-id>=<${RULE_MODES.join('|')}>`,
+      );
+    }
+    modes[id] = parsed.data;
+  }
+  return modes;
+}
+
+export function readConfigFile(path: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid config file ${path}: ${issues}`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+function validateFlowLogs(settings: RuleSettings): void {
+  const destination = settings.flowLogsDestination;
+  if (!destination) return;
+  if (s3ArnPattern.test(destination)) return;
+  if (logGroupArnPattern.test(destination)) {
+    if (!settings.flowLogsDeliveryRoleArn) {
+      throw new ConfigError(
+        'a CloudWatch Logs flow-log destination needs a delivery role: set PHIGUARD_FLOW_LOGS_ROLE_ARN (or flowLogs.deliveryRoleArn)',
+      );
+    }
+    return;
+  }
+  throw new ConfigError(
+    `PHIGUARD_FLOW_LOGS_DESTINATION must be an S3 bucket ARN (arn:aws:s3:::bucket[/prefix]) or a CloudWatch Logs group ARN, got "${destination}"`,
+  );
+}
+
+/**
+ * Builds the effective configuration. `env` defaults to `process.env`; the
+ * config file is `PHIGUARD_CONFIG`, else `./phiguard.config.json` when present.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): PhiGuardConfig {
+  const explicitPath = env.PHIGUARD_CONFIG;
+  const defaultPath = `${cwd}/${CONFIG_FILE_NAME}`;
+  let file: ConfigFile = {};
+  if (explicitPath) {
+    if (!existsSync(explicitPath)) throw new ConfigError(`PHIGUARD_CONFIG names ${explicitPath}, which does not exist`);
+    file = readConfigFile(explicitPath);
+  } else if (existsSync(defaultPath)) {
+    file = readConfigFile(defaultPath);
+  }
+
+  const ruleModes: Record<string, RuleMode> = {};
+  for (const [id, rule] of Object.entries(file.rules ?? {})) ruleModes[id] = rule.mode;
+  if (env.PHIGUARD_RULE_MODES) Object.assign(ruleModes, parseRuleModes(env.PHIGUARD_RULE_MODES));
+
+  let defaultMode = file.defaultMode ?? 'remediate';
+  if (env.PHIGUARD_DEFAULT_MODE) {
+    const parsed = modeSchema.safeParse(env.PHIGUARD_DEFAULT_MODE);
+    if (!parsed.success) {
+      throw new ConfigError(`PHIGUARD_DEFAULT_MODE must be one of ${RULE_MODES.join(', ')}`);
+    }
+    defaultMode = parsed.data;
+  }
+
+  const settings: RuleSettings = {
+    s3KmsKeyId: env.PHIGUARD_S3_KMS_KEY_ID || file.s3?.kmsKeyId,
+    flowLogsDestination: env.PHIGUARD_FLOW_LOGS_DESTINATION || file.flowLogs?.destination,
+    flowLogsDeliveryRoleArn: env.PHIGUARD_FLOW_LOGS_ROLE_ARN || file.flowLogs?.deliveryRoleArn,
+  };
+  if (settings.flowLogsDeliveryRoleArn && !roleArnPattern.test(settings.flowLogsDeliveryRoleArn)) {
+    throw new ConfigError('PHIGUARD_FLOW_LOGS_ROLE_ARN must be an IAM role ARN');
+  }
+  validateFlowLogs(settings);
+
+  return {
+    dryRun: env.PHIGUARD_DRY_RUN !== undefined ? parseBoolean('PHIGUARD_DRY_RUN', env.PHIGUARD_DRY_RUN) : (file.dryRun ?? true),
+    selfPrincipals: env.PHIGUARD_SELF_PRINCIPALS
+      ? parseList(env.PHIGUARD_SELF_PRINCIPALS)
+      : (file.selfPrincipals ?? []),
+    exemptTag: env.PHIGUARD_EXEMPT_TAG || file.exemptTag || DEFAULT_EXEMPT_TAG,
+    defaultMode,
+    ruleModes,
+    settings,
+  };
+}

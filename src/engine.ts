@@ -1,0 +1,341 @@
+import { partitionOf } from './arn';
+import type { AwsClients } from './aws-clients';
+import { describeAwsError } from './aws-errors';
+import { actorOf, type CloudTrailRecord, type ParsedEvent, parseEvent } from './cloudtrail-event';
+import type { PhiGuardConfig } from './config';
+import { ConfigError, InvalidEventError } from './errors';
+import { type EngineLogger, silentLogger } from './logger';
+import type { Outcome, ReportedAction } from './outcome';
+import type { Rule, RuleContext, RuleMode } from './rule';
+import { isSelfPrincipal } from './self-principal';
+
+export interface EngineOptions {
+  rules: readonly Rule[];
+  config: PhiGuardConfig;
+  /** Client set for a region; a pool, so warm invocations reuse connections. */
+  clientsFor: (region: string) => AwsClients;
+  logger?: EngineLogger;
+  /** How many resources of one rule are checked at once (a DeleteFlowLogs event checks every VPC). */
+  concurrency?: number;
+}
+
+/** What the engine did with one event. */
+export interface EventReport {
+  eventId: string | undefined;
+  eventSource: string;
+  eventName: string;
+  region: string | undefined;
+  actor: string | undefined;
+  /** Why the whole event was set aside, when it was (no rule listens to it). */
+  skipped?: string;
+  outcomes: Outcome[];
+}
+
+interface EventFacts {
+  eventId?: string;
+  eventName?: string;
+  actor?: string;
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function reported(actions: readonly { service: string; api: string; params: Record<string, unknown> }[]): ReportedAction[] {
+  return actions.map(({ service, api, params }) => ({ service, api, params }));
+}
+
+/**
+ * The remediation engine: the one code path shared by the Lambda handler and
+ * the CLI. It never trusts the event for state (events arrive late, twice and
+ * out of order): the event only says *where* to look; `check` reads live state.
+ */
+export class Engine {
+  readonly rules: readonly Rule[];
+  readonly config: PhiGuardConfig;
+  private readonly clientsFor: (region: string) => AwsClients;
+  private readonly logger: EngineLogger;
+  private readonly concurrency: number;
+  private readonly byEvent = new Map<string, Rule[]>();
+
+  constructor(options: EngineOptions) {
+    this.rules = options.rules;
+    this.config = options.config;
+    this.clientsFor = options.clientsFor;
+    this.logger = options.logger ?? silentLogger;
+    this.concurrency = options.concurrency ?? 8;
+    const ids = new Set(this.rules.map((rule) => rule.id));
+    for (const id of Object.keys(options.config.ruleModes)) {
+      if (!ids.has(id)) {
+        throw new ConfigError(`rule mode set for unknown rule "${id}"; known rules: ${[...ids].join(', ')}`);
+      }
+    }
+    for (const rule of this.rules) {
+      for (const trigger of rule.triggers) {
+        for (const eventName of trigger.events) {
+          const key = `${trigger.source}:${eventName}`;
+          this.byEvent.set(key, [...(this.byEvent.get(key) ?? []), rule]);
+        }
+      }
+    }
+  }
+
+  modeOf(rule: Rule): RuleMode {
+    return this.config.ruleModes[rule.id] ?? this.config.defaultMode;
+  }
+
+  /** Rules whose triggers include this event, in registry order. */
+  rulesFor(eventSource: string, eventName: string): Rule[] {
+    return this.byEvent.get(`${eventSource}:${eventName}`) ?? [];
+  }
+
+  context(region: string, accountId: string | undefined): RuleContext {
+    return {
+      region,
+      accountId: accountId ?? '',
+      partition: partitionOf(region),
+      clients: this.clientsFor(region),
+      settings: this.config.settings,
+    };
+  }
+
+  /**
+   * Runs one event (EventBridge envelope or bare CloudTrail record) through every
+   * rule that listens to it. Throws {@link InvalidEventError} for input that is not
+   * an event; every other problem becomes an `error` outcome so the caller sees all
+   * results before deciding to fail.
+   */
+  async handleEvent(input: unknown): Promise<EventReport> {
+    const event = parseEvent(input);
+    const { record } = event;
+    const report: EventReport = {
+      eventId: event.eventId,
+      eventSource: record.eventSource,
+      eventName: record.eventName,
+      region: event.region,
+      actor: actorOf(record),
+      outcomes: [],
+    };
+    const rules = this.rulesFor(record.eventSource, record.eventName);
+    if (rules.length === 0) {
+      report.skipped = `no rule listens to ${record.eventSource} ${record.eventName}`;
+      this.logger.info('event skipped', { eventId: event.eventId, reason: report.skipped });
+      return report;
+    }
+    const facts: EventFacts = { eventId: event.eventId, eventName: record.eventName, actor: report.actor };
+
+    const notEvidence = this.whyNotEvidence(record);
+    if (notEvidence) {
+      report.outcomes = rules.flatMap((rule) => this.ignoredFor(rule, record, event, notEvidence, facts));
+    } else {
+      if (!event.region) throw new InvalidEventError('CloudTrail record has no awsRegion (and the envelope no region)');
+      for (const rule of rules) {
+        report.outcomes.push(...(await this.evaluateForEvent(rule, record, event, facts)));
+      }
+    }
+    for (const outcome of report.outcomes) this.logOutcome(outcome);
+    return report;
+  }
+
+  private whyNotEvidence(record: CloudTrailRecord): string | undefined {
+    if (record.errorCode) return `the call failed (errorCode ${record.errorCode}); nothing changed`;
+    if (isSelfPrincipal(record, this.config.selfPrincipals)) return 'made by PHI Guard itself (loop prevention)';
+    return undefined;
+  }
+
+  private ignoredFor(
+    rule: Rule,
+    record: CloudTrailRecord,
+    event: ParsedEvent,
+    reason: string,
+    facts: EventFacts,
+  ): Outcome[] {
+    let ids: string[] = [];
+    try {
+      const selection = rule.resourceIds(record);
+      ids = Array.isArray(selection) ? selection : [];
+    } catch {
+      // The record is set aside anyway; an unreadable one is reported without ids.
+    }
+    const resources = ids.length > 0 ? ids : ['*'];
+    return resources.map((resource) => this.outcome(rule, resource, 'ignored', { reason, region: event.region, ...facts }));
+  }
+
+  private async evaluateForEvent(
+    rule: Rule,
+    record: CloudTrailRecord,
+    event: ParsedEvent,
+    facts: EventFacts,
+  ): Promise<Outcome[]> {
+    const region = event.region as string;
+    if (this.modeOf(rule) === 'off') {
+      return this.ignoredFor(rule, record, event, 'rule is off in the configuration', facts);
+    }
+    const ctx = this.context(region, event.accountId);
+    let arns: string[];
+    const selection = rule.resourceIds(record);
+    if (Array.isArray(selection)) {
+      arns = selection;
+    } else {
+      try {
+        arns = await rule.list(ctx);
+      } catch (error) {
+        return [
+          this.outcome(rule, '*', 'error', {
+            reason: `listing resources failed (${selection.because}): ${describeAwsError(error)}`,
+            region,
+            ...facts,
+          }),
+        ];
+      }
+    }
+    if (arns.length === 0) {
+      const reason = Array.isArray(selection)
+        ? 'the record names no resource this rule can act on'
+        : `no resources of this kind in ${region}`;
+      return [this.outcome(rule, '*', 'ignored', { reason, region, ...facts })];
+    }
+    return mapLimited(arns, this.concurrency, (arn) => this.evaluate(rule, arn, ctx, facts));
+  }
+
+  /**
+   * Check → (exempt | compliant | plan) → dry-run report or apply → read back.
+   * Never throws: every failure is an `error` outcome with a content-free reason.
+   */
+  async evaluate(rule: Rule, arn: string, ctx: RuleContext, facts: EventFacts = {}): Promise<Outcome> {
+    const base = { region: ctx.region, ...facts };
+    const mode = this.modeOf(rule);
+    if (mode === 'off') return this.outcome(rule, arn, 'ignored', { reason: 'rule is off in the configuration', ...base });
+
+    let checked: Awaited<ReturnType<Rule['check']>>;
+    try {
+      checked = await rule.check(arn, ctx);
+    } catch (error) {
+      return this.outcome(rule, arn, 'error', { reason: `reading live state failed: ${describeAwsError(error)}`, ...base });
+    }
+    if (checked.state === 'gone') return this.outcome(rule, arn, 'gone', { reason: 'resource no longer exists', ...base });
+
+    const before = checked.summary;
+    if (checked.state === 'compliant') return this.outcome(rule, arn, 'compliant', { before, ...base });
+
+    const findings = checked.findings;
+    if (checked.tags[this.config.exemptTag]?.trim()) {
+      // The tag value is the owner's reason; it may be free text, so it is not reported.
+      return this.outcome(rule, arn, 'exempt', {
+        reason: `tagged ${this.config.exemptTag}`,
+        findings,
+        before,
+        ...base,
+      });
+    }
+    if (mode === 'notify') {
+      return this.outcome(rule, arn, 'non-compliant', { reason: 'rule mode is notify', findings, before, ...base });
+    }
+
+    let plan: ReturnType<Rule['plan']>;
+    try {
+      plan = rule.plan(arn, checked.observed, ctx);
+    } catch (error) {
+      return this.outcome(rule, arn, 'error', { reason: `planning failed: ${(error as Error).message}`, findings, before, ...base });
+    }
+    if (plan.kind === 'ticket') {
+      return this.outcome(rule, arn, 'ticket', { reason: plan.reason, findings, before, ...base });
+    }
+    const actions = reported(plan.actions);
+    if (plan.actions.length === 0) {
+      return this.outcome(rule, arn, 'error', { reason: 'rule found drift but planned no action', findings, before, ...base });
+    }
+    if (mode === 'ticket') {
+      return this.outcome(rule, arn, 'ticket', { reason: 'rule mode is ticket', findings, before, actions, ...base });
+    }
+    if (this.config.dryRun) {
+      return this.outcome(rule, arn, 'would-remediate', { findings, before, actions, ...base });
+    }
+
+    for (const action of plan.actions) {
+      try {
+        await action.run(ctx);
+      } catch (error) {
+        return this.outcome(rule, arn, 'error', {
+          reason: `${action.api} failed: ${describeAwsError(error)}`,
+          findings,
+          before,
+          actions,
+          ...base,
+        });
+      }
+    }
+
+    let after: Awaited<ReturnType<Rule['check']>>;
+    try {
+      after = await rule.check(arn, ctx);
+    } catch (error) {
+      return this.outcome(rule, arn, 'error', {
+        reason: `fix applied but read-back failed: ${describeAwsError(error)}`,
+        findings,
+        before,
+        actions,
+        ...base,
+      });
+    }
+    if (after.state === 'compliant') {
+      return this.outcome(rule, arn, 'remediated', { findings, before, after: after.summary, actions, ...base });
+    }
+    const still = after.state === 'gone' ? ['resource disappeared during the fix'] : after.findings;
+    return this.outcome(rule, arn, 'error', {
+      reason: `fix applied but resource is still non-compliant: ${still.join('; ')}`,
+      findings,
+      before,
+      after: after.state === 'gone' ? undefined : after.summary,
+      actions,
+      ...base,
+    });
+  }
+
+  private outcome(
+    rule: Rule,
+    resource: string,
+    status: Outcome['status'],
+    extra: Partial<Omit<Outcome, 'rule' | 'resource' | 'status' | 'safeguards' | 'severity' | 'dryRun'>>,
+  ): Outcome {
+    const outcome: Outcome = {
+      rule: rule.id,
+      resource,
+      status,
+      safeguards: rule.safeguards,
+      severity: rule.severity,
+      actions: [],
+      dryRun: this.config.dryRun,
+    };
+    for (const [key, value] of Object.entries(extra)) {
+      if (value !== undefined) (outcome as unknown as Record<string, unknown>)[key] = value;
+    }
+    return outcome;
+  }
+
+  private logOutcome(outcome: Outcome): void {
+    const fields = {
+      rule: outcome.rule,
+      resource: outcome.resource,
+      status: outcome.status,
+      safeguards: outcome.safeguards,
+      eventId: outcome.eventId,
+      actor: outcome.actor,
+      dryRun: outcome.dryRun,
+      apis: outcome.actions.map((action) => action.api),
+      reason: outcome.reason,
+    };
+    if (outcome.status === 'error') this.logger.error('remediation outcome', fields);
+    else if (outcome.status === 'ignored') this.logger.debug('remediation outcome', fields);
+    else this.logger.info('remediation outcome', fields);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Every error PHI Guard raises on purpose. Callers branch on the class, never on
+ * the message; the message is for people and never carries resource content
+ * (object keys, tag values, policy bodies) because errors end up in logs.
+ */
+export class PhiGuardError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PhiGuardError';
+  }
+}
+
+/** The input is not an EventBridge envelope nor a CloudTrail record. Lambda must retry and dead-letter it. */
+export class InvalidEventError extends PhiGuardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidEventError';
+  }
+}
+
+/** Configuration (file or environment) is malformed. Raised at start-up, never at the first event. */
+export class ConfigError extends PhiGuardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A rule module breaks the rule contract (duplicate id, missing permissions, …). */
+export class RuleDefinitionError extends PhiGuardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RuleDefinitionError';
+  }
+}
+
+/**
+ * One or more (rule, resource) evaluations ended in `error`. The handler throws this
+ * after reporting every outcome so that Lambda retries the event (the engine is
+ * idempotent: it re-reads live state) and, after the last retry, dead-letters it.
+ */
+export class RemediationFailedError extends PhiGuardError {
+  readonly failures: readonly { rule: string; resource: string; reason: string }[];
+
+  constructor(failures: readonly { rule: string; resource: string; reason: string }[], options?: { cause?: unknown }) {
+    super(
+      `${failures.length} remediation(s) failed: ${failures.map((f) => `${f.rule} on ${f.resource}: ${f.reason}`).join('; ')}`,
+      options,
+    );
+    this.name = 'RemediationFailedError';
+    this.failures = failures;
+  }
+}
+
+/** A resource named by an event could not be found after the allowed retries (eventual consistency). */
+export class ResourceNotVisibleError extends PhiGuardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ResourceNotVisibleError';
+  }
+}

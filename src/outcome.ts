@@ -1,0 +1,53 @@
+import type { Safeguard } from './rule';
+
+/**
+ * What happened to one (rule, resource) pair for one event or sweep.
+ * - compliant: live state already meets the safeguard; nothing written
+ * - remediated: the fix was applied and a read-back confirmed compliance
+ * - would-remediate: dry-run; `actions` are the exact calls `--apply` would make
+ * - ticket: no safe automatic fix (or the rule's mode is `ticket`); a person must act
+ * - non-compliant: the rule's mode is `notify`; reported, nothing changed
+ * - exempt: non-compliant but tagged `phiguard:exempt`; never changed
+ * - ignored: not evidence (failed call, PHI Guard's own call, rule off, no resource named)
+ * - gone: the resource no longer exists
+ * - error: a read or write failed, or the fix did not stick; `reason` says which
+ */
+export const OUTCOME_STATUSES = [
+  'compliant',
+  'remediated',
+  'would-remediate',
+  'ticket',
+  'non-compliant',
+  'exempt',
+  'ignored',
+  'gone',
+  'error',
+] as const;
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+
+export interface ReportedAction {
+  service: string;
+  api: string;
+  params: Record<string, unknown>;
+}
+
+export interface Outcome {
+  rule: string;
+  resource: string;
+  status: OutcomeStatus;
+  safeguards: readonly Safeguard[];
+  severity: string;
+  actions: ReportedAction[];
+  /** Content-free explanation for ticket, ignored, error and gone. */
+  reason?: string;
+  /** Content-free findings of the check. */
+  findings?: string[];
+  /** Settings that mattered, before and after the fix. */
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  dryRun: boolean;
+  region?: string;
+  eventId?: string;
+  eventName?: string;
+  actor?: string;
+}

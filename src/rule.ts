@@ -1,0 +1,110 @@
+import type { AwsClients } from './aws-clients';
+import type { CloudTrailRecord } from './cloudtrail-event';
+
+/** 45 CFR 164 citations, written the way the regulation numbers them. */
+export type Safeguard = `164.${string}`;
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** What the engine may do about a non-compliant resource of one rule. */
+export const RULE_MODES = ['remediate', 'ticket', 'notify', 'off'] as const;
+export type RuleMode = (typeof RULE_MODES)[number];
+
+export interface Trigger {
+  /** CloudTrail `eventSource`, e.g. `s3.amazonaws.com`. */
+  source: string;
+  /** CloudTrail `eventName`s that can introduce the drift. */
+  events: readonly string[];
+}
+
+/**
+ * Settings a rule may need to build its fix. The engine reads them from the
+ * configuration; rules never read the environment themselves.
+ */
+export interface RuleSettings {
+  /** KMS key for S3 default encryption; undefined means the AWS-managed `aws/s3` key. */
+  s3KmsKeyId?: string;
+  /** Where new VPC flow logs deliver: an S3 bucket ARN or a CloudWatch Logs group ARN. */
+  flowLogsDestination?: string;
+  /** IAM role the flow-logs service assumes to write to CloudWatch Logs. */
+  flowLogsDeliveryRoleArn?: string;
+}
+
+export interface RuleContext {
+  region: string;
+  accountId: string;
+  partition: string;
+  clients: AwsClients;
+  settings: RuleSettings;
+}
+
+/** One AWS API call a plan would make. */
+export interface PlannedAction {
+  /** AWS service, as in the IAM prefix (`s3`, `ec2`, `elasticloadbalancing`). */
+  service: string;
+  /** The operation name, e.g. `PutPublicAccessBlock`. */
+  api: string;
+  /**
+   * The call's parameters as shown to people. Content that could carry PHI (a
+   * policy document) is summarised here; the exact payload lives in `run`.
+   */
+  params: Record<string, unknown>;
+  /** Performs the call. Only the engine invokes it, and never in dry-run. */
+  run: (ctx: RuleContext) => Promise<unknown>;
+}
+
+export type Plan =
+  /** Idempotent calls that make the resource compliant, merged with what exists. */
+  | { kind: 'fix'; actions: PlannedAction[] }
+  /** No safe automatic fix: a person must act. `reason` says why, without content. */
+  | { kind: 'ticket'; reason: string };
+
+/**
+ * What `check` saw. `findings` are short, content-free sentences ("Block Public
+ * Access setting BlockPublicAcls is off"); `summary` is the handful of settings
+ * that matter (flags, algorithms, action types), safe to log and record.
+ */
+export type CheckResult<Observed> =
+  | {
+      state: 'compliant' | 'non-compliant';
+      findings: string[];
+      observed: Observed;
+      summary: Record<string, unknown>;
+      /** The resource's tags, read only to decide exemption; never logged. */
+      tags: Record<string, string>;
+    }
+  | { state: 'gone' };
+
+/**
+ * Resource selector returned by `resourceIds`: a list of ARNs, or "every resource
+ * of this rule in the event's region" when the record cannot name them (a deleted
+ * flow log can no longer be traced back to its VPC).
+ */
+export type ResourceSelection = string[] | { all: true; because: string };
+
+export interface Rule<Observed = unknown> {
+  /** kebab-case, equal to the file name in `remediations/`. */
+  id: string;
+  title: string;
+  severity: Severity;
+  safeguards: readonly Safeguard[];
+  triggers: readonly Trigger[];
+  /** Resource ARNs this CloudTrail record touched, for this rule. Pure; no AWS calls. */
+  resourceIds(record: CloudTrailRecord): ResourceSelection;
+  /** Every resource of this rule's kind in `ctx.region` (ARNs). */
+  list(ctx: RuleContext): Promise<string[]>;
+  /** Reads LIVE state. Must not throw for a missing resource: return `{ state: 'gone' }`. */
+  check(arn: string, ctx: RuleContext): Promise<CheckResult<Observed>>;
+  /** The idempotent calls that would fix what `check` observed, or a ticket. */
+  plan(arn: string, observed: Observed, ctx: RuleContext): Plan;
+  /** IAM actions, split so that a read-only deployment can be generated. */
+  permissions: { read: readonly string[]; write: readonly string[] };
+}
+
+/**
+ * Identity helper so rule files get full type inference for `Observed` while the
+ * registry stores them as `Rule<unknown>`.
+ */
+export function defineRule<Observed>(rule: Rule<Observed>): Rule<Observed> {
+  return rule;
+}
