@@ -56,7 +56,10 @@ export default defineRule<Observed>({
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
   triggers: [
-    { source: 'elasticloadbalancing.amazonaws.com', events: ['CreateLoadBalancer', 'CreateLoadBalancerListeners'] },
+    {
+      source: 'elasticloadbalancing.amazonaws.com',
+      events: ['CreateLoadBalancer', 'CreateLoadBalancerListeners'],
+    },
   ],
   permissions: {
     read: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'],
@@ -69,7 +72,8 @@ export default defineRule<Observed>({
     const arns: string[] = [];
     for await (const page of paginateDescribeLoadBalancers({ client: ctx.clients.elb() }, {})) {
       for (const lb of page.LoadBalancerDescriptions ?? []) {
-        if (lb.LoadBalancerName) arns.push(classicArn(ctx.partition, ctx.region, ctx.accountId, lb.LoadBalancerName));
+        if (lb.LoadBalancerName)
+          arns.push(classicArn(ctx.partition, ctx.region, ctx.accountId, lb.LoadBalancerName));
       }
     }
     return arns;
@@ -91,7 +95,9 @@ export default defineRule<Observed>({
         instancePort: l?.InstancePort,
       }));
     } catch (error) {
-      if (hasErrorCode(error, 'LoadBalancerNotFound', 'AccessPointNotFound', 'AccessPointNotFoundException')) {
+      if (
+        hasErrorCode(error, 'LoadBalancerNotFound', 'AccessPointNotFound', 'AccessPointNotFoundException')
+      ) {
         return { state: 'gone' };
       }
       throw error;
@@ -104,10 +110,13 @@ export default defineRule<Observed>({
     return {
       state: plaintext.length === 0 ? 'compliant' : 'non-compliant',
       findings: plaintext.map(
-        (l) => `listener ${l.protocol}:${l.port} -> ${l.instanceProtocol}:${l.instancePort} is plaintext on at least one side`,
+        (l) =>
+          `listener ${l.protocol}:${l.port} -> ${l.instanceProtocol}:${l.instancePort} is plaintext on at least one side`,
       ),
       observed: { plaintext },
-      summary: { listeners: listeners.map((l) => `${l.protocol}:${l.port}->${l.instanceProtocol}:${l.instancePort}`) },
+      summary: {
+        listeners: listeners.map((l) => `${l.protocol}:${l.port}->${l.instanceProtocol}:${l.instancePort}`),
+      },
       tags,
     };
   },

@@ -28,7 +28,8 @@ import { asList, field, stringField, unique } from '../src/record-fields';
 import { defineRule, type PlannedAction } from '../src/rule';
 
 const LB_ARN = /^arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:loadbalancer\/(app|net|gwy)\/[^/]+\/[^/]+$/;
-const LISTENER_ARN = /^(arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:)listener\/((?:app|net|gwy)\/[^/]+\/[^/]+)\/[^/]+$/;
+const LISTENER_ARN =
+  /^(arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:)listener\/((?:app|net|gwy)\/[^/]+\/[^/]+)\/[^/]+$/;
 
 /** `…:listener/app/name/lbid/listenerid` → `…:loadbalancer/app/name/lbid` */
 export function loadBalancerArnOfListener(listenerArn: string): string | undefined {
@@ -49,16 +50,19 @@ function loadBalancerArns(record: CloudTrailRecord): string[] {
   const candidates: (string | undefined)[] = [];
   switch (record.eventName) {
     case 'CreateLoadBalancer':
-      for (const lb of asList(field(response, 'loadBalancers'))) candidates.push(stringField(lb, 'loadBalancerArn'));
+      for (const lb of asList(field(response, 'loadBalancers')))
+        candidates.push(stringField(lb, 'loadBalancerArn'));
       break;
     case 'CreateListener':
       candidates.push(stringField(request, 'loadBalancerArn'));
-      for (const l of asList(field(response, 'listeners'))) candidates.push(stringField(l, 'loadBalancerArn'));
+      for (const l of asList(field(response, 'listeners')))
+        candidates.push(stringField(l, 'loadBalancerArn'));
       break;
     case 'ModifyListener': {
       const listenerArn = stringField(request, 'listenerArn');
       if (listenerArn) candidates.push(loadBalancerArnOfListener(listenerArn));
-      for (const l of asList(field(response, 'listeners'))) candidates.push(stringField(l, 'loadBalancerArn'));
+      for (const l of asList(field(response, 'listeners')))
+        candidates.push(stringField(l, 'loadBalancerArn'));
       break;
     }
   }
@@ -142,7 +146,8 @@ export default defineRule<Observed>({
       if (!lb) return { state: 'gone' };
       type = lb.Type ?? 'application';
     } catch (error) {
-      if (hasErrorCode(error, 'LoadBalancerNotFound', 'LoadBalancerNotFoundException')) return { state: 'gone' };
+      if (hasErrorCode(error, 'LoadBalancerNotFound', 'LoadBalancerNotFoundException'))
+        return { state: 'gone' };
       throw error;
     }
     const listeners: Listener[] = [];
@@ -190,7 +195,9 @@ export default defineRule<Observed>({
       observed: { type, listeners: views, plaintext },
       summary: {
         type,
-        listeners: views.map((v) => ({ protocol: v.protocol, port: v.port, defaultActions: v.defaultActionTypes })),
+        listeners: views
+          .map((v) => `${v.protocol}:${v.port} ${v.defaultActionTypes.join('+') || 'none'}`)
+          .join(', '),
       },
       tags,
     };
@@ -220,7 +227,9 @@ export default defineRule<Observed>({
       api: 'ModifyListener',
       params: { ListenerArn: listener.arn, DefaultActions: [redirect] },
       run: (ctx) =>
-        ctx.clients.elbv2().send(new ModifyListenerCommand({ ListenerArn: listener.arn, DefaultActions: [redirect] })),
+        ctx.clients
+          .elbv2()
+          .send(new ModifyListenerCommand({ ListenerArn: listener.arn, DefaultActions: [redirect] })),
     }));
     return { kind: 'fix', actions };
   },

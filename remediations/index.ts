@@ -19,7 +19,8 @@ import vpcFlowLogs from './vpc-flow-logs';
 export function createRegistry(rules: readonly Rule[]): readonly Rule[] {
   const seen = new Set<string>();
   for (const rule of rules) {
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id)) throw new RuleDefinitionError(`rule id "${rule.id}" is not kebab-case`);
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id))
+      throw new RuleDefinitionError(`rule id "${rule.id}" is not kebab-case`);
     if (seen.has(rule.id)) throw new RuleDefinitionError(`duplicate rule id "${rule.id}"`);
     seen.add(rule.id);
     if (rule.permissions.read.length === 0) {

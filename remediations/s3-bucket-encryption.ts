@@ -10,8 +10,8 @@
  */
 import { PutBucketEncryptionCommand, type ServerSideEncryptionRule } from '@aws-sdk/client-s3';
 import { defineRule } from '../src/rule';
-import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
 import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
+import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
 import { readBucketEncryption, readBucketTags } from '../src/s3/bucket-reads';
 import { listBucketArns } from '../src/s3/list-buckets';
 
@@ -78,9 +78,13 @@ export default defineRule<Observed>({
   plan(arn, observed, ctx) {
     const bucket = requireBucketName(arn);
     // Merge: a bucket already on SSE-KMS keeps its own key; only the bucket key is added.
-    const keyId = observed.algorithm === 'aws:kms' && observed.kmsKeyId ? observed.kmsKeyId : ctx.settings.s3KmsKeyId;
+    const keyId =
+      observed.algorithm === 'aws:kms' && observed.kmsKeyId ? observed.kmsKeyId : ctx.settings.s3KmsKeyId;
     const rule: ServerSideEncryptionRule = {
-      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', ...(keyId ? { KMSMasterKeyID: keyId } : {}) },
+      ApplyServerSideEncryptionByDefault: {
+        SSEAlgorithm: 'aws:kms',
+        ...(keyId ? { KMSMasterKeyID: keyId } : {}),
+      },
       BucketKeyEnabled: true,
     };
     return {
@@ -91,9 +95,12 @@ export default defineRule<Observed>({
           api: 'PutBucketEncryption',
           params: { Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [rule] } },
           run: (ctx) =>
-            ctx.clients
-              .s3()
-              .send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [rule] } })),
+            ctx.clients.s3().send(
+              new PutBucketEncryptionCommand({
+                Bucket: bucket,
+                ServerSideEncryptionConfiguration: { Rules: [rule] },
+              }),
+            ),
         },
       ],
     };

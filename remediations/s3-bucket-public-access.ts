@@ -11,8 +11,8 @@
 import { type Grant, PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import type { PlannedAction } from '../src/rule';
 import { defineRule } from '../src/rule';
-import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
 import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
+import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
 import {
   ALL_BLOCKED,
   type BlockPublicAccessFlags,
@@ -60,7 +60,13 @@ export default defineRule<Observed>({
     },
   ],
   permissions: {
-    read: ['s3:ListAllMyBuckets', 's3:GetBucketPublicAccessBlock', 's3:GetBucketAcl', 's3:GetBucketPolicy', 's3:GetBucketTagging'],
+    read: [
+      's3:ListAllMyBuckets',
+      's3:GetBucketPublicAccessBlock',
+      's3:GetBucketAcl',
+      's3:GetBucketPolicy',
+      's3:GetBucketTagging',
+    ],
     write: ['s3:PutBucketPublicAccessBlock', 's3:PutBucketAcl'],
   },
 
@@ -136,9 +142,12 @@ export default defineRule<Observed>({
         api: 'PutPublicAccessBlock',
         params: { Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } },
         run: (ctx) =>
-          ctx.clients
-            .s3()
-            .send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } })),
+          ctx.clients.s3().send(
+            new PutPublicAccessBlockCommand({
+              Bucket: bucket,
+              PublicAccessBlockConfiguration: { ...ALL_BLOCKED },
+            }),
+          ),
       });
     }
     return { kind: 'fix', actions };

@@ -10,15 +10,15 @@
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { bucketArn } from '../src/arn';
 import { defineRule } from '../src/rule';
-import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
 import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
+import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
 import { readBucketPolicy, readBucketTags } from '../src/s3/bucket-reads';
 import { listBucketArns } from '../src/s3/list-buckets';
 import {
   isEveryone,
   type PolicyDocument,
-  type PolicyStatement,
   PolicyDocumentError,
+  type PolicyStatement,
   parsePolicy,
   toList,
 } from '../src/s3/policy-document';
@@ -71,7 +71,9 @@ export default defineRule<Observed>({
   title: 'S3 bucket policy must deny requests that do not use TLS',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
-  triggers: [{ source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketPolicy', 'DeleteBucketPolicy'] }],
+  triggers: [
+    { source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketPolicy', 'DeleteBucketPolicy'] },
+  ],
   permissions: {
     read: ['s3:ListAllMyBuckets', 's3:GetBucketPolicy', 's3:GetBucketTagging'],
     write: ['s3:PutBucketPolicy'],
@@ -84,7 +86,10 @@ export default defineRule<Observed>({
   check: (arn, ctx) =>
     checkBucket(arn, async (bucket) => {
       const s3 = ctx.clients.s3();
-      const [policyText, tags] = await Promise.all([readBucketPolicy(s3, bucket), readBucketTags(s3, bucket)]);
+      const [policyText, tags] = await Promise.all([
+        readBucketPolicy(s3, bucket),
+        readBucketTags(s3, bucket),
+      ]);
       let policy: PolicyDocument | undefined;
       let unparsable = false;
       if (policyText) {
@@ -95,7 +100,8 @@ export default defineRule<Observed>({
           unparsable = true;
         }
       }
-      const compliant = policy !== undefined && coversBucketAndObjects(policy.Statement, bucketArn(ctx.partition, bucket));
+      const compliant =
+        policy !== undefined && coversBucketAndObjects(policy.Statement, bucketArn(ctx.partition, bucket));
       const findings = compliant
         ? []
         : [
@@ -120,7 +126,10 @@ export default defineRule<Observed>({
 
   plan(arn, observed, ctx) {
     if (observed.unparsable) {
-      return { kind: 'ticket', reason: 'bucket policy cannot be parsed; merging automatically could lose statements' };
+      return {
+        kind: 'ticket',
+        reason: 'bucket policy cannot be parsed; merging automatically could lose statements',
+      };
     }
     const bucket = requireBucketName(arn);
     const resource = bucketArn(ctx.partition, bucket);
@@ -141,7 +150,8 @@ export default defineRule<Observed>({
           api: 'PutBucketPolicy',
           // The policy body may name principals or key prefixes; people see its shape, not its text.
           params: { Bucket: bucket, Policy: { statementsKept: kept.length, statementAdded: TLS_ONLY_SID } },
-          run: (ctx) => ctx.clients.s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: document })),
+          run: (ctx) =>
+            ctx.clients.s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: document })),
         },
       ],
     };

@@ -91,7 +91,13 @@ export default defineRule<Observed>({
     read: ['ec2:DescribeVpcs', 'ec2:DescribeFlowLogs'],
     // CreateFlowLogs to S3 or CloudWatch Logs needs the log-delivery actions;
     // iam:PassRole hands the CloudWatch Logs delivery role to the flow-logs service.
-    write: ['ec2:CreateFlowLogs', 'ec2:CreateTags', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'iam:PassRole'],
+    write: [
+      'ec2:CreateFlowLogs',
+      'ec2:CreateTags',
+      'logs:CreateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'iam:PassRole',
+    ],
   },
 
   resourceIds,
@@ -114,7 +120,8 @@ export default defineRule<Observed>({
       try {
         const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
         const vpc = out.Vpcs?.[0];
-        if (!vpc) throw Object.assign(new Error('empty DescribeVpcs answer'), { name: 'InvalidVpcID.NotFound' });
+        if (!vpc)
+          throw Object.assign(new Error('empty DescribeVpcs answer'), { name: 'InvalidVpcID.NotFound' });
         tags = Object.fromEntries((vpc.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
       } catch (error) {
         if (!hasErrorCode(error, 'InvalidVpcID.NotFound')) throw error;
@@ -144,12 +151,12 @@ export default defineRule<Observed>({
       findings,
       observed: { vpcId, flowLogs },
       summary: {
-        flowLogs: flowLogs.map((log) => ({
-          id: log.FlowLogId,
-          status: log.FlowLogStatus,
-          trafficType: log.TrafficType,
-          destinationType: log.LogDestinationType,
-        })),
+        flowLogs:
+          flowLogs
+            .map(
+              (log) => `${log.FlowLogId} ${log.FlowLogStatus} ${log.TrafficType} ${log.LogDestinationType}`,
+            )
+            .join(', ') || 'none',
       },
       tags,
     };
@@ -169,8 +176,12 @@ export default defineRule<Observed>({
       TrafficType: 'ALL' as const,
       LogDestinationType: target.type,
       LogDestination: target.destination,
-      ...(target.type === 'cloud-watch-logs' ? { DeliverLogsPermissionArn: ctx.settings.flowLogsDeliveryRoleArn } : {}),
-      TagSpecifications: [{ ResourceType: 'vpc-flow-log' as const, Tags: [{ Key: MANAGED_TAG, Value: 'true' }] }],
+      ...(target.type === 'cloud-watch-logs'
+        ? { DeliverLogsPermissionArn: ctx.settings.flowLogsDeliveryRoleArn }
+        : {}),
+      TagSpecifications: [
+        { ResourceType: 'vpc-flow-log' as const, Tags: [{ Key: MANAGED_TAG, Value: 'true' }] },
+      ],
     };
     return {
       kind: 'fix',
@@ -184,7 +195,10 @@ export default defineRule<Observed>({
             const failure = out.Unsuccessful?.[0]?.Error;
             if (failure) {
               // CreateFlowLogs reports per-resource failures in a 200 answer.
-              throw new FlowLogCreationError(failure.Code ?? 'Unsuccessful', 'CreateFlowLogs was unsuccessful');
+              throw new FlowLogCreationError(
+                failure.Code ?? 'Unsuccessful',
+                'CreateFlowLogs was unsuccessful',
+              );
             }
             return out;
           },

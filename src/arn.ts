@@ -19,7 +19,14 @@ export interface ParsedArn {
 export function parseArn(arn: string): ParsedArn | undefined {
   const match = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(arn);
   if (!match) return undefined;
-  const [, partition, service, region, accountId, resource] = match as unknown as [string, string, string, string, string, string];
+  const [, partition, service, region, accountId, resource] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return { partition, service, region, accountId, resource };
 }
 
@@ -40,6 +47,6 @@ export function bucketArn(partition: string, bucket: string): string {
 /** The bucket name of an S3 bucket ARN, or undefined when it is not one. */
 export function bucketNameOf(arn: string): string | undefined {
   const parsed = parseArn(arn);
-  if (!parsed || parsed.service !== 's3' || parsed.resource.includes('/')) return undefined;
+  if (parsed?.service !== 's3' || parsed.resource.includes('/')) return undefined;
   return parsed.resource;
 }

@@ -32,7 +32,9 @@ function lazy<T>(create: () => T): () => T {
 export function createAwsClients({ region, overrides = {} }: AwsClientOptions): AwsClients {
   const common = { region, maxAttempts: 4, ...overrides };
   // Emulators and S3-compatible endpoints answer on one host name, not per bucket.
-  const customEndpoint = Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3 || overrides.endpoint);
+  const customEndpoint = Boolean(
+    process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3 || overrides.endpoint,
+  );
   return {
     s3: lazy(() => new S3Client({ ...common, forcePathStyle: customEndpoint, followRegionRedirects: true })),
     ec2: lazy(() => new EC2Client(common)),
@@ -42,7 +44,9 @@ export function createAwsClients({ region, overrides = {} }: AwsClientOptions): 
 }
 
 /** Caches one client set per region for the life of the process (a warm Lambda reuses them). */
-export function createClientPool(options: Omit<AwsClientOptions, 'region'> = {}): (region: string) => AwsClients {
+export function createClientPool(
+  options: Omit<AwsClientOptions, 'region'> = {},
+): (region: string) => AwsClients {
   const pool = new Map<string, AwsClients>();
   return (region) => {
     let clients = pool.get(region);

@@ -14,7 +14,13 @@ export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
   return code !== undefined && codes.includes(code);
 }
 
-const ACCESS_DENIED = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Forbidden', 'AllAccessDisabled'];
+const ACCESS_DENIED = [
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'Forbidden',
+  'AllAccessDisabled',
+];
 
 export function isAccessDenied(error: unknown): boolean {
   return hasErrorCode(error, ...ACCESS_DENIED);
@@ -23,6 +29,7 @@ export function isAccessDenied(error: unknown): boolean {
 /** A one-line, content-free description of an SDK error for reports and logs. */
 export function describeAwsError(error: unknown): string {
   const code = errorCode(error) ?? 'UnknownError';
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+    ?.httpStatusCode;
   return status ? `${code} (HTTP ${status})` : code;
 }

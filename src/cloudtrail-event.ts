@@ -24,7 +24,9 @@ const userIdentitySchema = z.looseObject({
 
 export const cloudTrailRecordSchema = z.looseObject({
   eventVersion: z.string().optional(),
-  eventSource: z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'eventSource must look like "<service>.amazonaws.com"'),
+  eventSource: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'eventSource must look like "<service>.amazonaws.com"'),
   eventName: z.string().min(1),
   eventID: z.string().optional(),
   eventTime: z.string().optional(),
@@ -83,7 +85,9 @@ function asString(value: string | number | undefined): string | undefined {
  */
 export function parseEvent(input: unknown): ParsedEvent {
   if (!isObject(input)) {
-    throw new InvalidEventError(`event must be a JSON object, got ${Array.isArray(input) ? 'array' : typeof input}`);
+    throw new InvalidEventError(
+      `event must be a JSON object, got ${Array.isArray(input) ? 'array' : typeof input}`,
+    );
   }
   if ('Records' in input) {
     throw new InvalidEventError(
@@ -113,7 +117,9 @@ export function parseEvent(input: unknown): ParsedEvent {
       eventId: envelope.data.id ?? record.data.eventID,
       record: record.data,
       region: record.data.awsRegion ?? envelope.data.region,
-      accountId: asString(record.data.recipientAccountId ?? envelope.data.account ?? record.data.userIdentity?.accountId),
+      accountId: asString(
+        record.data.recipientAccountId ?? envelope.data.account ?? record.data.userIdentity?.accountId,
+      ),
       shape: 'envelope',
     };
   }
@@ -124,7 +130,9 @@ export function parseEvent(input: unknown): ParsedEvent {
   }
   const record = cloudTrailRecordSchema.safeParse(input);
   if (!record.success) {
-    throw new InvalidEventError(`malformed CloudTrail record: ${describeIssues(record.error)}`, { cause: record.error });
+    throw new InvalidEventError(`malformed CloudTrail record: ${describeIssues(record.error)}`, {
+      cause: record.error,
+    });
   }
   return {
     eventId: record.data.eventID,

@@ -117,7 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const defaultPath = `${cwd}/${CONFIG_FILE_NAME}`;
   let file: ConfigFile = {};
   if (explicitPath) {
-    if (!existsSync(explicitPath)) throw new ConfigError(`PHIGUARD_CONFIG names ${explicitPath}, which does not exist`);
+    if (!existsSync(explicitPath))
+      throw new ConfigError(`PHIGUARD_CONFIG names ${explicitPath}, which does not exist`);
     file = readConfigFile(explicitPath);
   } else if (existsSync(defaultPath)) {
     file = readConfigFile(defaultPath);
@@ -147,7 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   validateFlowLogs(settings);
 
   return {
-    dryRun: env.PHIGUARD_DRY_RUN !== undefined ? parseBoolean('PHIGUARD_DRY_RUN', env.PHIGUARD_DRY_RUN) : (file.dryRun ?? true),
+    dryRun:
+      env.PHIGUARD_DRY_RUN !== undefined
+        ? parseBoolean('PHIGUARD_DRY_RUN', env.PHIGUARD_DRY_RUN)
+        : (file.dryRun ?? true),
     selfPrincipals: env.PHIGUARD_SELF_PRINCIPALS
       ? parseList(env.PHIGUARD_SELF_PRINCIPALS)
       : (file.selfPrincipals ?? []),

@@ -37,7 +37,11 @@ interface EventFacts {
   actor?: string;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -50,7 +54,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
-function reported(actions: readonly { service: string; api: string; params: Record<string, unknown> }[]): ReportedAction[] {
+function reported(
+  actions: readonly { service: string; api: string; params: Record<string, unknown> }[],
+): ReportedAction[] {
   return actions.map(({ service, api, params }) => ({ service, api, params }));
 }
 
@@ -137,7 +143,8 @@ export class Engine {
     if (notEvidence) {
       report.outcomes = rules.flatMap((rule) => this.ignoredFor(rule, record, event, notEvidence, facts));
     } else {
-      if (!event.region) throw new InvalidEventError('CloudTrail record has no awsRegion (and the envelope no region)');
+      if (!event.region)
+        throw new InvalidEventError('CloudTrail record has no awsRegion (and the envelope no region)');
       for (const rule of rules) {
         report.outcomes.push(...(await this.evaluateForEvent(rule, record, event, facts)));
       }
@@ -148,7 +155,8 @@ export class Engine {
 
   private whyNotEvidence(record: CloudTrailRecord): string | undefined {
     if (record.errorCode) return `the call failed (errorCode ${record.errorCode}); nothing changed`;
-    if (isSelfPrincipal(record, this.config.selfPrincipals)) return 'made by PHI Guard itself (loop prevention)';
+    if (isSelfPrincipal(record, this.config.selfPrincipals))
+      return 'made by PHI Guard itself (loop prevention)';
     return undefined;
   }
 
@@ -167,7 +175,9 @@ export class Engine {
       // The record is set aside anyway; an unreadable one is reported without ids.
     }
     const resources = ids.length > 0 ? ids : ['*'];
-    return resources.map((resource) => this.outcome(rule, resource, 'ignored', { reason, region: event.region, ...facts }));
+    return resources.map((resource) =>
+      this.outcome(rule, resource, 'ignored', { reason, region: event.region, ...facts }),
+    );
   }
 
   private async evaluateForEvent(
@@ -214,15 +224,20 @@ export class Engine {
   async evaluate(rule: Rule, arn: string, ctx: RuleContext, facts: EventFacts = {}): Promise<Outcome> {
     const base = { region: ctx.region, ...facts };
     const mode = this.modeOf(rule);
-    if (mode === 'off') return this.outcome(rule, arn, 'ignored', { reason: 'rule is off in the configuration', ...base });
+    if (mode === 'off')
+      return this.outcome(rule, arn, 'ignored', { reason: 'rule is off in the configuration', ...base });
 
     let checked: Awaited<ReturnType<Rule['check']>>;
     try {
       checked = await rule.check(arn, ctx);
     } catch (error) {
-      return this.outcome(rule, arn, 'error', { reason: `reading live state failed: ${describeAwsError(error)}`, ...base });
+      return this.outcome(rule, arn, 'error', {
+        reason: `reading live state failed: ${describeAwsError(error)}`,
+        ...base,
+      });
     }
-    if (checked.state === 'gone') return this.outcome(rule, arn, 'gone', { reason: 'resource no longer exists', ...base });
+    if (checked.state === 'gone')
+      return this.outcome(rule, arn, 'gone', { reason: 'resource no longer exists', ...base });
 
     const before = checked.summary;
     if (checked.state === 'compliant') return this.outcome(rule, arn, 'compliant', { before, ...base });
@@ -238,24 +253,45 @@ export class Engine {
       });
     }
     if (mode === 'notify') {
-      return this.outcome(rule, arn, 'non-compliant', { reason: 'rule mode is notify', findings, before, ...base });
+      return this.outcome(rule, arn, 'non-compliant', {
+        reason: 'rule mode is notify',
+        findings,
+        before,
+        ...base,
+      });
     }
 
     let plan: ReturnType<Rule['plan']>;
     try {
       plan = rule.plan(arn, checked.observed, ctx);
     } catch (error) {
-      return this.outcome(rule, arn, 'error', { reason: `planning failed: ${(error as Error).message}`, findings, before, ...base });
+      return this.outcome(rule, arn, 'error', {
+        reason: `planning failed: ${(error as Error).message}`,
+        findings,
+        before,
+        ...base,
+      });
     }
     if (plan.kind === 'ticket') {
       return this.outcome(rule, arn, 'ticket', { reason: plan.reason, findings, before, ...base });
     }
     const actions = reported(plan.actions);
     if (plan.actions.length === 0) {
-      return this.outcome(rule, arn, 'error', { reason: 'rule found drift but planned no action', findings, before, ...base });
+      return this.outcome(rule, arn, 'error', {
+        reason: 'rule found drift but planned no action',
+        findings,
+        before,
+        ...base,
+      });
     }
     if (mode === 'ticket') {
-      return this.outcome(rule, arn, 'ticket', { reason: 'rule mode is ticket', findings, before, actions, ...base });
+      return this.outcome(rule, arn, 'ticket', {
+        reason: 'rule mode is ticket',
+        findings,
+        before,
+        actions,
+        ...base,
+      });
     }
     if (this.config.dryRun) {
       return this.outcome(rule, arn, 'would-remediate', { findings, before, actions, ...base });
@@ -288,7 +324,13 @@ export class Engine {
       });
     }
     if (after.state === 'compliant') {
-      return this.outcome(rule, arn, 'remediated', { findings, before, after: after.summary, actions, ...base });
+      return this.outcome(rule, arn, 'remediated', {
+        findings,
+        before,
+        after: after.summary,
+        actions,
+        ...base,
+      });
     }
     const still = after.state === 'gone' ? ['resource disappeared during the fix'] : after.findings;
     return this.outcome(rule, arn, 'error', {

@@ -42,7 +42,10 @@ export class RuleDefinitionError extends PhiGuardError {
 export class RemediationFailedError extends PhiGuardError {
   readonly failures: readonly { rule: string; resource: string; reason: string }[];
 
-  constructor(failures: readonly { rule: string; resource: string; reason: string }[], options?: { cause?: unknown }) {
+  constructor(
+    failures: readonly { rule: string; resource: string; reason: string }[],
+    options?: { cause?: unknown },
+  ) {
     super(
       `${failures.length} remediation(s) failed: ${failures.map((f) => `${f.rule} on ${f.resource}: ${f.reason}`).join('; ')}`,
       options,

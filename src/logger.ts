@@ -17,6 +17,16 @@ export function createLambdaLogger(): Logger {
   return new Logger({ serviceName: 'phiguard' });
 }
 
+/** Adapts Powertools' variadic signature to {@link EngineLogger}. */
+export function asEngineLogger(logger: Logger): EngineLogger {
+  return {
+    debug: (message, extra) => logger.debug(message, extra ?? {}),
+    info: (message, extra) => logger.info(message, extra ?? {}),
+    warn: (message, extra) => logger.warn(message, extra ?? {}),
+    error: (message, extra) => logger.error(message, extra ?? {}),
+  };
+}
+
 export const silentLogger: EngineLogger = {
   debug() {},
   info() {},
@@ -27,7 +37,9 @@ export const silentLogger: EngineLogger = {
 /** JSON lines on stderr, for `phiguard --verbose`. */
 export function createStderrLogger(): EngineLogger {
   const write = (level: string) => (message: string, extra?: Record<string, unknown>) => {
-    process.stderr.write(`${JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...extra })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...extra })}\n`,
+    );
   };
   return { debug: write('DEBUG'), info: write('INFO'), warn: write('WARN'), error: write('ERROR') };
 }

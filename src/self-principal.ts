@@ -48,7 +48,9 @@ export function isSelfPrincipal(record: CloudTrailRecord, selfPrincipals: readon
     const wanted = roleFromArn(entry);
     if (!wanted) return false;
     return callers.some((caller) =>
-      caller.arn ? caller.arn === entry : caller.name === wanted.name && caller.accountId === wanted.accountId,
+      caller.arn
+        ? caller.arn === entry
+        : caller.name === wanted.name && caller.accountId === wanted.accountId,
     );
   });
 }

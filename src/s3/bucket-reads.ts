@@ -67,7 +67,10 @@ export async function readBucketPolicy(s3: S3Client, bucket: string): Promise<st
   });
 }
 
-export async function readBucketEncryption(s3: S3Client, bucket: string): Promise<ServerSideEncryptionRule[]> {
+export async function readBucketEncryption(
+  s3: S3Client,
+  bucket: string,
+): Promise<ServerSideEncryptionRule[]> {
   return read(bucket, ['ServerSideEncryptionConfigurationNotFoundError'], [], async () => {
     const out = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
     return out.ServerSideEncryptionConfiguration?.Rules ?? [];

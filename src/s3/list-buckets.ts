@@ -6,7 +6,9 @@ export async function listBucketArns(s3: S3Client, region: string, partition: st
   const arns: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListBucketsCommand({ ContinuationToken: token, BucketRegion: region, MaxBuckets: 1000 }));
+    const page = await s3.send(
+      new ListBucketsCommand({ ContinuationToken: token, BucketRegion: region, MaxBuckets: 1000 }),
+    );
     for (const bucket of page.Buckets ?? []) if (bucket.Name) arns.push(bucketArn(partition, bucket.Name));
     token = page.ContinuationToken;
   } while (token);

@@ -36,9 +36,11 @@ export function parsePolicy(text: string): PolicyDocument {
   } catch (error) {
     throw new PolicyDocumentError('bucket policy is not valid JSON', { cause: error });
   }
-  if (typeof raw !== 'object' || raw === null) throw new PolicyDocumentError('bucket policy is not a JSON object');
+  if (typeof raw !== 'object' || raw === null)
+    throw new PolicyDocumentError('bucket policy is not a JSON object');
   const doc = raw as { Statement?: unknown };
-  const statements = doc.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  const statements =
+    doc.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   return { ...(raw as object), Statement: statements as PolicyStatement[] };
 }
 

@@ -1,0 +1,134 @@
+/**
+ * `npm start`: PHI Guard end to end against a local AWS emulator.
+ *
+ * Starts moto on a free loopback port, builds a small drifted account, replays
+ * matching CloudTrail events from events/ through the Lambda's code path
+ * (processEvent) first in dry-run, then with apply, prints what happened and a
+ * before/after table, and stops the emulator.
+ */
+import { emulatorEnv, type MotoServer, startMotoServer } from '../src/local/moto-server';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const REGION = 'us-east-1';
+
+function banner(text: string): void {
+  process.stdout.write(`\n== ${text} ${'='.repeat(Math.max(0, 90 - text.length))}\n`);
+}
+
+async function run(moto: MotoServer): Promise<number> {
+  // The SDK reads these at client creation; set them before any client exists.
+  Object.assign(process.env, emulatorEnv(moto.endpoint, REGION));
+  const flowLogBucket = 'phi-demo-flow-logs';
+  process.env.PHIGUARD_FLOW_LOGS_DESTINATION = `arn:aws:s3:::${flowLogBucket}`;
+
+  const { rules } = await import('../remediations');
+  const { createAwsClients, createClientPool } = await import('../src/aws-clients');
+  const { loadConfig } = await import('../src/config');
+  const { Engine } = await import('../src/engine');
+  const { processEvent, EventFailedError } = await import('../src/process-event');
+  const { formatReport } = await import('../src/cli/format-outcomes');
+  const { formatChanges } = await import('../src/cli/format-changes');
+  const fixtures = await import('../src/local/fixtures');
+  const seed = await import('../src/local/seed');
+
+  const clients = createAwsClients({ region: REGION });
+  const s3 = clients.s3();
+  const ec2 = clients.ec2();
+
+  banner(`Local AWS emulator (moto) on ${moto.endpoint}; seeding a drifted account in ${REGION}`);
+  await seed.createCompliantBucket(s3, flowLogBucket);
+  await seed.createPublicBucket(s3, 'phi-demo-claims');
+  await seed.createCompliantBucket(s3, 'phi-demo-archive');
+  await seed.createPublicBucket(s3, 'phi-demo-press-kit');
+  await seed.tagBucket(s3, 'phi-demo-press-kit', {
+    'phiguard:exempt': 'public press kit, approved by privacy office',
+  });
+  const albVpc = await seed.createVpc(ec2, REGION, 2);
+  const alb = await seed.createAlb(clients.elbv2(), seed.createAcmClient(REGION), albVpc, 'phi-demo-portal', {
+    https: true,
+  });
+  const loggedVpc = await seed.createVpc(ec2, REGION);
+  await seed.createFlowLog(ec2, loggedVpc.vpcId, `arn:aws:s3:::${flowLogBucket}`);
+  await seed.createFlowLog(ec2, albVpc.vpcId, `arn:aws:s3:::${flowLogBucket}`);
+  const driftedVpc = await seed.createVpc(ec2, REGION);
+  const deleted = await seed.createFlowLog(ec2, driftedVpc.vpcId, `arn:aws:s3:::${flowLogBucket}`);
+  await seed.deleteFlowLog(ec2, deleted);
+  process.stdout.write(
+    [
+      '  phi-demo-claims     public ACL + public policy, no default encryption, no TLS-only policy',
+      '  phi-demo-archive    compliant (Block Public Access, SSE-KMS + bucket key, TLS-only policy)',
+      '  phi-demo-press-kit  public, tagged phiguard:exempt',
+      '  phi-demo-portal     ALB: HTTP:80 forwards plaintext beside HTTPS:443',
+      `  ${driftedVpc.vpcId}  flow log ${deleted} just deleted (the emulator's default VPC never had one)`,
+      `  ${loggedVpc.vpcId}  active flow log (compliant)`,
+      '',
+    ].join('\n'),
+  );
+
+  const failedCall = fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-archive');
+  failedCall.detail.errorCode = 'AccessDenied';
+  const events = [
+    fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-claims'),
+    fixtures.bucketEvent('s3/PutBucketPolicy.public', 'phi-demo-claims'),
+    fixtures.bucketEvent('s3/DeleteBucketEncryption.basic', 'phi-demo-claims'),
+    fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-press-kit'),
+    fixtures.bucketEvent('s3/PutBucketPolicy.public', 'phi-demo-archive'),
+    failedCall,
+    fixtures.listenerEvent(
+      'elasticloadbalancing/CreateListener.http',
+      alb.loadBalancerArn,
+      alb.httpListenerArn,
+    ),
+    fixtures.loadFixture('ec2/DeleteFlowLogs.single'),
+  ];
+
+  const pool = createClientPool();
+  let exitCode = 0;
+  const replay = async (dryRun: boolean) => {
+    const engine = new Engine({
+      rules,
+      config: loadConfig({ ...process.env, PHIGUARD_DRY_RUN: String(dryRun) }),
+      clientsFor: pool,
+    });
+    const outcomes = [];
+    for (const event of events) {
+      let report: Awaited<ReturnType<typeof processEvent>>;
+      try {
+        report = await processEvent(engine, event);
+      } catch (error) {
+        if (!(error instanceof EventFailedError)) throw error;
+        report = error.report;
+        exitCode = 1;
+      }
+      process.stdout.write(`\n${formatReport(report)}\n`);
+      outcomes.push(...report.outcomes);
+    }
+    return outcomes;
+  };
+
+  banner('Pass 1: dry-run (the default): reads, plans, writes nothing');
+  await replay(true);
+  banner('Pass 2: apply (PHIGUARD_DRY_RUN=false, or phiguard invoke --apply)');
+  const applied = await replay(false);
+  banner('Before / after (settings read back from the emulator after each fix)');
+  process.stdout.write(`${formatChanges(applied)}\n`);
+  const counts = new Map<string, number>();
+  for (const outcome of applied) counts.set(outcome.status, (counts.get(outcome.status) ?? 0) + 1);
+  banner('Summary of the apply pass');
+  process.stdout.write(`${[...counts].map(([status, n]) => `${status}: ${n}`).join('   ')}\n`);
+  return exitCode;
+}
+
+const started = Date.now();
+let moto: MotoServer | undefined;
+try {
+  moto = await startMotoServer();
+  const code = await run(moto);
+  process.stdout.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s; emulator stopped.\n`);
+  process.exitCode = code;
+} catch (error) {
+  process.stderr.write(`demo failed: ${(error as Error).stack ?? error}\n`);
+  process.exitCode = 1;
+} finally {
+  await moto?.stop();
+}

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { rules } from '../../remediations';
+import { createClientPool } from '../aws-clients';
+import { loadConfig } from '../config';
+import { Engine } from '../engine';
+import { InvalidEventError, PhiGuardError } from '../errors';
+import { createStderrLogger, silentLogger } from '../logger';
+import { EventFailedError, processEvent } from '../process-event';
+import { formatReport } from './format-outcomes';
+import { renderTable } from './table';
+
+/** Exit codes: 0 processed, 1 an outcome or the run failed, 2 the input is not a usable event. */
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+class CliInputError extends PhiGuardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CliInputError';
+  }
+}
+
+function readEventText(source: string): string {
+  try {
+    return readFileSync(source === '-' ? 0 : source, 'utf8');
+  } catch (error) {
+    throw new CliInputError(
+      `cannot read ${source === '-' ? 'standard input' : source}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliInputError(
+      `${source === '-' ? 'standard input' : source} is not JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function buildEngine(apply: boolean, verbose: boolean): Engine {
+  const env = { ...process.env };
+  // --apply is the CLI's explicit opt-in; without it the CLI is always a dry-run.
+  env.PHIGUARD_DRY_RUN = apply ? 'false' : 'true';
+  return new Engine({
+    rules,
+    config: loadConfig(env),
+    clientsFor: createClientPool(),
+    logger: verbose ? createStderrLogger() : silentLogger,
+  });
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`phiguard: ${message.split('\n')[0]}\n`);
+  process.exit(code);
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('phiguard')
+    .description('HIPAA drift detection and remediation for AWS (same engine as the Lambda)')
+    .showHelpAfterError();
+
+  program
+    .command('invoke')
+    .description(
+      'run one EventBridge event or CloudTrail record through the Lambda code path (dry-run unless --apply)',
+    )
+    .argument('<file>', 'JSON file with the event, or - for standard input')
+    .option('--apply', 'make the changes (default: dry-run, nothing is written)', false)
+    .option('--json', 'print a JSON array of outcomes', false)
+    .option('--verbose', 'structured logs on stderr', false)
+    .action(async (file: string, opts: { apply: boolean; json: boolean; verbose: boolean }) => {
+      const event = parseJson(readEventText(file), file);
+      const engine = buildEngine(opts.apply, opts.verbose);
+      let report: Awaited<ReturnType<typeof processEvent>>;
+      let failed: EventFailedError | undefined;
+      try {
+        report = await processEvent(engine, event);
+      } catch (error) {
+        if (!(error instanceof EventFailedError)) throw error;
+        failed = error;
+        report = error.report;
+      }
+      process.stdout.write(
+        `${opts.json ? JSON.stringify(report.outcomes, null, 2) : formatReport(report)}\n`,
+      );
+      if (report.skipped && opts.json) process.stderr.write(`phiguard: skipped: ${report.skipped}\n`);
+      if (failed) fail(failed.message, EXIT.failed);
+    });
+
+  program
+    .command('rules')
+    .description('list the rules with their safeguards, triggers and modes')
+    .option('--json', 'print JSON', false)
+    .action((opts: { json: boolean }) => {
+      const config = loadConfig();
+      const engine = new Engine({ rules, config, clientsFor: createClientPool() });
+      const listed = rules.map((rule) => ({
+        id: rule.id,
+        title: rule.title,
+        severity: rule.severity,
+        safeguards: rule.safeguards,
+        mode: engine.modeOf(rule),
+        triggers: rule.triggers,
+        permissions: rule.permissions,
+      }));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+        return;
+      }
+      const rows = listed.map((r) => [
+        r.id,
+        r.severity,
+        r.safeguards.join(' '),
+        r.mode,
+        r.triggers.map((t) => `${t.source.replace('.amazonaws.com', '')}:${t.events.join(',')}`).join(' '),
+      ]);
+      process.stdout.write(`${renderTable(['RULE', 'SEVERITY', 'SAFEGUARDS', 'MODE', 'TRIGGERS'], rows)}\n`);
+      process.stdout.write(`dry-run: ${config.dryRun ? 'on (default)' : 'off'}\n`);
+    });
+
+  program.addOption(
+    new Option('--no-color', 'accepted for compatibility; output is never coloured').hideHelp(),
+  );
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof InvalidEventError || error instanceof CliInputError)
+      fail(error.message, EXIT.badInput);
+    if (error instanceof PhiGuardError) fail(`${error.name}: ${error.message}`, EXIT.failed);
+    fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, EXIT.failed);
+  }
+}

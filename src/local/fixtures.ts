@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The EventBridge-wrapped CloudTrail fixtures in `events/`, loaded by name
+ * (`s3/PutBucketAcl.public-read`) and re-pointed at the resources of a local
+ * account with structuredClone, so tests and the demo never edit the files.
+ */
+export const EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'events');
+
+export type FixtureEvent = {
+  id: string;
+  account: string;
+  region: string;
+  detail: {
+    eventID: string;
+    eventName: string;
+    eventSource: string;
+    awsRegion: string;
+    recipientAccountId: string;
+    errorCode?: string;
+    userIdentity: Record<string, unknown>;
+    requestParameters: Record<string, unknown> | null;
+    responseElements: Record<string, unknown> | null;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+};
+
+const cache = new Map<string, FixtureEvent>();
+
+export function loadFixture(name: string): FixtureEvent {
+  let event = cache.get(name);
+  if (!event) {
+    event = JSON.parse(readFileSync(join(EVENTS_DIR, `${name}.json`), 'utf8')) as FixtureEvent;
+    cache.set(name, event);
+  }
+  // Every delivery gets its own ids, as EventBridge would give a new event.
+  const copy = structuredClone(event);
+  copy.id = randomUUID();
+  copy.detail.eventID = randomUUID();
+  return copy;
+}
+
+/** The fixture, about `bucket`. */
+export function bucketEvent(name: string, bucket: string): FixtureEvent {
+  const event = loadFixture(name);
+  const params = event.detail.requestParameters ?? {};
+  params.bucketName = bucket;
+  if ('Host' in params) params.Host = `${bucket}.s3.amazonaws.com`;
+  event.detail.requestParameters = params;
+  return event;
+}
+
+/** The fixture, in `region` of `account` (the emulator's account is 123456789012). */
+export function inRegion<T extends FixtureEvent>(event: T, region: string): T {
+  event.region = region;
+  event.detail.awsRegion = region;
+  return event;
+}
+
+/** A v2 listener fixture (CreateListener / ModifyListener), about this load balancer and listener. */
+export function listenerEvent(name: string, loadBalancerArn: string, listenerArn: string): FixtureEvent {
+  const event = loadFixture(name);
+  const request = event.detail.requestParameters ?? {};
+  if ('loadBalancerArn' in request) request.loadBalancerArn = loadBalancerArn;
+  if ('listenerArn' in request) request.listenerArn = listenerArn;
+  const listeners = (event.detail.responseElements?.listeners ?? []) as Record<string, unknown>[];
+  for (const listener of listeners) {
+    listener.loadBalancerArn = loadBalancerArn;
+    listener.listenerArn = listenerArn;
+  }
+  return event;
+}

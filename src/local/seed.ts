@@ -1,0 +1,212 @@
+import { ACMClient, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import {
+  CreateFlowLogsCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DeleteFlowLogsCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  type ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateBucketCommand,
+  PutBucketAclCommand,
+  PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
+  PutPublicAccessBlockCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+
+/**
+ * Builders for a small drifted account in the emulator: used by `npm start`,
+ * the integration tests and the benchmark. They make resources the way a
+ * person or an IaC tool would, through the public APIs.
+ */
+
+export const PUBLIC_READ_STATEMENT = (bucket: string) => ({
+  Sid: 'PublicRead',
+  Effect: 'Allow',
+  Principal: '*',
+  Action: 's3:GetObject',
+  Resource: `arn:aws:s3:::${bucket}/*`,
+});
+
+export async function createPublicBucket(
+  s3: S3Client,
+  bucket: string,
+  extraStatements: object[] = [],
+): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }));
+  await s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [PUBLIC_READ_STATEMENT(bucket), ...extraStatements],
+      }),
+    }),
+  );
+}
+
+export async function createCompliantBucket(s3: S3Client, bucket: string): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+    }),
+  );
+  await s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }],
+      },
+    }),
+  );
+  await s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyPlaintext',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    }),
+  );
+}
+
+export async function tagBucket(s3: S3Client, bucket: string, tags: Record<string, string>): Promise<void> {
+  await s3.send(
+    new PutBucketTaggingCommand({
+      Bucket: bucket,
+      Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+    }),
+  );
+}
+
+export interface SeededVpc {
+  vpcId: string;
+  subnetIds: string[];
+}
+
+let cidrCounter = 0;
+
+export async function createVpc(ec2: EC2Client, region: string, subnets = 0): Promise<SeededVpc> {
+  const second = (cidrCounter++ % 250) + 1;
+  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${second}.0.0/16` }));
+  const vpcId = vpc.Vpc?.VpcId as string;
+  const subnetIds: string[] = [];
+  for (let i = 0; i < subnets; i++) {
+    const subnet = await ec2.send(
+      new CreateSubnetCommand({
+        VpcId: vpcId,
+        CidrBlock: `10.${second}.${i}.0/24`,
+        AvailabilityZone: `${region}${'abcdef'[i]}`,
+      }),
+    );
+    subnetIds.push(subnet.Subnet?.SubnetId as string);
+  }
+  return { vpcId, subnetIds };
+}
+
+export async function createFlowLog(
+  ec2: EC2Client,
+  vpcId: string,
+  destinationBucketArn: string,
+): Promise<string> {
+  const out = await ec2.send(
+    new CreateFlowLogsCommand({
+      ResourceIds: [vpcId],
+      ResourceType: 'VPC',
+      TrafficType: 'ALL',
+      LogDestinationType: 's3',
+      LogDestination: destinationBucketArn,
+    }),
+  );
+  const id = out.FlowLogIds?.[0];
+  if (!id)
+    throw new Error(`seeding a flow log failed: ${out.Unsuccessful?.[0]?.Error?.Code ?? 'no id returned'}`);
+  return id;
+}
+
+export async function deleteFlowLog(ec2: EC2Client, flowLogId: string): Promise<void> {
+  await ec2.send(new DeleteFlowLogsCommand({ FlowLogIds: [flowLogId] }));
+}
+
+export interface SeededAlb {
+  loadBalancerArn: string;
+  httpListenerArn: string;
+  httpsListenerArn?: string;
+}
+
+/** An ALB whose HTTP listener forwards plaintext; with `https`, an HTTPS listener beside it. */
+export async function createAlb(
+  elbv2: ElasticLoadBalancingV2Client,
+  acm: ACMClient,
+  vpc: SeededVpc,
+  name: string,
+  options: { https: boolean },
+): Promise<SeededAlb> {
+  const lb = await elbv2.send(
+    new CreateLoadBalancerCommand({ Name: name, Subnets: vpc.subnetIds, Type: 'application' }),
+  );
+  const loadBalancerArn = lb.LoadBalancers?.[0]?.LoadBalancerArn as string;
+  const tg = await elbv2.send(
+    new CreateTargetGroupCommand({
+      Name: `${name}-tg`.slice(0, 32),
+      Protocol: 'HTTP',
+      Port: 80,
+      VpcId: vpc.vpcId,
+    }),
+  );
+  const forward = [
+    { Type: 'forward' as const, TargetGroupArn: tg.TargetGroups?.[0]?.TargetGroupArn as string },
+  ];
+  let httpsListenerArn: string | undefined;
+  if (options.https) {
+    const cert = await acm.send(new RequestCertificateCommand({ DomainName: `${name}.example.org` }));
+    const https = await elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: loadBalancerArn,
+        Protocol: 'HTTPS',
+        Port: 443,
+        Certificates: [{ CertificateArn: cert.CertificateArn as string }],
+        DefaultActions: forward,
+      }),
+    );
+    httpsListenerArn = https.Listeners?.[0]?.ListenerArn;
+  }
+  const http = await elbv2.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: loadBalancerArn,
+      Protocol: 'HTTP',
+      Port: 80,
+      DefaultActions: forward,
+    }),
+  );
+  return { loadBalancerArn, httpListenerArn: http.Listeners?.[0]?.ListenerArn as string, httpsListenerArn };
+}
+
+export function createAcmClient(region: string): ACMClient {
+  return new ACMClient({ region });
+}
