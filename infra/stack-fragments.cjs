@@ -1,0 +1,34 @@
+// Serverless variable source: `${file(./infra/stack-fragments.cjs):NAME}`.
+// Runs the TypeScript registry once (through tsx) and hands the generated
+// EventBridge rules and IAM statements to serverless.yml.
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+let cached;
+function fragments() {
+  if (!cached) {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'stack-fragments.ts')], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    cached = JSON.parse(out);
+  }
+  return cached;
+}
+
+/** EventBridge events of the on-cloudtrail-event function: one rule per event source. */
+module.exports.onCloudTrailEventEvents = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  return fragments().eventPatterns.map((pattern) => ({
+    eventBridge: {
+      name: `phiguard-${stage}-${pattern.source[0].replace(/^aws\./, '')}`,
+      description: `PHI Guard: ${pattern.detail.eventSource[0]} drift events`,
+      pattern,
+      retryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 10 },
+      deadLetterQueueArn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] },
+    },
+  }));
+};
+
+module.exports.rulePolicyStatements = async () => fragments().rulePolicyStatements;

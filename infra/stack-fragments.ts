@@ -1,0 +1,86 @@
+/**
+ * The parts of serverless.yml that are derived from the rule registry, so the
+ * EventBridge patterns and the IAM policy are never typed by hand twice.
+ * `infra/stack-fragments.cjs` runs this file at `osls package` time; the
+ * contract tests compare the packaged template with the same functions.
+ */
+import { rules as registry } from '../remediations';
+import type { Rule } from '../src/rule';
+
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+/** EventBridge `source` for a CloudTrail `eventSource` (`s3.amazonaws.com` → `aws.s3`). */
+export function eventBridgeSource(eventSource: string): string {
+  const service = eventSource.replace(/\.amazonaws\.com$/, '');
+  const exceptions: Record<string, string> = { monitoring: 'aws.cloudwatch' };
+  return exceptions[service] ?? `aws.${service}`;
+}
+
+export interface EventPattern {
+  source: string[];
+  'detail-type': string[];
+  detail: { eventSource: string[]; eventName: string[] };
+}
+
+/** One pattern per CloudTrail event source, listing every event name any rule listens to. */
+export function eventPatterns(rules: readonly Rule[] = registry): EventPattern[] {
+  const bySource = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    for (const trigger of rule.triggers) {
+      const names = bySource.get(trigger.source) ?? new Set<string>();
+      for (const name of trigger.events) names.add(name);
+      bySource.set(trigger.source, names);
+    }
+  }
+  return [...bySource.keys()].sort().map((source) => ({
+    source: [eventBridgeSource(source)],
+    'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+    detail: { eventSource: [source], eventName: [...(bySource.get(source) ?? [])].sort() },
+  }));
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+/**
+ * The rules' declared permissions as IAM statements. Rules act on whatever
+ * resource an event names, so resources are `*`; iam:PassRole is the exception
+ * and may only hand a role to the VPC flow-logs service.
+ */
+export function rulePolicyStatements(rules: readonly Rule[] = registry): PolicyStatement[] {
+  const read = new Set<string>();
+  const write = new Set<string>();
+  for (const rule of rules) {
+    for (const action of rule.permissions.read) read.add(action);
+    for (const action of rule.permissions.write) write.add(action);
+  }
+  const passRole = write.delete('iam:PassRole');
+  const statements: PolicyStatement[] = [
+    { Sid: 'RulesRead', Effect: 'Allow', Action: [...read].sort(), Resource: '*' },
+  ];
+  if (write.size > 0) statements.push({ Sid: 'RulesRemediate', Effect: 'Allow', Action: [...write].sort(), Resource: '*' });
+  if (passRole) {
+    statements.push({
+      Sid: 'RulesPassFlowLogsDeliveryRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: '*',
+      Condition: { StringEquals: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } },
+    });
+  }
+  return statements;
+}
+
+/** Everything `stack-fragments.cjs` hands to serverless.yml, as JSON on stdout. */
+export function stackFragments() {
+  return { eventPatterns: eventPatterns(), rulePolicyStatements: rulePolicyStatements() };
+}
+
+if (process.argv[1]?.endsWith('stack-fragments.ts')) {
+  process.stdout.write(JSON.stringify(stackFragments()));
+}
