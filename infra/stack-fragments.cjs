@@ -7,11 +7,15 @@ const path = require('node:path');
 let cached;
 function fragments() {
   if (!cached) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'stack-fragments.ts')], {
-      cwd: path.join(__dirname, '..'),
-      encoding: 'utf8',
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'stack-fragments.ts')],
+      {
+        cwd: path.join(__dirname, '..'),
+        encoding: 'utf8',
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    );
     cached = JSON.parse(out);
   }
   return cached;

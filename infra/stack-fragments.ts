@@ -63,7 +63,8 @@ export function rulePolicyStatements(rules: readonly Rule[] = registry): PolicyS
   const statements: PolicyStatement[] = [
     { Sid: 'RulesRead', Effect: 'Allow', Action: [...read].sort(), Resource: '*' },
   ];
-  if (write.size > 0) statements.push({ Sid: 'RulesRemediate', Effect: 'Allow', Action: [...write].sort(), Resource: '*' });
+  if (write.size > 0)
+    statements.push({ Sid: 'RulesRemediate', Effect: 'Allow', Action: [...write].sort(), Resource: '*' });
   if (passRole) {
     statements.push({
       Sid: 'RulesPassFlowLogsDeliveryRole',

@@ -102,13 +102,14 @@ export function parseEvent(input: unknown): ParsedEvent {
       });
     }
     const detailType = envelope.data['detail-type'];
-    if (detailType !== CLOUDTRAIL_DETAIL_TYPE) {
-      throw new InvalidEventError(
-        `unsupported EventBridge detail-type "${detailType}"; expected "${CLOUDTRAIL_DETAIL_TYPE}"`,
-      );
-    }
     const record = cloudTrailRecordSchema.safeParse(envelope.data.detail);
     if (!record.success) {
+      // Exports sometimes sanitise the envelope ("detail-type": "..."); the detail decides.
+      if (detailType !== CLOUDTRAIL_DETAIL_TYPE) {
+        throw new InvalidEventError(
+          `unsupported EventBridge detail-type "${detailType}"; expected "${CLOUDTRAIL_DETAIL_TYPE}"`,
+        );
+      }
       throw new InvalidEventError(`malformed CloudTrail record in detail: ${describeIssues(record.error)}`, {
         cause: record.error,
       });

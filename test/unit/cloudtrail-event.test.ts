@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { actorOf, parseEvent } from '../../src/cloudtrail-event';
+import { InvalidEventError } from '../../src/errors';
+import { loadFixture } from '../../src/local/fixtures';
+
+describe('parseEvent', () => {
+  it('accepts an EventBridge envelope and takes ids, region and account from it', () => {
+    const event = loadFixture('s3/PutBucketAcl.public-read');
+    const parsed = parseEvent(event);
+    expect(parsed).toMatchObject({
+      shape: 'envelope',
+      eventId: event.id,
+      region: 'us-east-1',
+      accountId: '123456789012',
+    });
+    expect(parsed.record.eventName).toBe('PutBucketAcl');
+  });
+
+  it('accepts a bare CloudTrail record and uses its eventID', () => {
+    const { detail } = loadFixture('ec2/CreateVpc.basic');
+    const parsed = parseEvent(detail);
+    expect(parsed).toMatchObject({ shape: 'bare', eventId: detail.eventID, region: 'us-east-1' });
+  });
+
+  it('keeps fields it does not know', () => {
+    const { detail } = loadFixture('ec2/CreateVpc.basic');
+    expect(parseEvent({ ...detail, p_log_type: 'AWS.CloudTrail' }).record.p_log_type).toBe('AWS.CloudTrail');
+  });
+
+  it.each([
+    ['a string', 'hello', /must be a JSON object, got string/],
+    ['an array', [1, 2], /got array/],
+    ['null', null, /got object/],
+    ['a log file', { Records: [] }, /CloudTrail log file/],
+    ['an unrelated object', { foo: 'bar' }, /not an EventBridge event .* nor a CloudTrail record/],
+    [
+      'another detail-type',
+      { 'detail-type': 'Object Created', detail: { bucket: { name: 'x' } } },
+      /unsupported EventBridge detail-type "Object Created"/,
+    ],
+    [
+      'a CloudTrail envelope with a broken record',
+      { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'PutBucketAcl' } },
+      /malformed CloudTrail record in detail: eventSource/,
+    ],
+    [
+      'a record with a bad eventSource',
+      { eventSource: 'not a source', eventName: 'X' },
+      /eventSource must look like/,
+    ],
+  ])('rejects %s with a typed, descriptive error', (_label, input, message) => {
+    expect(() => parseEvent(input)).toThrow(InvalidEventError);
+    expect(() => parseEvent(input)).toThrow(message);
+  });
+
+  it('names the actor by identity ARN, falling back to the session issuer', () => {
+    const { detail } = loadFixture('s3/PutBucketAcl.public-read');
+    expect(actorOf(parseEvent(detail).record)).toBe(
+      'arn:aws:sts::123456789012:assumed-role/DataEngineer/alice',
+    );
+    const noArn = structuredClone(detail);
+    delete noArn.userIdentity.arn;
+    expect(actorOf(parseEvent(noArn).record)).toBe('arn:aws:iam::123456789012:role/DataEngineer');
+  });
+});
