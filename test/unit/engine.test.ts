@@ -1,0 +1,190 @@
+import { describe, expect, it, vi } from 'vitest';
+import { InvalidEventError } from '../../src/errors';
+import { loadFixture } from '../../src/local/fixtures';
+import { EventFailedError, processEvent } from '../../src/process-event';
+import type { CheckResult, Rule } from '../../src/rule';
+import { defineRule } from '../../src/rule';
+import { asSelf, testEngine } from '../support/engine';
+
+/**
+ * The engine's rules of evidence and its check → plan → apply → read-back loop,
+ * with an in-memory rule whose "resource" is a variable: every call is visible.
+ */
+function fakeRule(initial: { compliant: boolean; tags?: Record<string, string> }) {
+  const state = { compliant: initial.compliant, tags: initial.tags ?? {}, exists: true };
+  const writes: string[] = [];
+  const check = vi.fn(async (): Promise<CheckResult<{ compliant: boolean }>> => {
+    if (!state.exists) return { state: 'gone' };
+    return {
+      state: state.compliant ? 'compliant' : 'non-compliant',
+      findings: state.compliant ? [] : ['setting is off'],
+      observed: { compliant: state.compliant },
+      summary: { setting: state.compliant },
+      tags: state.tags,
+    };
+  });
+  const rule = defineRule<{ compliant: boolean }>({
+    id: 'fake-rule',
+    title: 'A fake rule for engine tests',
+    severity: 'high',
+    safeguards: ['164.312(a)(1)'],
+    triggers: [{ source: 's3.amazonaws.com', events: ['PutBucketAcl'] }],
+    permissions: { read: ['s3:GetBucketAcl'], write: ['s3:PutBucketAcl'] },
+    resourceIds: () => ['arn:aws:s3:::fake-bucket'],
+    list: async () => ['arn:aws:s3:::fake-bucket'],
+    check,
+    plan: () => ({
+      kind: 'fix',
+      actions: [
+        {
+          service: 's3',
+          api: 'PutBucketAcl',
+          params: { Bucket: 'fake-bucket' },
+          run: async () => {
+            writes.push('PutBucketAcl');
+            state.compliant = true;
+          },
+        },
+      ],
+    }),
+  });
+  return { rule: rule as Rule, state, writes, check };
+}
+
+const event = () => loadFixture('s3/PutBucketAcl.public-read');
+
+describe('engine', () => {
+  it('remediates drift and confirms it by reading the resource back', async () => {
+    const fake = fakeRule({ compliant: false });
+    const report = await processEvent(testEngine({ rules: [fake.rule] }), event());
+    expect(report.outcomes).toMatchObject([
+      {
+        rule: 'fake-rule',
+        resource: 'arn:aws:s3:::fake-bucket',
+        status: 'remediated',
+        before: { setting: false },
+        after: { setting: true },
+        actor: 'arn:aws:sts::123456789012:assumed-role/DataEngineer/alice',
+        actions: [{ service: 's3', api: 'PutBucketAcl', params: { Bucket: 'fake-bucket' } }],
+      },
+    ]);
+    expect(fake.writes).toEqual(['PutBucketAcl']);
+    expect(fake.check).toHaveBeenCalledTimes(2);
+  });
+
+  it('in dry-run reports the plan and writes nothing', async () => {
+    const fake = fakeRule({ compliant: false });
+    const report = await processEvent(testEngine({ rules: [fake.rule], dryRun: true }), event());
+    expect(report.outcomes[0]).toMatchObject({
+      status: 'would-remediate',
+      dryRun: true,
+      actions: [{ api: 'PutBucketAcl' }],
+    });
+    expect(fake.writes).toEqual([]);
+  });
+
+  it('leaves a compliant resource alone', async () => {
+    const fake = fakeRule({ compliant: true });
+    const report = await processEvent(testEngine({ rules: [fake.rule] }), event());
+    expect(report.outcomes[0]?.status).toBe('compliant');
+    expect(fake.writes).toEqual([]);
+  });
+
+  it('reports an exempt resource and never changes it; an empty tag value does not exempt', async () => {
+    const exempt = fakeRule({ compliant: false, tags: { 'phiguard:exempt': 'public website' } });
+    const report = await processEvent(testEngine({ rules: [exempt.rule] }), event());
+    expect(report.outcomes[0]).toMatchObject({ status: 'exempt', reason: 'tagged phiguard:exempt' });
+    expect(JSON.stringify(report)).not.toContain('public website');
+    expect(exempt.writes).toEqual([]);
+
+    const blank = fakeRule({ compliant: false, tags: { 'phiguard:exempt': ' ' } });
+    await processEvent(testEngine({ rules: [blank.rule] }), event());
+    expect(blank.writes).toEqual(['PutBucketAcl']);
+  });
+
+  it('ignores failed calls and PHI Guard’s own calls without reading anything', async () => {
+    const fake = fakeRule({ compliant: false });
+    const failed = event();
+    failed.detail.errorCode = 'AccessDenied';
+    const engine = testEngine({
+      rules: [fake.rule],
+      env: { PHIGUARD_SELF_PRINCIPALS: 'phiguard-dev-us-east-1-on-event' },
+    });
+    const a = await processEvent(engine, failed);
+    const b = await processEvent(engine, asSelf(event()));
+    expect(a.outcomes).toMatchObject([
+      { status: 'ignored', reason: expect.stringContaining('errorCode AccessDenied') },
+    ]);
+    expect(b.outcomes).toMatchObject([
+      { status: 'ignored', reason: expect.stringContaining('PHI Guard itself') },
+    ]);
+    expect(fake.check).not.toHaveBeenCalled();
+    expect(fake.writes).toEqual([]);
+  });
+
+  it('skips events no rule listens to', async () => {
+    const fake = fakeRule({ compliant: false });
+    const other = event();
+    other.detail.eventName = 'GetObject';
+    const report = await processEvent(testEngine({ rules: [fake.rule] }), other);
+    expect(report).toMatchObject({ skipped: 'no rule listens to s3.amazonaws.com GetObject', outcomes: [] });
+    expect(fake.check).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['off', 'ignored'],
+    ['ticket', 'ticket'],
+    ['notify', 'non-compliant'],
+  ])('in mode %s reports %s and writes nothing', async (mode, status) => {
+    const fake = fakeRule({ compliant: false });
+    const engine = testEngine({ rules: [fake.rule], env: { PHIGUARD_RULE_MODES: `fake-rule=${mode}` } });
+    const report = await processEvent(engine, event());
+    expect(report.outcomes[0]?.status).toBe(status);
+    expect(fake.writes).toEqual([]);
+  });
+
+  it('reports a vanished resource as gone', async () => {
+    const fake = fakeRule({ compliant: false });
+    fake.state.exists = false;
+    const report = await processEvent(testEngine({ rules: [fake.rule] }), event());
+    expect(report.outcomes[0]).toMatchObject({ status: 'gone' });
+  });
+
+  it('turns a failed read into an error outcome, and the event into a retryable failure', async () => {
+    const fake = fakeRule({ compliant: false });
+    fake.check.mockRejectedValueOnce(
+      Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+    );
+    const failure = await processEvent(testEngine({ rules: [fake.rule] }), event()).catch((e) => e);
+    expect(failure).toBeInstanceOf(EventFailedError);
+    expect(failure.report.outcomes[0]).toMatchObject({
+      status: 'error',
+      reason: 'reading live state failed: AccessDenied (HTTP 403)',
+    });
+    expect(fake.writes).toEqual([]);
+  });
+
+  it('reports error when the fix does not stick', async () => {
+    const fake = fakeRule({ compliant: false });
+    fake.check.mockImplementation(async () => ({
+      state: 'non-compliant',
+      findings: ['setting is off'],
+      observed: { compliant: false },
+      summary: { setting: false },
+      tags: {},
+    }));
+    const failure = await processEvent(testEngine({ rules: [fake.rule] }), event()).catch((e) => e);
+    expect(failure.report.outcomes[0]).toMatchObject({
+      status: 'error',
+      reason: 'fix applied but resource is still non-compliant: setting is off',
+    });
+  });
+
+  it('rejects input that is not an event, before any rule runs', async () => {
+    const fake = fakeRule({ compliant: false });
+    await expect(processEvent(testEngine({ rules: [fake.rule] }), { hello: 'world' })).rejects.toThrow(
+      InvalidEventError,
+    );
+    expect(fake.check).not.toHaveBeenCalled();
+  });
+});
