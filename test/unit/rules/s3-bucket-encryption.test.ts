@@ -15,7 +15,7 @@ const event = () => bucketEvent('s3/DeleteBucketEncryption.basic', BUCKET);
 const putInput = () => fake.mock.commandCalls(PutBucketEncryptionCommand)[0]?.args[0].input;
 
 let fake: ReturnType<typeof fakeS3>;
-afterEach(() => fake.mock.restore());
+afterEach(() => fake?.mock.restore());
 
 describe('s3-bucket-encryption', () => {
   it.each([

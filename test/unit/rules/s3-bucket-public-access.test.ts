@@ -18,7 +18,7 @@ const engine = (dryRun = false) => testEngine({ rules: [rule as Rule], dryRun })
 const event = () => bucketEvent('s3/PutBucketAcl.public-read', BUCKET);
 
 let fake: ReturnType<typeof fakeS3>;
-afterEach(() => fake.mock.restore());
+afterEach(() => fake?.mock.restore());
 
 describe('s3-bucket-public-access', () => {
   it('compliant bucket: no write', async () => {

@@ -21,7 +21,7 @@ const ANALYTICS = {
 };
 
 let fake: ReturnType<typeof fakeS3>;
-afterEach(() => fake.mock.restore());
+afterEach(() => fake?.mock.restore());
 
 describe('s3-bucket-tls-only', () => {
   it.each([

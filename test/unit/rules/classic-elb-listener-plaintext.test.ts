@@ -1,0 +1,105 @@
+import {
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  ElasticLoadBalancingClient,
+  type ListenerDescription,
+} from '@aws-sdk/client-elastic-load-balancing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import rule from '../../../remediations/classic-elb-listener-plaintext';
+import { loadFixture } from '../../../src/local/fixtures';
+import { processEvent } from '../../../src/process-event';
+import type { Rule } from '../../../src/rule';
+import { testEngine } from '../../support/engine';
+import { awsError } from '../../support/fake-s3';
+
+const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/phi-legacy';
+
+function fakeElb(
+  listeners: ListenerDescription[],
+  options: { exists?: boolean; tags?: Record<string, string> } = {},
+) {
+  const mock = mockClient(ElasticLoadBalancingClient);
+  mock.on(DescribeLoadBalancersCommand).callsFake(() => {
+    if (options.exists === false) throw awsError('LoadBalancerNotFound', 400);
+    return {
+      LoadBalancerDescriptions: [{ LoadBalancerName: 'phi-legacy', ListenerDescriptions: listeners }],
+    };
+  });
+  mock.on(DescribeTagsCommand).resolves({
+    TagDescriptions: [
+      {
+        LoadBalancerName: 'phi-legacy',
+        Tags: Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      },
+    ],
+  });
+  return mock;
+}
+
+const listener = (Protocol: string, InstanceProtocol: string): ListenerDescription => ({
+  Listener: { Protocol, LoadBalancerPort: 443, InstanceProtocol, InstancePort: 8443 },
+});
+const engine = () => testEngine({ rules: [rule as Rule] });
+
+let mock: ReturnType<typeof fakeElb>;
+afterEach(() => mock?.restore());
+
+describe('classic-elb-listener-plaintext', () => {
+  it('names the classic load balancer from CreateLoadBalancer and CreateLoadBalancerListeners', () => {
+    for (const name of ['CreateLoadBalancer.classic', 'CreateLoadBalancerListeners.tcp']) {
+      expect(rule.resourceIds(loadFixture(`elasticloadbalancing/${name}`).detail as never)).toEqual([ARN]);
+    }
+    expect(
+      rule.resourceIds(loadFixture('elasticloadbalancing/CreateLoadBalancer.application').detail as never),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['HTTP front end', 'HTTP', 'HTTPS'],
+    ['TCP front end', 'TCP', 'SSL'],
+    ['HTTP back end behind HTTPS', 'HTTPS', 'HTTP'],
+  ])('%s: ticket (classic listeners cannot be fixed safely)', async (_label, front, back) => {
+    mock = fakeElb([listener('HTTPS', 'HTTPS'), listener(front, back)]);
+    const report = await processEvent(
+      engine(),
+      loadFixture('elasticloadbalancing/CreateLoadBalancer.classic'),
+    );
+    expect(report.outcomes[0]).toMatchObject({
+      status: 'ticket',
+      resource: ARN,
+      findings: [expect.stringContaining(front)],
+    });
+  });
+
+  it('HTTPS/SSL on both sides is compliant', async () => {
+    mock = fakeElb([listener('HTTPS', 'HTTPS'), listener('SSL', 'SSL')]);
+    const report = await processEvent(
+      engine(),
+      loadFixture('elasticloadbalancing/CreateLoadBalancerListeners.tcp'),
+    );
+    expect(report.outcomes[0]?.status).toBe('compliant');
+  });
+
+  it('exempt, gone and AccessDenied', async () => {
+    mock = fakeElb([listener('HTTP', 'HTTP')], { tags: { 'phiguard:exempt': 'decommission in Q1' } });
+    expect(
+      (await processEvent(engine(), loadFixture('elasticloadbalancing/CreateLoadBalancer.classic')))
+        .outcomes[0]?.status,
+    ).toBe('exempt');
+    mock.restore();
+    mock = fakeElb([], { exists: false });
+    expect(
+      (await processEvent(engine(), loadFixture('elasticloadbalancing/CreateLoadBalancer.classic')))
+        .outcomes[0]?.status,
+    ).toBe('gone');
+    mock.restore();
+    mock = fakeElb([]);
+    mock.on(DescribeLoadBalancersCommand).rejects(awsError('AccessDenied', 403));
+    const failure = await processEvent(
+      engine(),
+      loadFixture('elasticloadbalancing/CreateLoadBalancer.classic'),
+    ).catch((e) => e);
+    expect(failure.report.outcomes[0]?.status).toBe('error');
+  });
+});
