@@ -144,7 +144,9 @@ describe('elb-listener-plaintext', () => {
       'an NLB TCP listener',
       {
         type: 'network',
-        listeners: [{ ListenerArn: HTTP_LISTENER, Protocol: 'TCP' as const, Port: 5432, DefaultActions: FORWARD }],
+        listeners: [
+          { ListenerArn: HTTP_LISTENER, Protocol: 'TCP' as const, Port: 5432, DefaultActions: FORWARD },
+        ],
       },
       /network load balancer has plaintext TCP:5432/,
     ],

@@ -1,0 +1,199 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetPublicAccessBlockCommand, type S3Client } from '@aws-sdk/client-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bucketEvent, inRegion, loadFixture } from '../../src/local/fixtures';
+import * as seed from '../../src/local/seed';
+import { motoClients, uniqueName, useMoto } from '../support/moto';
+
+/** `phiguard` as a user runs it: the package's bin, a child process, the standard AWS environment. */
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'phiguard.js');
+let env: Record<string, string>;
+let s3: S3Client;
+const dir = mkdtempSync(join(tmpdir(), 'phiguard-cli-'));
+
+function phiguard(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...options.env },
+      cwd: dir,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+function writeEvent(event: unknown): string {
+  const path = join(dir, `${uniqueName('event')}.json`);
+  writeFileSync(path, JSON.stringify(event));
+  return path;
+}
+
+const blockPublicAccess = (bucket: string) =>
+  s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })).then(
+    (o) => o.PublicAccessBlockConfiguration,
+    () => undefined,
+  );
+
+beforeAll(() => {
+  env = useMoto();
+  s3 = motoClients().s3();
+});
+
+describe('phiguard invoke', () => {
+  it('dry-run by default: prints the JSON outcomes with exact API calls and changes nothing', async () => {
+    const bucket = uniqueName('cli-dry');
+    await seed.createPublicBucket(s3, bucket);
+    const { code, stdout, stderr } = await phiguard([
+      'invoke',
+      writeEvent(bucketEvent('s3/PutBucketAcl.public-read', bucket)),
+      '--json',
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const outcomes = JSON.parse(stdout);
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        rule: 's3-bucket-public-access',
+        resource: `arn:aws:s3:::${bucket}`,
+        status: 'would-remediate',
+        safeguards: ['164.312(a)(1)'],
+        actions: [
+          expect.objectContaining({
+            api: 'PutBucketAcl',
+            params: expect.objectContaining({ Bucket: bucket }),
+          }),
+          expect.objectContaining({
+            api: 'PutPublicAccessBlock',
+            params: {
+              Bucket: bucket,
+              PublicAccessBlockConfiguration: {
+                BlockPublicAcls: true,
+                IgnorePublicAcls: true,
+                BlockPublicPolicy: true,
+                RestrictPublicBuckets: true,
+              },
+            },
+          }),
+        ],
+      }),
+    ]);
+    expect(await blockPublicAccess(bucket)).toBeUndefined();
+  });
+
+  it('--apply acts, reading the event from standard input, and prints a table', async () => {
+    const bucket = uniqueName('cli-apply');
+    await seed.createPublicBucket(s3, bucket);
+    const { code, stdout } = await phiguard(['invoke', '-', '--apply'], {
+      stdin: JSON.stringify(bucketEvent('s3/PutBucketAcl.public-read', bucket)),
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/STATUS\s+RULE\s+RESOURCE\s+SAFEGUARDS\s+DETAIL/);
+    expect(stdout).toMatch(new RegExp(`remediated\\s+s3-bucket-public-access\\s+arn:aws:s3:::${bucket}`));
+    expect(await blockPublicAccess(bucket)).toMatchObject({
+      BlockPublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('accepts a bare CloudTrail record', async () => {
+    const bucket = uniqueName('cli-bare');
+    await seed.createCompliantBucket(s3, bucket);
+    const { code, stdout } = await phiguard([
+      'invoke',
+      writeEvent(bucketEvent('s3/DeleteBucketPolicy.basic', bucket).detail),
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject([{ rule: 's3-bucket-tls-only', status: 'compliant' }]);
+  });
+
+  it.each([
+    ['text that is not JSON', '{ nope', /is not JSON/],
+    ['JSON that is not an event', '{"hello": "world"}', /not an EventBridge event/],
+    [
+      'an event of another kind',
+      '{"detail-type": "Object Created", "detail": {}}',
+      /unsupported EventBridge detail-type/,
+    ],
+  ])('exits 2 with a one-line reason for %s', async (_label, input, reason) => {
+    const { code, stdout, stderr } = await phiguard(['invoke', '-', '--apply'], { stdin: input });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(reason);
+  });
+
+  it('exits 2 for a missing file', async () => {
+    const { code, stderr } = await phiguard(['invoke', join(dir, 'missing.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot read .*missing\.json/);
+  });
+
+  it('exits 1, still printing every outcome, when a remediation fails', async () => {
+    // The flow-log destination bucket does not exist, so CreateFlowLogs is Unsuccessful.
+    const region = 'eu-west-1';
+    const event = inRegion(loadFixture('ec2/DeleteFlowLogs.single'), region);
+    const { code, stdout, stderr } = await phiguard(['invoke', writeEvent(event), '--apply', '--json'], {
+      env: { PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${uniqueName('missing-destination')}` },
+    });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          rule: 'vpc-flow-logs',
+          status: 'error',
+          reason: expect.stringContaining('CreateFlowLogs failed'),
+        }),
+      ]),
+    );
+    expect(stderr).toMatch(/remediation\(s\) failed/);
+  });
+
+  it('exits 1 with a clear message for bad configuration', async () => {
+    const { code, stderr } = await phiguard(['invoke', writeEvent(loadFixture('s3/CreateBucket.basic'))], {
+      env: { PHIGUARD_RULE_MODES: 'no-such-rule=off' },
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ConfigError: rule mode set for unknown rule "no-such-rule"/);
+  });
+});
+
+describe('phiguard rules', () => {
+  it('lists every rule with safeguards, triggers and effective modes', async () => {
+    const { code, stdout } = await phiguard(['rules', '--json'], {
+      env: { PHIGUARD_RULE_MODES: 'vpc-flow-logs=notify' },
+    });
+    expect(code).toBe(0);
+    const rules = JSON.parse(stdout) as {
+      id: string;
+      mode: string;
+      safeguards: string[];
+      triggers: unknown[];
+    }[];
+    expect(rules.map((r) => r.id)).toEqual([
+      's3-bucket-tls-only',
+      's3-bucket-public-access',
+      's3-bucket-encryption',
+      'elb-listener-plaintext',
+      'classic-elb-listener-plaintext',
+      'vpc-flow-logs',
+    ]);
+    expect(rules.find((r) => r.id === 'vpc-flow-logs')).toMatchObject({
+      mode: 'notify',
+      safeguards: ['164.312(b)'],
+    });
+    const table = await phiguard(['rules']);
+    expect(table.stdout).toMatch(/s3-bucket-public-access\s+critical\s+164\.312\(a\)\(1\)\s+remediate/);
+  });
+});

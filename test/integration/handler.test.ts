@@ -1,0 +1,251 @@
+import { DescribeFlowLogsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAwsClients } from '../../src/aws-clients';
+import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
+import * as seed from '../../src/local/seed';
+import { asSelf, SELF_ROLE_ARN } from '../support/engine';
+import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
+
+/**
+ * The deployed Lambda's handler module, imported for real (middy, Powertools,
+ * config read at init) against the moto server; every assertion reads state
+ * back from the emulator through the SDK.
+ */
+const context = {
+  functionName: 'phiguard-test-on-cloudtrail-event',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:phiguard-test-on-cloudtrail-event',
+  memoryLimitInMB: '512',
+  awsRequestId: 'test-request',
+  logGroupName: '/aws/lambda/phiguard-test',
+  logStreamName: 'test',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
+
+type Handler = (
+  event: unknown,
+  context: Context,
+) => Promise<{ outcomes: { rule: string; resource: string; status: string }[] }>;
+
+async function loadHandler(env: Record<string, string>): Promise<Handler> {
+  vi.resetModules();
+  Object.assign(process.env, env);
+  const module = await import('../../handlers/on-cloudtrail-event');
+  return module.handler as unknown as Handler;
+}
+
+const FLOW_LOG_BUCKET = uniqueName('phi-flow-logs');
+let s3: S3Client;
+let applyHandler: Handler;
+let dryRunHandler: Handler;
+
+async function bucketState(bucket: string) {
+  const [pab, acl, policy, encryption] = await Promise.all([
+    s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })).then(
+      (o) => o.PublicAccessBlockConfiguration,
+      () => undefined,
+    ),
+    s3.send(new GetBucketAclCommand({ Bucket: bucket })),
+    s3.send(new GetBucketPolicyCommand({ Bucket: bucket })).then(
+      (o) => JSON.parse(o.Policy as string),
+      () => undefined,
+    ),
+    s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })).then(
+      (o) => o.ServerSideEncryptionConfiguration?.Rules,
+      () => undefined,
+    ),
+  ]);
+  const publicGrants = (acl.Grants ?? []).filter((g) => g.Grantee?.URI?.endsWith('/AllUsers'));
+  return { pab, publicGrants, policy, encryption };
+}
+
+beforeAll(async () => {
+  s3 = motoClients().s3();
+  await seed.createCompliantBucket(s3, FLOW_LOG_BUCKET);
+  const env = {
+    PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${FLOW_LOG_BUCKET}`,
+    PHIGUARD_SELF_PRINCIPALS: SELF_ROLE_ARN,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  dryRunHandler = await loadHandler({ ...env, PHIGUARD_DRY_RUN: 'true' });
+  applyHandler = await loadHandler({ ...env, PHIGUARD_DRY_RUN: 'false' });
+});
+
+describe('on-cloudtrail-event handler against moto', () => {
+  it('fixes a public, unencrypted bucket without TLS-only policy; other statements survive', async () => {
+    const bucket = uniqueName('phi-claims');
+    await seed.createPublicBucket(s3, bucket);
+    const before = await bucketState(bucket);
+    expect(before.publicGrants).toHaveLength(1);
+
+    const results = [
+      await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', bucket), context),
+      await applyHandler(bucketEvent('s3/PutBucketPolicy.public', bucket), context),
+      await applyHandler(bucketEvent('s3/DeleteBucketEncryption.basic', bucket), context),
+    ];
+    expect(results.flatMap((r) => r.outcomes.map((o) => `${o.rule}:${o.status}`))).toEqual([
+      's3-bucket-public-access:remediated',
+      's3-bucket-tls-only:remediated',
+      's3-bucket-public-access:compliant',
+      's3-bucket-encryption:remediated',
+    ]);
+
+    const after = await bucketState(bucket);
+    expect(after.pab).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(after.publicGrants).toEqual([]);
+    expect(after.encryption?.[0]).toMatchObject({
+      ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' },
+      BucketKeyEnabled: true,
+    });
+    // The owner's statement is still there, unchanged, beside the TLS-only statement.
+    expect(after.policy.Statement).toEqual([
+      before.policy.Statement[0],
+      expect.objectContaining({ Sid: 'PhiGuardDenyInsecureTransport' }),
+    ]);
+  });
+
+  it('dry-run changes nothing at all', async () => {
+    const bucket = uniqueName('phi-dry');
+    await seed.createPublicBucket(s3, bucket);
+    const before = await bucketState(bucket);
+    const result = await dryRunHandler(bucketEvent('s3/PutBucketPolicy.public', bucket), context);
+    expect(result.outcomes.map((o) => o.status)).toEqual(['would-remediate', 'would-remediate']);
+    expect(await bucketState(bucket)).toEqual(before);
+  });
+
+  it('leaves exempt and compliant buckets alone and reports a deleted bucket as gone', async () => {
+    const exempt = uniqueName('phi-exempt');
+    await seed.createPublicBucket(s3, exempt);
+    await seed.tagBucket(s3, exempt, { 'phiguard:exempt': 'press kit' });
+    const compliant = uniqueName('phi-ok');
+    await seed.createCompliantBucket(s3, compliant);
+    const exemptBefore = await bucketState(exempt);
+    const compliantBefore = await bucketState(compliant);
+
+    expect(
+      (await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', exempt), context)).outcomes[0]?.status,
+    ).toBe('exempt');
+    expect(
+      (await applyHandler(bucketEvent('s3/PutBucketPolicy.public', compliant), context)).outcomes.map(
+        (o) => o.status,
+      ),
+    ).toEqual(['compliant', 'compliant']);
+    expect(
+      (await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', uniqueName('never-made')), context))
+        .outcomes[0]?.status,
+    ).toBe('gone');
+    expect(await bucketState(exempt)).toEqual(exemptBefore);
+    expect(await bucketState(compliant)).toEqual(compliantBefore);
+  });
+
+  it('ignores its own calls and failed calls (loop prevention)', async () => {
+    const bucket = uniqueName('phi-loop');
+    await seed.createPublicBucket(s3, bucket);
+    const before = await bucketState(bucket);
+    const failed = bucketEvent('s3/PutBucketAcl.public-read', bucket);
+    failed.detail.errorCode = 'AccessDenied';
+    expect(
+      (await applyHandler(asSelf(bucketEvent('s3/PutBucketAcl.public-read', bucket)), context)).outcomes[0]
+        ?.status,
+    ).toBe('ignored');
+    expect((await applyHandler(failed, context)).outcomes[0]?.status).toBe('ignored');
+    expect(await bucketState(bucket)).toEqual(before);
+  });
+
+  it('rejects a malformed event (so Lambda retries and dead-letters it) and writes nothing', async () => {
+    const bucket = uniqueName('phi-malformed');
+    await seed.createPublicBucket(s3, bucket);
+    const before = await bucketState(bucket);
+    const broken = bucketEvent('s3/PutBucketAcl.public-read', bucket) as Record<string, unknown>;
+    (broken.detail as Record<string, unknown>).eventSource = undefined;
+    // resetModules gave the handler its own copy of the errors module: compare by name.
+    await expect(applyHandler(broken, context)).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining('eventSource'),
+    });
+    await expect(applyHandler('not an event', context)).rejects.toThrow(/must be a JSON object/);
+    expect(await bucketState(bucket)).toEqual(before);
+  });
+
+  it('redirects an ALB HTTP listener to HTTPS; an ALB without HTTPS is a ticket and unchanged', async () => {
+    const clients = motoClients();
+    const vpc = await seed.createVpc(clients.ec2(), REGION, 2);
+    const acm = seed.createAcmClient(REGION);
+    const withHttps = await seed.createAlb(clients.elbv2(), acm, vpc, uniqueName('alb-a'), { https: true });
+    const httpOnly = await seed.createAlb(clients.elbv2(), acm, vpc, uniqueName('alb-b'), { https: false });
+
+    const fixed = await applyHandler(
+      listenerEvent(
+        'elasticloadbalancing/CreateListener.http',
+        withHttps.loadBalancerArn,
+        withHttps.httpListenerArn,
+      ),
+      context,
+    );
+    const ticket = await applyHandler(
+      listenerEvent(
+        'elasticloadbalancing/ModifyListener.forward',
+        httpOnly.loadBalancerArn,
+        httpOnly.httpListenerArn,
+      ),
+      context,
+    );
+    expect(fixed.outcomes).toMatchObject([{ status: 'remediated', resource: withHttps.loadBalancerArn }]);
+    expect(ticket.outcomes).toMatchObject([{ status: 'ticket', resource: httpOnly.loadBalancerArn }]);
+
+    const actionsOf = async (lb: string) => {
+      const out = await clients.elbv2().send(new DescribeListenersCommand({ LoadBalancerArn: lb }));
+      return Object.fromEntries((out.Listeners ?? []).map((l) => [l.Protocol, l.DefaultActions?.[0]]));
+    };
+    expect((await actionsOf(withHttps.loadBalancerArn)).HTTP).toMatchObject({
+      Type: 'redirect',
+      RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' },
+    });
+    expect((await actionsOf(withHttps.loadBalancerArn)).HTTPS).toMatchObject({ Type: 'forward' });
+    expect((await actionsOf(httpOnly.loadBalancerArn)).HTTP).toMatchObject({ Type: 'forward' });
+  });
+
+  it('DeleteFlowLogs: the VPC that lost its flow log gets exactly one back, delivered twice', async () => {
+    // Its own region, so no other test's VPCs are in scope of "every VPC".
+    const region = 'us-west-2';
+    useMoto();
+    const ec2: EC2Client = createAwsClients({ region }).ec2();
+    const destination = `arn:aws:s3:::${FLOW_LOG_BUCKET}`;
+    const logged = await seed.createVpc(ec2, region);
+    await seed.createFlowLog(ec2, logged.vpcId, destination);
+    const drifted = await seed.createVpc(ec2, region);
+    await seed.deleteFlowLog(ec2, await seed.createFlowLog(ec2, drifted.vpcId, destination));
+
+    const event = inRegion(loadFixture('ec2/DeleteFlowLogs.single'), region);
+    const first = await applyHandler(event, context);
+    const second = await applyHandler(structuredClone(event), context);
+
+    const statusOf = (result: Awaited<ReturnType<Handler>>, vpcId: string) =>
+      result.outcomes.find((o) => o.resource.endsWith(vpcId))?.status;
+    expect(statusOf(first, drifted.vpcId)).toBe('remediated');
+    expect(statusOf(first, logged.vpcId)).toBe('compliant');
+    expect(statusOf(second, drifted.vpcId)).toBe('compliant');
+
+    const flowLogsOf = async (vpcId: string) =>
+      (await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [vpcId] }] })))
+        .FlowLogs ?? [];
+    expect(await flowLogsOf(drifted.vpcId)).toMatchObject([
+      { TrafficType: 'ALL', LogDestination: destination, FlowLogStatus: 'ACTIVE' },
+    ]);
+    expect(await flowLogsOf(logged.vpcId)).toHaveLength(1);
+  });
+});
