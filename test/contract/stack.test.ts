@@ -1,0 +1,160 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventPatterns, rulePolicyStatements } from '../../infra/stack-fragments';
+import { rules } from '../../remediations';
+import { bucketEvent } from '../../src/local/fixtures';
+import * as seed from '../../src/local/seed';
+import { motoClients, uniqueName, useMoto } from '../support/moto';
+
+/**
+ * `osls package` must work offline without AWS credentials, its CloudFormation
+ * must pass cfn-lint, and what it deploys must be exactly what the registry
+ * declares: the EventBridge patterns and the rules' IAM actions.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+const OUT = join(ROOT, '.serverless');
+
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+let template: Template;
+
+function resourcesOfType(type: string) {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON, asserted below
+type Json = any;
+
+/** The properties of the one resource of this type in the template. */
+function only(type: string): Json {
+  const found = resourcesOfType(type);
+  expect(found, type).toHaveLength(1);
+  return found[0]?.[1].Properties;
+}
+
+beforeAll(() => {
+  rmSync(OUT, { recursive: true, force: true });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    // No credentials, no profile: packaging must not need an AWS account.
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'contract'], {
+    cwd: ROOT,
+    env,
+    stdio: 'pipe',
+  });
+  template = JSON.parse(readFileSync(join(OUT, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 120_000);
+
+describe('packaged stack (osls package)', () => {
+  it('passes cfn-lint', () => {
+    const result = spawnSync('cfn-lint', [join(OUT, 'cloudformation-template-update-stack.json')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.error, 'cfn-lint must be installed (pip install cfn-lint)').toBeUndefined();
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, 60_000);
+
+  it('subscribes exactly the events the rules declare, one EventBridge rule per event source', () => {
+    const deployed = resourcesOfType('AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern);
+    expect(deployed).toEqual(eventPatterns());
+    const deployedPairs = new Set(
+      eventPatterns().flatMap((p) => p.detail.eventName.map((name) => `${p.detail.eventSource[0]}:${name}`)),
+    );
+    const declaredPairs = new Set(
+      rules.flatMap((r) => r.triggers.flatMap((t) => t.events.map((e) => `${t.source}:${e}`))),
+    );
+    expect(deployedPairs).toEqual(declaredPairs);
+    for (const [, rule] of resourcesOfType('AWS::Events::Rule')) {
+      const [target] = rule.Properties.Targets as { DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
+      expect(target?.DeadLetterConfig).toBeDefined();
+      expect(target?.RetryPolicy).toBeDefined();
+    }
+  });
+
+  it('grants the function role the rules’ declared actions and nothing else beyond its own logs, DLQ and key', () => {
+    type Policy = { PolicyName: string; PolicyDocument: { Statement: { Action: string | string[] }[] } };
+    const role = only('AWS::IAM::Role') as { Policies: Policy[] };
+    const rulesPolicy = role.Policies.find((p) => p.PolicyName === 'rules');
+    expect(rulesPolicy?.PolicyDocument.Statement).toEqual(rulePolicyStatements());
+    const declared = new Set(rules.flatMap((r) => [...r.permissions.read, ...r.permissions.write]));
+    const granted = new Set(rulesPolicy?.PolicyDocument.Statement.flatMap((s) => s.Action));
+    expect(granted).toEqual(declared);
+    const runtime = role.Policies.find((p) => p.PolicyName === 'runtime');
+    expect(runtime?.PolicyDocument.Statement.flatMap((s) => s.Action).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  it('runs on nodejs22.x, dry-run by default, with its own role as self principal and a DLQ on failure', () => {
+    const fn = only('AWS::Lambda::Function');
+    expect(fn.Runtime).toBe('nodejs22.x');
+    const variables = fn.Environment.Variables;
+    expect(variables.PHIGUARD_DRY_RUN).toBe('true');
+    expect(JSON.stringify(variables.PHIGUARD_SELF_PRINCIPALS)).toContain('OnCloudTrailEventRole');
+    expect(only('AWS::Lambda::EventInvokeConfig')).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } } },
+    });
+  });
+
+  it('encrypts every store it creates with KMS, enforces TLS on the queue and keeps logs for a set period', () => {
+    for (const [, queue] of resourcesOfType('AWS::SQS::Queue'))
+      expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+    for (const [, group] of resourcesOfType('AWS::Logs::LogGroup')) {
+      expect(group.Properties.KmsKeyId).toBeDefined();
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+    expect(JSON.stringify(only('AWS::SQS::QueuePolicy'))).toContain('"aws:SecureTransport":"false"');
+    expect(only('AWS::KMS::Key').EnableKeyRotation).toBe(true);
+  });
+
+  it('bundles the SDK into one handler file that loads and handles an event on its own', async () => {
+    const listing = execFileSync('python3', ['-m', 'zipfile', '-l', join(OUT, 'onCloudTrailEvent.zip')], {
+      encoding: 'utf8',
+    });
+    expect(listing).toContain('handlers/on-cloudtrail-event.mjs');
+    expect(listing).not.toContain('node_modules');
+
+    // Unpack the artifact outside the repository (no node_modules to fall back on) and run it.
+    const dir = mkdtempSync(join(tmpdir(), 'phiguard-bundle-'));
+    execFileSync('python3', ['-m', 'zipfile', '-e', join(OUT, 'onCloudTrailEvent.zip'), dir]);
+    const bucket = uniqueName('bundle-check');
+    const clients = motoClients();
+    await seed.createPublicBucket(clients.s3(), bucket);
+    const script = [
+      `const { handler } = await import(${JSON.stringify(join(dir, 'handlers', 'on-cloudtrail-event.mjs'))});`,
+      `const event = JSON.parse(process.env.EVENT);`,
+      `const result = await handler(event, { functionName: 'bundle', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 });`,
+      `process.stdout.write(JSON.stringify(result));`,
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...useMoto(),
+        PATH: process.env.PATH ?? '',
+        PHIGUARD_DRY_RUN: 'true',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        EVENT: JSON.stringify(bucketEvent('s3/PutBucketAcl.public-read', bucket)),
+      },
+    });
+    expect(JSON.parse(out).outcomes).toEqual([
+      { rule: 's3-bucket-public-access', resource: `arn:aws:s3:::${bucket}`, status: 'would-remediate' },
+    ]);
+  });
+});
