@@ -248,4 +248,58 @@ describe('on-cloudtrail-event handler against moto', () => {
     ]);
     expect(await flowLogsOf(logged.vpcId)).toHaveLength(1);
   });
+
+  it('never writes PHI-bearing content (object keys, tag values, policy bodies) to logs or results', async () => {
+    const CANARY = 'CANARY-PHI-7f3a9c';
+    const logged: string[] = [];
+    const capture = (chunk: unknown) => {
+      logged.push(String(chunk));
+      return true;
+    };
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    try {
+      const verbose = await loadHandler({
+        PHIGUARD_DRY_RUN: 'false',
+        POWERTOOLS_LOG_LEVEL: 'DEBUG',
+        PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${FLOW_LOG_BUCKET}`,
+      });
+      const exempt = uniqueName('phi-canary-exempt');
+      await seed.createPublicBucket(s3, exempt);
+      await seed.tagBucket(s3, exempt, { 'phiguard:exempt': CANARY, owner: CANARY });
+      const merged = uniqueName('phi-canary-policy');
+      await seed.createPublicBucket(s3, merged, [
+        {
+          Sid: 'Partner',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${merged}/${CANARY}/*`,
+        },
+      ]);
+      const policyEvent = bucketEvent('s3/PutBucketPolicy.public', merged);
+      (policyEvent.detail.requestParameters as Record<string, unknown>).bucketPolicy = {
+        Statement: [{ Resource: CANARY }],
+      };
+      const keyEvent = bucketEvent('s3/PutBucketAcl.public-read', exempt);
+      (keyEvent.detail.requestParameters as Record<string, unknown>).key = `${CANARY}/patient-123.pdf`;
+
+      const results = [await verbose(keyEvent, context), await verbose(policyEvent, context)];
+      await expect(
+        verbose({ 'detail-type': 'AWS API Call via CloudTrail', detail: { secret: CANARY } }, context),
+      ).rejects.toThrow();
+
+      expect(results.flatMap((r) => r.outcomes.map((o) => o.status))).toEqual([
+        'exempt',
+        'remediated',
+        'remediated',
+      ]);
+      expect(logged.join('')).toContain('"message":"remediation outcome"');
+      expect(logged.join('')).not.toContain(CANARY);
+      expect(JSON.stringify(results)).not.toContain(CANARY);
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+  });
 });
