@@ -20,6 +20,7 @@ async function run(moto: MotoServer): Promise<number> {
   Object.assign(process.env, emulatorEnv(moto.endpoint, REGION));
   const flowLogBucket = 'phi-demo-flow-logs';
   process.env.PHIGUARD_FLOW_LOGS_DESTINATION = `arn:aws:s3:::${flowLogBucket}`;
+  process.env.PHIGUARD_LEDGER_TABLE = 'phiguard-demo-ledger';
 
   const { rules } = await import('../remediations');
   const { createAwsClients, createClientPool } = await import('../src/aws-clients');
@@ -28,6 +29,10 @@ async function run(moto: MotoServer): Promise<number> {
   const { processEvent, EventFailedError } = await import('../src/process-event');
   const { formatReport } = await import('../src/cli/format-outcomes');
   const { formatChanges } = await import('../src/cli/format-changes');
+  const { formatHistory } = await import('../src/cli/format-history');
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { initLedgerTable } = await import('../src/ledger/init-table');
+  const { createLedger } = await import('../src/ledger/create-ledger');
   const fixtures = await import('../src/local/fixtures');
   const seed = await import('../src/local/seed');
 
@@ -65,31 +70,35 @@ async function run(moto: MotoServer): Promise<number> {
     ].join('\n'),
   );
 
-  const failedCall = fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-archive');
-  failedCall.detail.errorCode = 'AccessDenied';
-  const events = [
-    fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-claims'),
-    fixtures.bucketEvent('s3/PutBucketPolicy.public', 'phi-demo-claims'),
-    fixtures.bucketEvent('s3/DeleteBucketEncryption.basic', 'phi-demo-claims'),
-    fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-press-kit'),
-    fixtures.bucketEvent('s3/PutBucketPolicy.public', 'phi-demo-archive'),
-    failedCall,
-    fixtures.listenerEvent(
-      'elasticloadbalancing/CreateListener.http',
-      alb.loadBalancerArn,
-      alb.httpListenerArn,
-    ),
-    fixtures.loadFixture('ec2/DeleteFlowLogs.single'),
-  ];
+  // The action registry: the same table layout the stack deploys (phiguard ledger init).
+  await initLedgerTable(new DynamoDBClient({}), 'phiguard-demo-ledger');
+  const ledger = createLedger(loadConfig());
+
+  // Each pass gets fresh event ids, as new CloudTrail events would have.
+  const makeEvents = () => {
+    const failedCall = fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-archive');
+    failedCall.detail.errorCode = 'AccessDenied';
+    return [
+      fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-claims'),
+      fixtures.bucketEvent('s3/PutBucketPolicy.public', 'phi-demo-claims'),
+      fixtures.bucketEvent('s3/DeleteBucketEncryption.basic', 'phi-demo-claims'),
+      fixtures.bucketEvent('s3/PutBucketAcl.public-read', 'phi-demo-press-kit'),
+      fixtures.bucketEvent('s3/PutBucketPolicy.public', 'phi-demo-archive'),
+      failedCall,
+      fixtures.listenerEvent(
+        'elasticloadbalancing/CreateListener.http',
+        alb.loadBalancerArn,
+        alb.httpListenerArn,
+      ),
+      fixtures.loadFixture('ec2/DeleteFlowLogs.single'),
+    ];
+  };
 
   const pool = createClientPool();
   let exitCode = 0;
-  const replay = async (dryRun: boolean) => {
-    const engine = new Engine({
-      rules,
-      config: loadConfig({ ...process.env, PHIGUARD_DRY_RUN: String(dryRun) }),
-      clientsFor: pool,
-    });
+  const replay = async (dryRun: boolean, events: unknown[]) => {
+    const config = loadConfig({ ...process.env, PHIGUARD_DRY_RUN: String(dryRun) });
+    const engine = new Engine({ rules, config, ledger, clientsFor: pool });
     const outcomes = [];
     for (const event of events) {
       let report: Awaited<ReturnType<typeof processEvent>>;
@@ -107,13 +116,22 @@ async function run(moto: MotoServer): Promise<number> {
   };
 
   banner('Pass 1: dry-run (the default): reads, plans, writes nothing');
-  await replay(true);
-  banner('Pass 2: apply (PHIGUARD_DRY_RUN=false, or phiguard invoke --apply)');
-  const applied = await replay(false);
+  await replay(true, makeEvents());
+  banner(
+    'Pass 2: apply (PHIGUARD_DRY_RUN=false, or phiguard invoke --apply); the first event is delivered twice',
+  );
+  const applyEvents = makeEvents();
+  const applied = await replay(false, [...applyEvents, structuredClone(applyEvents[0])]);
   banner('Before / after (settings read back from the emulator after each fix)');
   process.stdout.write(`${formatChanges(applied)}\n`);
   const counts = new Map<string, number>();
   for (const outcome of applied) counts.set(outcome.status, (counts.get(outcome.status) ?? 0) + 1);
+  banner(
+    'Action registry history for phi-demo-claims (phiguard history --resource arn:aws:s3:::phi-demo-claims)',
+  );
+  process.stdout.write(
+    `${formatHistory(await ledger.history({ resource: 'arn:aws:s3:::phi-demo-claims' }))}\n`,
+  );
   banner('Summary of the apply pass');
   process.stdout.write(`${[...counts].map(([status, n]) => `${status}: ${n}`).join('   ')}\n`);
   return exitCode;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { DEFAULT_LEDGER_SETTINGS, type LedgerSettings } from './ledger/ledger';
 import { RULE_MODES, type RuleMode, type RuleSettings } from './rule';
 
 /**
@@ -18,6 +19,9 @@ export interface PhiGuardConfig {
   defaultMode: RuleMode;
   ruleModes: Record<string, RuleMode>;
   settings: RuleSettings;
+  /** DynamoDB table of the action registry; undefined means in-memory (CLI only). */
+  ledgerTable?: string;
+  ledger: LedgerSettings;
 }
 
 export const DEFAULT_EXEMPT_TAG = 'phiguard:exempt';
@@ -36,6 +40,16 @@ export const configFileSchema = z.strictObject({
   defaultMode: modeSchema.optional(),
   rules: z.record(z.string(), z.strictObject({ mode: modeSchema })).optional(),
   s3: z.strictObject({ kmsKeyId: z.string().min(1).optional() }).optional(),
+  ledger: z
+    .strictObject({
+      table: z.string().min(3).optional(),
+      lockSeconds: z.number().int().min(1).max(900).optional(),
+      fightThreshold: z.number().int().min(1).optional(),
+      fightWindowMinutes: z.number().int().min(1).optional(),
+      historyRetentionDays: z.number().int().min(1).optional(),
+      dedupHours: z.number().int().min(1).optional(),
+    })
+    .optional(),
   flowLogs: z
     .strictObject({
       destination: z.string().min(1).optional(),
@@ -51,6 +65,22 @@ function parseBoolean(name: string, raw: string): boolean {
   if (['true', '1', 'yes'].includes(value)) return true;
   if (['false', '0', 'no'].includes(value)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function parseInteger(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got "${raw}"`,
+    );
+  }
+  return value;
 }
 
 function parseList(raw: string): string[] {
@@ -147,7 +177,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   validateFlowLogs(settings);
 
+  const fileLedger = file.ledger ?? {};
+  const minutes =
+    parseInteger('PHIGUARD_FIGHT_WINDOW_MINUTES', env.PHIGUARD_FIGHT_WINDOW_MINUTES, 1) ??
+    fileLedger.fightWindowMinutes;
+  const days =
+    parseInteger('PHIGUARD_HISTORY_RETENTION_DAYS', env.PHIGUARD_HISTORY_RETENTION_DAYS, 1) ??
+    fileLedger.historyRetentionDays;
+  const hours = parseInteger('PHIGUARD_DEDUP_HOURS', env.PHIGUARD_DEDUP_HOURS, 1) ?? fileLedger.dedupHours;
+  const ledger: LedgerSettings = {
+    lockSeconds:
+      parseInteger('PHIGUARD_LOCK_SECONDS', env.PHIGUARD_LOCK_SECONDS, 1, 900) ??
+      fileLedger.lockSeconds ??
+      DEFAULT_LEDGER_SETTINGS.lockSeconds,
+    fightThreshold:
+      parseInteger('PHIGUARD_FIGHT_THRESHOLD', env.PHIGUARD_FIGHT_THRESHOLD, 1) ??
+      fileLedger.fightThreshold ??
+      DEFAULT_LEDGER_SETTINGS.fightThreshold,
+    fightWindowSeconds: minutes !== undefined ? minutes * 60 : DEFAULT_LEDGER_SETTINGS.fightWindowSeconds,
+    historyRetentionDays: days ?? DEFAULT_LEDGER_SETTINGS.historyRetentionDays,
+    dedupSeconds: hours !== undefined ? hours * 3600 : DEFAULT_LEDGER_SETTINGS.dedupSeconds,
+  };
+
   return {
+    ledgerTable: env.PHIGUARD_LEDGER_TABLE || fileLedger.table,
+    ledger,
     dryRun:
       env.PHIGUARD_DRY_RUN !== undefined
         ? parseBoolean('PHIGUARD_DRY_RUN', env.PHIGUARD_DRY_RUN)

@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { partitionOf } from './arn';
 import type { AwsClients } from './aws-clients';
 import { describeAwsError } from './aws-errors';
 import { actorOf, type CloudTrailRecord, type ParsedEvent, parseEvent } from './cloudtrail-event';
 import type { PhiGuardConfig } from './config';
 import { ConfigError, InvalidEventError } from './errors';
+import type { ClaimRelease, HistoryEntry, Ledger } from './ledger/ledger';
 import { type EngineLogger, silentLogger } from './logger';
-import type { Outcome, ReportedAction } from './outcome';
+import type { Outcome, OutcomeStatus, ReportedAction } from './outcome';
 import type { Rule, RuleContext, RuleMode } from './rule';
 import { isSelfPrincipal } from './self-principal';
 
@@ -14,6 +16,8 @@ export interface EngineOptions {
   config: PhiGuardConfig;
   /** Client set for a region; a pool, so warm invocations reuse connections. */
   clientsFor: (region: string) => AwsClients;
+  /** The action registry: de-duplication, claims, history, fight detection. */
+  ledger: Ledger;
   logger?: EngineLogger;
   /** How many resources of one rule are checked at once (a DeleteFlowLogs event checks every VPC). */
   concurrency?: number;
@@ -35,6 +39,50 @@ interface EventFacts {
   eventId?: string;
   eventName?: string;
   actor?: string;
+}
+
+/** Statuses that enter the audit history (not `ignored` or `duplicate`: nothing was evaluated). */
+const RECORDED: ReadonlySet<OutcomeStatus> = new Set<OutcomeStatus>([
+  'compliant',
+  'remediated',
+  'would-remediate',
+  'ticket',
+  'non-compliant',
+  'exempt',
+  'gone',
+  'error',
+]);
+
+/** What one event's (or sweep's) evaluations leave for the ledger to settle in one write. */
+export class Settlement {
+  readonly entries: HistoryEntry[] = [];
+  readonly releases: ClaimRelease[] = [];
+  constructor(readonly owner: string) {}
+
+  record(outcome: Outcome): void {
+    if (!RECORDED.has(outcome.status)) return;
+    this.entries.push({
+      rule: outcome.rule,
+      resource: outcome.resource,
+      status: outcome.status,
+      safeguards: outcome.safeguards,
+      eventId: outcome.eventId,
+      eventName: outcome.eventName,
+      actor: outcome.actor,
+      time: new Date().toISOString(),
+      dryRun: outcome.dryRun,
+      actions: outcome.actions,
+      before: outcome.before,
+      after: outcome.after,
+      reason: outcome.reason,
+      findings: outcome.findings,
+      region: outcome.region,
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function mapLimited<T, R>(
@@ -70,6 +118,7 @@ export class Engine {
   readonly config: PhiGuardConfig;
   private readonly clientsFor: (region: string) => AwsClients;
   private readonly logger: EngineLogger;
+  readonly ledger: Ledger;
   private readonly concurrency: number;
   private readonly byEvent = new Map<string, Rule[]>();
 
@@ -78,6 +127,7 @@ export class Engine {
     this.config = options.config;
     this.clientsFor = options.clientsFor;
     this.logger = options.logger ?? silentLogger;
+    this.ledger = options.ledger;
     this.concurrency = options.concurrency ?? 8;
     const ids = new Set(this.rules.map((rule) => rule.id));
     for (const id of Object.keys(options.config.ruleModes)) {
@@ -141,13 +191,13 @@ export class Engine {
 
     const notEvidence = this.whyNotEvidence(record);
     if (notEvidence) {
-      report.outcomes = rules.flatMap((rule) => this.ignoredFor(rule, record, event, notEvidence, facts));
+      report.outcomes = rules.flatMap((rule) =>
+        this.setAside(rule, record, event, 'ignored', notEvidence, facts),
+      );
     } else {
       if (!event.region)
         throw new InvalidEventError('CloudTrail record has no awsRegion (and the envelope no region)');
-      for (const rule of rules) {
-        report.outcomes.push(...(await this.evaluateForEvent(rule, record, event, facts)));
-      }
+      report.outcomes = await this.evaluateEvent(rules, record, event, facts);
     }
     for (const outcome of report.outcomes) this.logOutcome(outcome);
     return report;
@@ -160,10 +210,53 @@ export class Engine {
     return undefined;
   }
 
-  private ignoredFor(
+  /**
+   * Exactly-once: the event id is marked first (a duplicate delivery stops here,
+   * having called no guarded API), each (rule, resource) is claimed before it is
+   * checked, and everything is settled in the ledger at the end.
+   */
+  private async evaluateEvent(
+    rules: Rule[],
+    record: CloudTrailRecord,
+    event: ParsedEvent,
+    facts: EventFacts,
+  ): Promise<Outcome[]> {
+    const owner = `${event.eventId ?? 'no-event-id'}/${randomUUID()}`;
+    if (event.eventId) {
+      const begun = await this.ledger.beginEvent(event.eventId, owner);
+      if (begun.state === 'duplicate') {
+        const reason =
+          begun.of === 'completed'
+            ? 'event already processed'
+            : 'event is being processed by another delivery right now';
+        return rules.flatMap((rule) => this.setAside(rule, record, event, 'duplicate', reason, facts));
+      }
+    }
+    const settlement = new Settlement(owner);
+    const outcomes: Outcome[] = [];
+    let failed = true;
+    try {
+      for (const rule of rules)
+        outcomes.push(...(await this.evaluateForEvent(rule, record, event, facts, settlement)));
+      failed = outcomes.some((outcome) => outcome.status === 'error');
+    } finally {
+      // Also on an unexpected throw: claims are released and the event is left for the retry.
+      await this.ledger.complete({
+        eventId: event.eventId,
+        owner,
+        failed,
+        entries: settlement.entries,
+        releases: settlement.releases,
+      });
+    }
+    return outcomes;
+  }
+
+  private setAside(
     rule: Rule,
     record: CloudTrailRecord,
     event: ParsedEvent,
+    status: 'ignored' | 'duplicate',
     reason: string,
     facts: EventFacts,
   ): Outcome[] {
@@ -176,7 +269,7 @@ export class Engine {
     }
     const resources = ids.length > 0 ? ids : ['*'];
     return resources.map((resource) =>
-      this.outcome(rule, resource, 'ignored', { reason, region: event.region, ...facts }),
+      this.outcome(rule, resource, status, { reason, region: event.region, ...facts }),
     );
   }
 
@@ -185,10 +278,11 @@ export class Engine {
     record: CloudTrailRecord,
     event: ParsedEvent,
     facts: EventFacts,
+    settlement: Settlement,
   ): Promise<Outcome[]> {
     const region = event.region as string;
     if (this.modeOf(rule) === 'off') {
-      return this.ignoredFor(rule, record, event, 'rule is off in the configuration', facts);
+      return this.setAside(rule, record, event, 'ignored', 'rule is off in the configuration', facts);
     }
     const ctx = this.context(region, event.accountId);
     let arns: string[];
@@ -214,14 +308,77 @@ export class Engine {
         : `no resources of this kind in ${region}`;
       return [this.outcome(rule, '*', 'ignored', { reason, region, ...facts })];
     }
-    return mapLimited(arns, this.concurrency, (arn) => this.evaluate(rule, arn, ctx, facts));
+    return mapLimited(arns, this.concurrency, (arn) =>
+      this.evaluateClaimed(rule, arn, ctx, facts, settlement),
+    );
+  }
+
+  /**
+   * Claims (rule, resource), evaluates, and leaves the release and the history
+   * entry in `settlement`. A claim held by another live invocation is waited for
+   * (it re-reads live state afterwards, so a drift that arrived meanwhile is not
+   * lost); a holder that died loses the claim when its lock times out.
+   */
+  async evaluateClaimed(
+    rule: Rule,
+    arn: string,
+    ctx: RuleContext,
+    facts: EventFacts,
+    settlement: Settlement,
+  ): Promise<Outcome> {
+    const { lockSeconds, fightThreshold, fightWindowSeconds } = this.config.ledger;
+    const deadline = Date.now() + (lockSeconds + 1) * 1000;
+    let claim: Awaited<ReturnType<Ledger['claim']>>;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        claim = await this.ledger.claim(rule.id, arn, settlement.owner);
+      } catch (error) {
+        const outcome = this.outcome(rule, arn, 'error', {
+          reason: `action registry unavailable: ${describeAwsError(error)}`,
+          region: ctx.region,
+          ...facts,
+        });
+        settlement.record(outcome);
+        return outcome;
+      }
+      if (claim.acquired || Date.now() >= deadline) break;
+      await sleep(Math.min(wait, Math.max(0, claim.heldUntil * 1000 - Date.now()) + 50));
+    }
+    if (!claim.acquired) {
+      return this.outcome(rule, arn, 'duplicate', {
+        reason: 'another invocation still holds the claim on this resource',
+        region: ctx.region,
+        ...facts,
+      });
+    }
+    const fights = claim.recentRemediations.length;
+    const fight =
+      fights >= fightThreshold
+        ? `remediated ${fights} times in the last ${Math.round(fightWindowSeconds / 60)} min: the drift keeps coming back (an IaC pipeline, a person or another tool is reverting it), so PHI Guard stops changing it`
+        : undefined;
+    const outcome = await this.evaluate(rule, arn, ctx, facts, fight);
+    settlement.releases.push({
+      rule: rule.id,
+      resource: arn,
+      owner: settlement.owner,
+      remediated: outcome.status === 'remediated',
+      recentRemediations: claim.recentRemediations,
+    });
+    settlement.record(outcome);
+    return outcome;
   }
 
   /**
    * Check → (exempt | compliant | plan) → dry-run report or apply → read back.
    * Never throws: every failure is an `error` outcome with a content-free reason.
    */
-  async evaluate(rule: Rule, arn: string, ctx: RuleContext, facts: EventFacts = {}): Promise<Outcome> {
+  async evaluate(
+    rule: Rule,
+    arn: string,
+    ctx: RuleContext,
+    facts: EventFacts = {},
+    fight?: string,
+  ): Promise<Outcome> {
     const base = { region: ctx.region, ...facts };
     const mode = this.modeOf(rule);
     if (mode === 'off')
@@ -296,6 +453,8 @@ export class Engine {
     if (this.config.dryRun) {
       return this.outcome(rule, arn, 'would-remediate', { findings, before, actions, ...base });
     }
+    if (fight)
+      return this.outcome(rule, arn, 'ticket', { reason: fight, findings, before, actions, ...base });
 
     for (const action of plan.actions) {
       try {

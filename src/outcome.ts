@@ -9,6 +9,7 @@ import type { Safeguard } from './rule';
  * - non-compliant: the rule's mode is `notify`; reported, nothing changed
  * - exempt: non-compliant but tagged `phiguard:exempt`; never changed
  * - ignored: not evidence (failed call, PHI Guard's own call, rule off, no resource named)
+ * - duplicate: this event was already processed, or another invocation holds the claim
  * - gone: the resource no longer exists
  * - error: a read or write failed, or the fix did not stick; `reason` says which
  */
@@ -20,6 +21,7 @@ export const OUTCOME_STATUSES = [
   'non-compliant',
   'exempt',
   'ignored',
+  'duplicate',
   'gone',
   'error',
 ] as const;

@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Command, Option } from 'commander';
 import { rules } from '../../remediations';
 import { createClientPool } from '../aws-clients';
-import { loadConfig } from '../config';
+import { parseEvent } from '../cloudtrail-event';
+import { loadConfig, type PhiGuardConfig } from '../config';
 import { Engine } from '../engine';
 import { InvalidEventError, PhiGuardError } from '../errors';
+import { createLedger } from '../ledger/create-ledger';
+import { initLedgerTable } from '../ledger/init-table';
+import type { Ledger } from '../ledger/ledger';
 import { createStderrLogger, silentLogger } from '../logger';
 import { EventFailedError, processEvent } from '../process-event';
+import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
 import { renderTable } from './table';
 
@@ -46,16 +52,35 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
+/** The configured registry; without a table, an in-memory one, said once on stderr. */
+function ledgerFor(config: PhiGuardConfig): Ledger {
+  const ledger = createLedger(config);
+  if (!config.ledgerTable) {
+    process.stderr.write(
+      'phiguard: PHIGUARD_LEDGER_TABLE is not set; using an in-memory action registry for this run (no de-duplication across runs, no history kept)\n',
+    );
+  }
+  return ledger;
+}
+
 function buildEngine(apply: boolean, verbose: boolean): Engine {
   const env = { ...process.env };
   // --apply is the CLI's explicit opt-in; without it the CLI is always a dry-run.
   env.PHIGUARD_DRY_RUN = apply ? 'false' : 'true';
+  const config = loadConfig(env);
   return new Engine({
     rules,
-    config: loadConfig(env),
+    config,
+    ledger: ledgerFor(config),
     clientsFor: createClientPool(),
     logger: verbose ? createStderrLogger() : silentLogger,
   });
+}
+
+function requireTable(config: PhiGuardConfig, explicit?: string): string {
+  const table = explicit ?? config.ledgerTable;
+  if (!table) throw new CliInputError('no table: set PHIGUARD_LEDGER_TABLE (or pass --table)');
+  return table;
 }
 
 function fail(message: string, code: number): never {
@@ -80,6 +105,8 @@ export function buildProgram(): Command {
     .option('--verbose', 'structured logs on stderr', false)
     .action(async (file: string, opts: { apply: boolean; json: boolean; verbose: boolean }) => {
       const event = parseJson(readEventText(file), file);
+      // Reject what is not an event before anything is set up (or said about the set-up).
+      parseEvent(event);
       const engine = buildEngine(opts.apply, opts.verbose);
       let report: Awaited<ReturnType<typeof processEvent>>;
       let failed: EventFailedError | undefined;
@@ -103,7 +130,12 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON', false)
     .action((opts: { json: boolean }) => {
       const config = loadConfig();
-      const engine = new Engine({ rules, config, clientsFor: createClientPool() });
+      const engine = new Engine({
+        rules,
+        config,
+        ledger: createLedger(config),
+        clientsFor: createClientPool(),
+      });
       const listed = rules.map((rule) => ({
         id: rule.id,
         title: rule.title,

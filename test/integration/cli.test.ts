@@ -59,7 +59,10 @@ describe('phiguard invoke', () => {
       writeEvent(bucketEvent('s3/PutBucketAcl.public-read', bucket)),
       '--json',
     ]);
-    expect(stderr).toBe('');
+    // No table configured: the CLI says once that its registry lives only for this run.
+    expect(stderr).toBe(
+      'phiguard: PHIGUARD_LEDGER_TABLE is not set; using an in-memory action registry for this run (no de-duplication across runs, no history kept)\n',
+    );
     expect(code).toBe(0);
     const outcomes = JSON.parse(stdout);
     expect(outcomes).toEqual([

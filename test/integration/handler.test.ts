@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeFlowLogsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
@@ -10,6 +11,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAwsClients } from '../../src/aws-clients';
+import { initLedgerTable } from '../../src/ledger/init-table';
 import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
 import { asSelf, SELF_ROLE_ARN } from '../support/engine';
@@ -68,10 +70,14 @@ async function bucketState(bucket: string) {
   return { pab, publicGrants, policy, encryption };
 }
 
+const LEDGER_TABLE = uniqueName('phiguard-ledger');
+
 beforeAll(async () => {
   s3 = motoClients().s3();
   await seed.createCompliantBucket(s3, FLOW_LOG_BUCKET);
+  await initLedgerTable(new DynamoDBClient({ region: REGION }), LEDGER_TABLE);
   const env = {
+    PHIGUARD_LEDGER_TABLE: LEDGER_TABLE,
     PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${FLOW_LOG_BUCKET}`,
     PHIGUARD_SELF_PRINCIPALS: SELF_ROLE_ARN,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -238,7 +244,8 @@ describe('on-cloudtrail-event handler against moto', () => {
       result.outcomes.find((o) => o.resource.endsWith(vpcId))?.status;
     expect(statusOf(first, drifted.vpcId)).toBe('remediated');
     expect(statusOf(first, logged.vpcId)).toBe('compliant');
-    expect(statusOf(second, drifted.vpcId)).toBe('compliant');
+    // The same event delivered again is a duplicate: no guarded API is called at all.
+    expect(second.outcomes.map((o) => o.status)).toEqual(['duplicate']);
 
     const flowLogsOf = async (vpcId: string) =>
       (await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [vpcId] }] })))
@@ -260,6 +267,7 @@ describe('on-cloudtrail-event handler against moto', () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     try {
       const verbose = await loadHandler({
+        PHIGUARD_LEDGER_TABLE: LEDGER_TABLE,
         PHIGUARD_DRY_RUN: 'false',
         POWERTOOLS_LOG_LEVEL: 'DEBUG',
         PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${FLOW_LOG_BUCKET}`,

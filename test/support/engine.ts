@@ -1,16 +1,20 @@
 import { rules as registry } from '../../remediations';
 import { createClientPool } from '../../src/aws-clients';
 import { Engine } from '../../src/engine';
+import type { Ledger } from '../../src/ledger/ledger';
+import { MemoryLedger } from '../../src/ledger/memory-ledger';
 import type { Rule } from '../../src/rule';
 import { testConfig } from './config';
 
 /** An engine over the real registry (or given rules) with explicit settings; dry-run only when asked. */
 export function testEngine(
-  options: { dryRun?: boolean; env?: Record<string, string>; rules?: readonly Rule[] } = {},
+  options: { dryRun?: boolean; env?: Record<string, string>; rules?: readonly Rule[]; ledger?: Ledger } = {},
 ) {
+  const config = testConfig({ PHIGUARD_DRY_RUN: String(options.dryRun ?? false), ...options.env });
   return new Engine({
     rules: options.rules ?? registry,
-    config: testConfig({ PHIGUARD_DRY_RUN: String(options.dryRun ?? false), ...options.env }),
+    config,
+    ledger: options.ledger ?? new MemoryLedger(config.ledger),
     clientsFor: createClientPool({
       overrides: { credentials: { accessKeyId: 'unit', secretAccessKey: 'unit' } },
     }),

@@ -7,6 +7,7 @@ import { createClientPool } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
 import { Engine } from '../../src/engine';
 import { ConfigError } from '../../src/errors';
+import { MemoryLedger } from '../../src/ledger/memory-ledger';
 
 const NO_DIR = '/nonexistent-config-dir';
 
@@ -90,8 +91,8 @@ describe('loadConfig', () => {
 
   it('rejects a mode for a rule that does not exist when the engine is built', () => {
     const config = loadConfig({ PHIGUARD_RULE_MODES: 's3-bucket-typo=off' }, NO_DIR);
-    expect(() => new Engine({ rules, config, clientsFor: createClientPool() })).toThrow(
-      /unknown rule "s3-bucket-typo"/,
-    );
+    expect(
+      () => new Engine({ rules, config, ledger: new MemoryLedger(), clientsFor: createClientPool() }),
+    ).toThrow(/unknown rule "s3-bucket-typo"/);
   });
 });

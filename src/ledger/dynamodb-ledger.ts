@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type ClaimResult,
+  DEFAULT_LEDGER_SETTINGS,
+  type EventBegin,
+  type HistoryEntry,
+  type HistoryQuery,
+  type Ledger,
+  type LedgerSettings,
+} from './ledger';
+import { HISTORY_BY_DAY_INDEX } from './table-schema';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB allows at most 100 actions in one TransactWriteItems call. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * The action registry in one DynamoDB table (see table-schema.ts), with
+ * conditional writes and no read-before-write:
+ *
+ * - a new drift costs 3 calls: PutItem (event marker), UpdateItem (claim, which
+ *   also returns the recent remediations for fight detection), and one
+ *   TransactWriteItems (history + claim release + marker completion);
+ * - a duplicate delivery costs 1: the failed conditional PutItem returns the old
+ *   marker, which says whether the event is done or in progress.
+ *
+ * Powertools Idempotency was considered for the event marker; it spends its own
+ * get/put/update around the handler and cannot fold completion into the same
+ * transaction as the history and the claim release, which this design needs
+ * for the 3-call budget and for an atomic audit record.
+ */
+export class DynamoDbLedger implements Ledger {
+  readonly description: string;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly settings: LedgerSettings;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly tableName: string,
+    client: DynamoDBClient,
+    settings: Partial<LedgerSettings> = {},
+    now: () => number = () => Math.floor(Date.now() / 1000),
+  ) {
+    this.description = `DynamoDB table ${tableName}`;
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.settings = { ...DEFAULT_LEDGER_SETTINGS, ...settings };
+    this.now = now;
+  }
+
+  async beginEvent(eventId: string, owner: string): Promise<EventBegin> {
+    const now = this.now();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `EVENT#${eventId}`,
+            sk: 'EVENT',
+            status: 'IN_PROGRESS',
+            owner,
+            lockUntil: now + this.settings.lockSeconds,
+            expiresAt: now + this.settings.dedupSeconds,
+          },
+          // New, or left in progress by an invocation that died, or past its de-dup window
+          // (TTL deletion is lazy, so an expired marker may still be there).
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status = :inProgress AND lockUntil < :now) OR expiresAt < :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { state: 'new' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const status = (error.Item as Record<string, { S?: string }> | undefined)?.status?.S;
+      return { state: 'duplicate', of: status === 'COMPLETED' ? 'completed' : 'in-progress' };
+    }
+  }
+
+  async claim(rule: string, resource: string, owner: string): Promise<ClaimResult> {
+    const now = this.now();
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: claimKey(rule, resource), sk: 'CLAIM' },
+          UpdateExpression: 'SET lockOwner = :owner, lockUntil = :until, expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(lockOwner) OR lockUntil < :now',
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':until': now + this.settings.lockSeconds,
+            ':ttl': now + this.settings.fightWindowSeconds + DAY_SECONDS,
+            ':now': now,
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const times = (out.Attributes?.remediatedAt as number[] | undefined) ?? [];
+      return {
+        acquired: true,
+        recentRemediations: times.filter((t) => t > now - this.settings.fightWindowSeconds),
+      };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const until = Number(
+        (error.Item as Record<string, { N?: string }> | undefined)?.lockUntil?.N ?? now + 1,
+      );
+      return { acquired: false, heldUntil: until };
+    }
+  }
+
+  async complete({
+    eventId,
+    owner,
+    failed,
+    entries,
+    releases,
+  }: Parameters<Ledger['complete']>[0]): Promise<void> {
+    const now = this.now();
+    const items: TransactItem[] = entries.map((entry) => ({
+      Put: { TableName: this.tableName, Item: this.historyItem(entry, now) },
+    }));
+    for (const release of releases) {
+      const times = [...release.recentRemediations, ...(release.remediated ? [now] : [])];
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: claimKey(release.rule, release.resource), sk: 'CLAIM' },
+          UpdateExpression: 'SET remediatedAt = :times REMOVE lockOwner, lockUntil',
+          // Only our own claim: if it expired and another invocation took it, theirs stands.
+          ConditionExpression: 'lockOwner = :owner',
+          ExpressionAttributeValues: { ':times': times, ':owner': release.owner },
+        },
+      });
+    }
+    if (eventId) {
+      const key = { pk: `EVENT#${eventId}`, sk: 'EVENT' };
+      items.push(
+        failed
+          ? // Forget the event so Lambda's retry of it runs again instead of being a duplicate.
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: key,
+                ConditionExpression: '#owner = :owner',
+                ExpressionAttributeNames: { '#owner': 'owner' },
+                ExpressionAttributeValues: { ':owner': owner },
+              },
+            }
+          : {
+              Update: {
+                TableName: this.tableName,
+                Key: key,
+                UpdateExpression: 'SET #status = :completed REMOVE lockUntil',
+                ConditionExpression: '#owner = :owner',
+                ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+                ExpressionAttributeValues: { ':completed': 'COMPLETED', ':owner': owner },
+              },
+            },
+      );
+    }
+    for (let start = 0; start < items.length; start += MAX_TRANSACTION_ITEMS) {
+      await this.transact(items.slice(start, start + MAX_TRANSACTION_ITEMS));
+    }
+  }
+
+  /** One transaction; conditions that no longer hold (a claim taken over) are dropped, the rest retried once. */
+  private async transact(items: TransactItem[]): Promise<void> {
+    if (items.length === 0) return;
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const kept = items.filter((_, i) => reasons[i]?.Code !== 'ConditionalCheckFailed');
+      if (kept.length === items.length || kept.length === 0) {
+        if (kept.length === 0) return;
+        throw error;
+      }
+      await this.doc.send(new TransactWriteCommand({ TransactItems: kept }));
+    }
+  }
+
+  private historyItem(entry: HistoryEntry, now: number): Record<string, unknown> {
+    const suffix = randomBytes(4).toString('hex');
+    return {
+      ...entry,
+      pk: `HIST#${entry.resource}`,
+      sk: `${entry.time}#${entry.rule}#${suffix}`,
+      gsi1pk: `DAY#${entry.time.slice(0, 10)}`,
+      gsi1sk: `${entry.time}#${entry.rule}#${entry.resource}#${suffix}`,
+      expiresAt: now + this.settings.historyRetentionDays * DAY_SECONDS,
+    };
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryEntry[]> {
+    const limit = query.limit ?? 100;
+    const since = query.since ?? new Date((this.now() - 30 * DAY_SECONDS) * 1000).toISOString();
+    const ruleFilter = query.rule
+      ? { FilterExpression: '#rule = :rule', ExpressionAttributeNames: { '#rule': 'rule' } }
+      : {};
+    const ruleValue = query.rule ? { ':rule': query.rule } : {};
+    if (query.resource) {
+      return this.queryAll(
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          ExpressionAttributeValues: { ':pk': `HIST#${query.resource}`, ':since': since, ...ruleValue },
+          ScanIndexForward: false,
+          ...ruleFilter,
+        },
+        limit,
+      );
+    }
+    const found: HistoryEntry[] = [];
+    // Newest day first, back to `since`; each day is one partition of the index.
+    for (
+      let day = new Date(this.now() * 1000);
+      found.length < limit;
+      day = new Date(day.getTime() - DAY_SECONDS * 1000)
+    ) {
+      const dayKey = day.toISOString().slice(0, 10);
+      if (dayKey < since.slice(0, 10)) break;
+      found.push(
+        ...(await this.queryAll(
+          {
+            TableName: this.tableName,
+            IndexName: HISTORY_BY_DAY_INDEX,
+            KeyConditionExpression: 'gsi1pk = :day AND gsi1sk >= :since',
+            ExpressionAttributeValues: { ':day': `DAY#${dayKey}`, ':since': since, ...ruleValue },
+            ScanIndexForward: false,
+            ...ruleFilter,
+          },
+          limit - found.length,
+        )),
+      );
+    }
+    return found;
+  }
+
+  private async queryAll(input: QueryCommandInput, limit: number): Promise<HistoryEntry[]> {
+    const found: HistoryEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) found.push(toEntry(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && found.length < limit);
+    return found.slice(0, limit);
+  }
+}
+
+function claimKey(rule: string, resource: string): string {
+  return `CLAIM#${rule}#${resource}`;
+}
+
+function toEntry(item: Record<string, unknown>): HistoryEntry {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _ttl, ...entry } = item;
+  return entry as unknown as HistoryEntry;
+}

@@ -1,0 +1,106 @@
+import type { OutcomeStatus, ReportedAction } from '../outcome';
+
+/**
+ * The action registry: every remediation passes through it so that PHI Guard
+ * acts exactly once per drift, proves what it did, and notices fights.
+ *
+ * Three kinds of record:
+ * - an event marker per delivered event id (de-duplication; expires after hours),
+ * - a claim per (rule, resource) (a lock with a timeout, plus the times of recent
+ *   remediations for fight detection; expires after a day),
+ * - a history entry per outcome (the audit trail; kept six years by default).
+ */
+
+/** One audited outcome. Content-free by construction: ids, ARNs, settings, API names. */
+export interface HistoryEntry {
+  rule: string;
+  resource: string;
+  status: OutcomeStatus;
+  safeguards: readonly string[];
+  eventId?: string;
+  eventName?: string;
+  actor?: string;
+  /** ISO-8601 time of the outcome. */
+  time: string;
+  dryRun: boolean;
+  actions: ReportedAction[];
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  reason?: string;
+  findings?: string[];
+  region?: string;
+}
+
+export type EventBegin =
+  | { state: 'new' }
+  /** Already processed (completed), or being processed right now by another delivery. */
+  | { state: 'duplicate'; of: 'completed' | 'in-progress' };
+
+export type ClaimResult =
+  | {
+      acquired: true;
+      /** Epoch seconds of this (rule, resource)'s remediations still inside the fight window. */
+      recentRemediations: number[];
+    }
+  | { acquired: false; heldUntil: number };
+
+export interface ClaimRelease {
+  rule: string;
+  resource: string;
+  owner: string;
+  /** True when this claim ended in a real (not dry-run) remediation: counts towards fights. */
+  remediated: boolean;
+  /** The window as returned by `claim`, so the release can trim it without another read. */
+  recentRemediations: number[];
+}
+
+export interface HistoryQuery {
+  resource?: string;
+  rule?: string;
+  /** ISO-8601; only entries at or after this time. */
+  since?: string;
+  limit?: number;
+}
+
+export interface LedgerSettings {
+  /** How long a claim or an in-progress event marker holds before another invocation may take over. */
+  lockSeconds: number;
+  /** How many remediations of one (rule, resource) inside the window make a fight. */
+  fightThreshold: number;
+  fightWindowSeconds: number;
+  historyRetentionDays: number;
+  /** How long a completed event id is remembered for de-duplication. */
+  dedupSeconds: number;
+}
+
+export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
+  lockSeconds: 30,
+  fightThreshold: 3,
+  fightWindowSeconds: 3600,
+  // HIPAA documentation retention, §164.316(b)(2)(i): six years (2192 days covers leap years).
+  historyRetentionDays: 2192,
+  dedupSeconds: 24 * 3600,
+};
+
+export interface Ledger {
+  /** Human-readable description for logs and the CLI ("DynamoDB table x", "in-memory"). */
+  readonly description: string;
+  /** Marks `eventId` in progress for `owner`, unless it was already processed or is being processed. */
+  beginEvent(eventId: string, owner: string): Promise<EventBegin>;
+  /** Takes the (rule, resource) claim for `owner` unless another live owner holds it. */
+  claim(rule: string, resource: string, owner: string): Promise<ClaimResult>;
+  /**
+   * Writes the history entries, releases the claims and settles the event marker in
+   * as few calls as the store allows: completed, or removed when `failed` (so the
+   * retried delivery runs again instead of being taken for a duplicate).
+   */
+  complete(settlement: {
+    eventId?: string;
+    owner: string;
+    failed: boolean;
+    entries: HistoryEntry[];
+    releases: ClaimRelease[];
+  }): Promise<void>;
+  /** Newest first. */
+  history(query: HistoryQuery): Promise<HistoryEntry[]>;
+}

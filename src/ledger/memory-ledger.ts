@@ -1,0 +1,81 @@
+import {
+  type ClaimResult,
+  DEFAULT_LEDGER_SETTINGS,
+  type EventBegin,
+  type HistoryEntry,
+  type HistoryQuery,
+  type Ledger,
+  type LedgerSettings,
+} from './ledger';
+
+/**
+ * The registry for one CLI process when no table is configured: the same
+ * semantics as the DynamoDB ledger, forgotten when the process exits.
+ */
+export class MemoryLedger implements Ledger {
+  readonly description = 'in-memory (this process only)';
+  private readonly events = new Map<
+    string,
+    { status: 'IN_PROGRESS' | 'COMPLETED'; owner: string; lockUntil: number }
+  >();
+  private readonly claims = new Map<string, { owner?: string; lockUntil: number; remediatedAt: number[] }>();
+  private readonly entries: HistoryEntry[] = [];
+  private readonly settings: LedgerSettings;
+  private readonly now: () => number;
+
+  constructor(settings: Partial<LedgerSettings> = {}, now: () => number = () => Date.now() / 1000) {
+    this.settings = { ...DEFAULT_LEDGER_SETTINGS, ...settings };
+    this.now = now;
+  }
+
+  async beginEvent(eventId: string, owner: string): Promise<EventBegin> {
+    const now = this.now();
+    const marker = this.events.get(eventId);
+    if (marker?.status === 'COMPLETED') return { state: 'duplicate', of: 'completed' };
+    if (marker && marker.lockUntil > now) return { state: 'duplicate', of: 'in-progress' };
+    this.events.set(eventId, { status: 'IN_PROGRESS', owner, lockUntil: now + this.settings.lockSeconds });
+    return { state: 'new' };
+  }
+
+  async claim(rule: string, resource: string, owner: string): Promise<ClaimResult> {
+    const now = this.now();
+    const key = `${rule}\u0000${resource}`;
+    const claim = this.claims.get(key) ?? { lockUntil: 0, remediatedAt: [] };
+    if (claim.owner && claim.lockUntil > now) return { acquired: false, heldUntil: claim.lockUntil };
+    claim.owner = owner;
+    claim.lockUntil = now + this.settings.lockSeconds;
+    this.claims.set(key, claim);
+    return {
+      acquired: true,
+      recentRemediations: claim.remediatedAt.filter((t) => t > now - this.settings.fightWindowSeconds),
+    };
+  }
+
+  async complete(settlement: Parameters<Ledger['complete']>[0]): Promise<void> {
+    const now = this.now();
+    this.entries.push(...settlement.entries.map((entry) => structuredClone(entry)));
+    for (const release of settlement.releases) {
+      const claim = this.claims.get(`${release.rule}\u0000${release.resource}`);
+      if (!claim || claim.owner !== release.owner) continue;
+      claim.owner = undefined;
+      claim.lockUntil = 0;
+      claim.remediatedAt = [...release.recentRemediations, ...(release.remediated ? [now] : [])];
+    }
+    if (settlement.eventId) {
+      const marker = this.events.get(settlement.eventId);
+      if (marker?.owner === settlement.owner) {
+        if (settlement.failed) this.events.delete(settlement.eventId);
+        else marker.status = 'COMPLETED';
+      }
+    }
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryEntry[]> {
+    return this.entries
+      .filter((e) => !query.resource || e.resource === query.resource)
+      .filter((e) => !query.rule || e.rule === query.rule)
+      .filter((e) => !query.since || e.time >= query.since)
+      .sort((a, b) => b.time.localeCompare(a.time))
+      .slice(0, query.limit ?? 100);
+  }
+}
