@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { rules } from '../../remediations';
 import { createClientPool } from '../aws-clients';
 import { parseEvent } from '../cloudtrail-event';
@@ -160,9 +160,51 @@ export function buildProgram(): Command {
       process.stdout.write(`dry-run: ${config.dryRun ? 'on (default)' : 'off'}\n`);
     });
 
-  program.addOption(
-    new Option('--no-color', 'accepted for compatibility; output is never coloured').hideHelp(),
-  );
+  const ledger = program.command('ledger').description('the action registry (DynamoDB table)');
+  ledger
+    .command('init')
+    .description(
+      'create the action registry table (keys, index, TTL, PITR, KMS) for an emulator or a fresh account',
+    )
+    .option('--table <name>', 'table name (default: PHIGUARD_LEDGER_TABLE)')
+    .action(async (opts: { table?: string }) => {
+      const table = requireTable(loadConfig(), opts.table);
+      const result = await initLedgerTable(new DynamoDBClient({}), table);
+      process.stdout.write(
+        `${result === 'created' ? 'created' : 'already exists'}: ${table} (TTL on expiresAt, point-in-time recovery on)\n`,
+      );
+    });
+
+  program
+    .command('history')
+    .description('what PHI Guard found and did, newest first (from the action registry)')
+    .option('--resource <arn>', 'only this resource')
+    .option('--rule <id>', 'only this rule')
+    .option('--since <iso-time>', 'only entries at or after this time (default: 30 days ago)')
+    .option('--limit <n>', 'at most this many entries', '100')
+    .option('--json', 'print JSON', false)
+    .action(
+      async (opts: { resource?: string; rule?: string; since?: string; limit: string; json: boolean }) => {
+        const config = loadConfig();
+        requireTable(config);
+        if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) {
+          throw new CliInputError(`--since must be an ISO-8601 time, got "${opts.since}"`);
+        }
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new CliInputError('--limit must be a positive whole number');
+        if (opts.rule && !rules.some((r) => r.id === opts.rule))
+          throw new CliInputError(`unknown rule "${opts.rule}"`);
+        const entries = await createLedger(config).history({
+          resource: opts.resource,
+          rule: opts.rule,
+          since: opts.since ? new Date(opts.since).toISOString() : undefined,
+          limit,
+        });
+        process.stdout.write(`${opts.json ? JSON.stringify(entries, null, 2) : formatHistory(entries)}\n`);
+      },
+    );
+
   return program;
 }
 
