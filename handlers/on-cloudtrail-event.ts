@@ -40,7 +40,12 @@ export async function onCloudTrailEvent(event: unknown, _context?: Context) {
   return {
     eventId: report.eventId,
     skipped: report.skipped,
-    outcomes: report.outcomes.map(({ rule, resource, status }) => ({ rule, resource, status })),
+    outcomes: report.outcomes.map(({ rule, resource, status, reason }) => ({
+      rule,
+      resource,
+      status,
+      reason,
+    })),
   };
 }
 

@@ -36,3 +36,11 @@ module.exports.onCloudTrailEventEvents = async ({ resolveVariable }) => {
 };
 
 module.exports.rulePolicyStatements = async () => fragments().rulePolicyStatements;
+
+/** Keys, index, billing and TTL of the action registry table (src/ledger/table-schema.ts). */
+module.exports.ledgerAttributeDefinitions = async () => fragments().ledgerTable.AttributeDefinitions;
+module.exports.ledgerKeySchema = async () => fragments().ledgerTable.KeySchema;
+module.exports.ledgerGlobalSecondaryIndexes = async () => fragments().ledgerTable.GlobalSecondaryIndexes;
+module.exports.ledgerBillingMode = async () => fragments().ledgerTable.BillingMode;
+module.exports.ledgerTimeToLive = async () => fragments().ledgerTable.TimeToLiveSpecification;
+module.exports.ledgerWriterActions = async () => fragments().ledgerWriterActions;

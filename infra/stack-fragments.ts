@@ -5,6 +5,7 @@
  * contract tests compare the packaged template with the same functions.
  */
 import { rules as registry } from '../remediations';
+import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../src/ledger/table-schema';
 import type { Rule } from '../src/rule';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
@@ -77,9 +78,32 @@ export function rulePolicyStatements(rules: readonly Rule[] = registry): PolicyS
   return statements;
 }
 
+/** The action registry table's shape, as CloudFormation properties (same source as `phiguard ledger init`). */
+export function ledgerTableShape() {
+  return {
+    AttributeDefinitions: LEDGER_TABLE_SCHEMA.AttributeDefinitions,
+    KeySchema: LEDGER_TABLE_SCHEMA.KeySchema,
+    GlobalSecondaryIndexes: LEDGER_TABLE_SCHEMA.GlobalSecondaryIndexes,
+    BillingMode: LEDGER_TABLE_SCHEMA.BillingMode,
+    TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+  };
+}
+
+/**
+ * The item-level DynamoDB actions the engine uses on the registry table: the
+ * conditional marker put, claim update, marker delete on failure; a
+ * TransactWriteItems call is authorised by the actions of its items.
+ */
+export const LEDGER_WRITER_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
 /** Everything `stack-fragments.cjs` hands to serverless.yml, as JSON on stdout. */
 export function stackFragments() {
-  return { eventPatterns: eventPatterns(), rulePolicyStatements: rulePolicyStatements() };
+  return {
+    eventPatterns: eventPatterns(),
+    rulePolicyStatements: rulePolicyStatements(),
+    ledgerTable: ledgerTableShape(),
+    ledgerWriterActions: LEDGER_WRITER_ACTIONS,
+  };
 }
 
 if (process.argv[1]?.endsWith('stack-fragments.ts')) {

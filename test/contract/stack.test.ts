@@ -2,9 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventPatterns, rulePolicyStatements } from '../../infra/stack-fragments';
+import { eventPatterns, LEDGER_WRITER_ACTIONS, rulePolicyStatements } from '../../infra/stack-fragments';
 import { rules } from '../../remediations';
+import { initLedgerTable } from '../../src/ledger/init-table';
+import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
 import { bucketEvent } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
 import { motoClients, uniqueName, useMoto } from '../support/moto';
@@ -91,12 +94,23 @@ describe('packaged stack (osls package)', () => {
     expect(granted).toEqual(declared);
     const runtime = role.Policies.find((p) => p.PolicyName === 'runtime');
     expect(runtime?.PolicyDocument.Statement.flatMap((s) => s.Action).sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'kms:Decrypt',
+      'kms:DescribeKey',
       'kms:GenerateDataKey',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sqs:SendMessage',
     ]);
+    // The registry actions are item-level and on the table only (not its index, not every table).
+    expect(runtime?.PolicyDocument.Statement.find((s) => String(s.Action).startsWith('dynamodb:'))).toEqual({
+      Sid: 'ActionRegistryItems',
+      Effect: 'Allow',
+      Action: LEDGER_WRITER_ACTIONS,
+      Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+    });
   });
 
   it('runs on nodejs22.x, dry-run by default, with its own role as self principal and a DLQ on failure', () => {
@@ -108,6 +122,25 @@ describe('packaged stack (osls package)', () => {
     expect(only('AWS::Lambda::EventInvokeConfig')).toMatchObject({
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } } },
+    });
+  });
+
+  it('creates the action registry table as `phiguard ledger init` does: on-demand, KMS, PITR, TTL, protected', () => {
+    const table = only('AWS::DynamoDB::Table');
+    expect(table).toMatchObject({
+      AttributeDefinitions: LEDGER_TABLE_SCHEMA.AttributeDefinitions,
+      KeySchema: LEDGER_TABLE_SCHEMA.KeySchema,
+      GlobalSecondaryIndexes: LEDGER_TABLE_SCHEMA.GlobalSecondaryIndexes,
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: 'PhiGuardKey' } },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    const [[, resource]] = resourcesOfType('AWS::DynamoDB::Table') as [[string, Json]];
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(only('AWS::Lambda::Function').Environment.Variables.PHIGUARD_LEDGER_TABLE).toEqual({
+      Ref: 'LedgerTable',
     });
   });
 
@@ -135,6 +168,8 @@ describe('packaged stack (osls package)', () => {
     const bucket = uniqueName('bundle-check');
     const clients = motoClients();
     await seed.createPublicBucket(clients.s3(), bucket);
+    const table = uniqueName('bundle-ledger');
+    await initLedgerTable(new DynamoDBClient({ region: 'us-east-1' }), table);
     const script = [
       `const { handler } = await import(${JSON.stringify(join(dir, 'handlers', 'on-cloudtrail-event.mjs'))});`,
       `const event = JSON.parse(process.env.EVENT);`,
@@ -148,6 +183,7 @@ describe('packaged stack (osls package)', () => {
         ...useMoto(),
         PATH: process.env.PATH ?? '',
         PHIGUARD_DRY_RUN: 'true',
+        PHIGUARD_LEDGER_TABLE: table,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         EVENT: JSON.stringify(bucketEvent('s3/PutBucketAcl.public-read', bucket)),

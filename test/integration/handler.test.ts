@@ -8,13 +8,13 @@ import {
   GetPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAwsClients } from '../../src/aws-clients';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
 import { asSelf, SELF_ROLE_ARN } from '../support/engine';
+import { type Handler, lambdaContext, loadHandler } from '../support/handler';
 import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 
 /**
@@ -22,28 +22,7 @@ import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
  * config read at init) against the moto server; every assertion reads state
  * back from the emulator through the SDK.
  */
-const context = {
-  functionName: 'phiguard-test-on-cloudtrail-event',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:phiguard-test-on-cloudtrail-event',
-  memoryLimitInMB: '512',
-  awsRequestId: 'test-request',
-  logGroupName: '/aws/lambda/phiguard-test',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
-
-type Handler = (
-  event: unknown,
-  context: Context,
-) => Promise<{ outcomes: { rule: string; resource: string; status: string }[] }>;
-
-async function loadHandler(env: Record<string, string>): Promise<Handler> {
-  vi.resetModules();
-  Object.assign(process.env, env);
-  const module = await import('../../handlers/on-cloudtrail-event');
-  return module.handler as unknown as Handler;
-}
+const context = lambdaContext;
 
 const FLOW_LOG_BUCKET = uniqueName('phi-flow-logs');
 let s3: S3Client;

@@ -1,0 +1,367 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DeletePublicAccessBlockCommand, PutBucketAclCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
+import { initLedgerTable } from '../../src/ledger/init-table';
+import type { HistoryEntry } from '../../src/ledger/ledger';
+import { type CountingProxy, type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
+import { bucketEvent } from '../../src/local/fixtures';
+import { emulatorEnv } from '../../src/local/moto-server';
+import * as seed from '../../src/local/seed';
+import { type Handler, lambdaContext, loadHandler } from '../support/handler';
+import { motoEndpoint, REGION, uniqueName } from '../support/moto';
+
+/**
+ * The action registry against moto's DynamoDB, through the real handler (and
+ * the CLI in separate processes). Every AWS call goes through a recording proxy,
+ * so "exactly one set of writes" is counted on the wire, not inferred.
+ */
+const TABLE = uniqueName('phiguard-ledger');
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'phiguard.js');
+const dir = mkdtempSync(join(tmpdir(), 'phiguard-ledger-'));
+
+let proxy: CountingProxy;
+let env: Record<string, string>;
+/** Seeding and breaking buckets bypasses the proxy: the proxy sees only PHI Guard's calls. */
+let s3: S3Client;
+let dynamodb: DynamoDBClient;
+let apply: Handler;
+
+const writesTo = (bucket: string) => (call: RecordedCall) =>
+  call.service === 's3' && call.bucket === bucket && /^(Put|Delete)/.test(call.operation);
+const dynamoCalls = (call: RecordedCall) => call.service === 'DynamoDB_20120810';
+
+async function historyOf(resource: string): Promise<HistoryEntry[]> {
+  return new DynamoDbLedger(TABLE, dynamodb).history({ resource });
+}
+
+async function publicBucket(prefix: string): Promise<string> {
+  const bucket = uniqueName(prefix);
+  await seed.createPublicBucket(s3, bucket);
+  return bucket;
+}
+
+/** Breaks the bucket again the way a person or a pipeline would. */
+async function reopen(bucket: string): Promise<void> {
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }));
+}
+
+function phiguard(args: string[], extraEnv: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...extraEnv },
+      cwd: dir,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end();
+  });
+}
+
+beforeAll(async () => {
+  proxy = await startCountingProxy(motoEndpoint());
+  env = {
+    ...emulatorEnv(proxy.endpoint, REGION),
+    PHIGUARD_LEDGER_TABLE: TABLE,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  Object.assign(process.env, env);
+  const { createAwsClients } = await import('../../src/aws-clients');
+  s3 = createAwsClients({ region: REGION, overrides: { endpoint: motoEndpoint() } }).s3();
+  dynamodb = new DynamoDBClient({ region: REGION });
+  await initLedgerTable(dynamodb, TABLE);
+  apply = await loadHandler({ PHIGUARD_DRY_RUN: 'false' });
+});
+
+afterAll(async () => {
+  await proxy?.close();
+});
+
+describe('event de-duplication and claims', () => {
+  it('the same event delivered 5 times at once (in-process): one set of writes, one history record', async () => {
+    const bucket = await publicBucket('dedup-inproc');
+    const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => apply(structuredClone(event), lambdaContext)),
+    );
+    const statuses = results.map((r) => r.outcomes[0]?.status).sort();
+    expect(statuses).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'remediated']);
+    expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
+    const history = await historyOf(`arn:aws:s3:::${bucket}`);
+    expect(history.map((h) => h.status)).toEqual(['remediated']);
+  });
+
+  it('the same event delivered 5 times at once from separate processes (the CLI): one set of writes', async () => {
+    const bucket = await publicBucket('dedup-procs');
+    const file = join(dir, `${bucket}.json`);
+    writeFileSync(file, JSON.stringify(bucketEvent('s3/PutBucketAcl.public-read', bucket)));
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => phiguard(['invoke', file, '--apply', '--json'])),
+    );
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0]);
+    const statuses = runs.map((r) => JSON.parse(r.stdout)[0].status).sort();
+    expect(statuses).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'remediated']);
+    expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
+    expect((await historyOf(`arn:aws:s3:::${bucket}`)).map((h) => h.status)).toEqual(['remediated']);
+  });
+
+  it('two different events for the same drift at once: each write at most once, the bucket ends compliant', async () => {
+    const bucket = await publicBucket('two-events');
+    const [a, b] = await Promise.all([
+      apply(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext),
+      apply(bucketEvent('s3/DeleteBucketPublicAccessBlock.basic', bucket), lambdaContext),
+    ]);
+    // The second waited for the first's claim, re-read live state and found it fixed.
+    expect([a?.outcomes[0]?.status, b?.outcomes[0]?.status].sort()).toEqual(['compliant', 'remediated']);
+    expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
+    const check = await apply(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    expect(check.outcomes[0]?.status).toBe('compliant');
+  });
+
+  it('a new drift costs 3 DynamoDB calls and a duplicate delivery 1, and the duplicate calls no guarded API', async () => {
+    const bucket = await publicBucket('call-count');
+    const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
+    proxy.reset();
+    await apply(event, lambdaContext);
+    expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1, UpdateItem: 1, TransactWriteItems: 1 });
+    proxy.reset();
+    const again = await apply(structuredClone(event), lambdaContext);
+    expect(again.outcomes[0]?.status).toBe('duplicate');
+    expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1 });
+    expect(proxy.calls.filter((c) => c.service !== 'DynamoDB_20120810')).toEqual([]);
+  });
+
+  it('a claim abandoned mid-remediation is taken over once its lock expires, and the fix is applied once', async () => {
+    const lockSeconds = 2;
+    const handler = await loadHandler({
+      PHIGUARD_DRY_RUN: 'false',
+      PHIGUARD_LOCK_SECONDS: String(lockSeconds),
+    });
+    const bucket = await publicBucket('crashed');
+    const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
+    const resource = `arn:aws:s3:::${bucket}`;
+    // Simulate the crash: an invocation marked the event and claimed the bucket, then died.
+    const crashed = new DynamoDbLedger(TABLE, dynamodb, { lockSeconds });
+    expect(await crashed.beginEvent(event.id, 'crashed-invocation')).toEqual({ state: 'new' });
+    expect(await crashed.claim('s3-bucket-public-access', resource, 'crashed-invocation')).toMatchObject({
+      acquired: true,
+    });
+
+    // While the lock holds, a redelivery is a duplicate and touches nothing.
+    const early = await handler(structuredClone(event), lambdaContext);
+    expect(early.outcomes[0]).toMatchObject({
+      status: 'duplicate',
+      reason: expect.stringContaining('being processed'),
+    });
+    expect(proxy.count(writesTo(bucket))).toEqual({});
+
+    await new Promise((resolve) => setTimeout(resolve, (lockSeconds + 1) * 1000));
+    const retried = await handler(structuredClone(event), lambdaContext);
+    expect(retried.outcomes[0]?.status).toBe('remediated');
+    expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
+  });
+
+  it('another event waits for a claim held by a dead invocation, then fixes once', async () => {
+    const lockSeconds = 2;
+    const handler = await loadHandler({
+      PHIGUARD_DRY_RUN: 'false',
+      PHIGUARD_LOCK_SECONDS: String(lockSeconds),
+    });
+    const bucket = await publicBucket('held-claim');
+    const crashed = new DynamoDbLedger(TABLE, dynamodb, { lockSeconds });
+    await crashed.claim('s3-bucket-public-access', `arn:aws:s3:::${bucket}`, 'crashed-invocation');
+    const result = await handler(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    expect(result.outcomes[0]?.status).toBe('remediated');
+    expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
+  });
+});
+
+describe('fight detection', () => {
+  it('remediates up to the threshold, then opens a ticket instead of fighting', async () => {
+    const bucket = await publicBucket('fight');
+    const statuses: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      if (round > 0) await reopen(bucket);
+      const result = await apply(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+      statuses.push(result.outcomes[0]?.status ?? 'none');
+    }
+    expect(statuses).toEqual(['remediated', 'remediated', 'remediated', 'ticket']);
+    expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 3, PutPublicAccessBlock: 3 });
+    const [latest] = await historyOf(`arn:aws:s3:::${bucket}`);
+    expect(latest).toMatchObject({
+      status: 'ticket',
+      reason: expect.stringContaining('remediated 3 times in the last 60 min: the drift keeps coming back'),
+    });
+  });
+
+  it('below the threshold (a higher one configured) remediation goes on', async () => {
+    const handler = await loadHandler({ PHIGUARD_DRY_RUN: 'false', PHIGUARD_FIGHT_THRESHOLD: '5' });
+    const bucket = await publicBucket('no-fight');
+    const statuses: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      if (round > 0) await reopen(bucket);
+      statuses.push(
+        (await handler(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)).outcomes[0]
+          ?.status ?? '',
+      );
+    }
+    expect(statuses).toEqual(['remediated', 'remediated', 'remediated', 'remediated']);
+  });
+});
+
+describe('history (the audit trail)', () => {
+  it('dry-run is recorded, with the plan, and touches no guarded resource', async () => {
+    const dryRun = await loadHandler({ PHIGUARD_DRY_RUN: 'true' });
+    const bucket = await publicBucket('dry-history');
+    const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
+    expect((await dryRun(event, lambdaContext)).outcomes[0]?.status).toBe('would-remediate');
+    expect(proxy.count(writesTo(bucket))).toEqual({});
+    expect(await historyOf(`arn:aws:s3:::${bucket}`)).toEqual([
+      expect.objectContaining({
+        rule: 's3-bucket-public-access',
+        resource: `arn:aws:s3:::${bucket}`,
+        status: 'would-remediate',
+        dryRun: true,
+        eventId: event.id,
+        actor: 'arn:aws:sts::123456789012:assumed-role/DataEngineer/alice',
+        safeguards: ['164.312(a)(1)'],
+        actions: [
+          expect.objectContaining({ api: 'PutBucketAcl' }),
+          expect.objectContaining({ api: 'PutPublicAccessBlock' }),
+        ],
+        before: expect.objectContaining({ BlockPublicAcls: false, publicAclGrants: 1 }),
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    ]);
+  });
+
+  it('never stores the canary placed in an object key, a tag value and a policy body', async () => {
+    const CANARY = 'CANARY-PHI-41c2e8';
+    const bucket = uniqueName('canary');
+    await seed.createPublicBucket(s3, bucket, [
+      {
+        Sid: 'Partner',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${bucket}/${CANARY}/*`,
+      },
+    ]);
+    await seed.tagBucket(s3, bucket, { owner: CANARY });
+    const exempt = uniqueName('canary-exempt');
+    await seed.createPublicBucket(s3, exempt);
+    await seed.tagBucket(s3, exempt, { 'phiguard:exempt': CANARY });
+    const policyEvent = bucketEvent('s3/PutBucketPolicy.public', bucket);
+    (policyEvent.detail.requestParameters as Record<string, unknown>).bucketPolicy = {
+      Statement: [{ Resource: CANARY }],
+    };
+    const keyEvent = bucketEvent('s3/PutBucketAcl.public-read', exempt);
+    (keyEvent.detail.requestParameters as Record<string, unknown>).key = `${CANARY}/patient-0042.pdf`;
+
+    await apply(policyEvent, lambdaContext);
+    await apply(keyEvent, lambdaContext);
+    const history = [
+      ...(await historyOf(`arn:aws:s3:::${bucket}`)),
+      ...(await historyOf(`arn:aws:s3:::${exempt}`)),
+    ];
+    expect(history.map((h) => h.status).sort()).toEqual(['exempt', 'remediated', 'remediated']);
+    const everything = await dynamodb.send(new ScanCommand({ TableName: TABLE }));
+    expect(JSON.stringify(everything.Items)).not.toContain(CANARY);
+  });
+
+  it('phiguard history filters by resource, rule and time, newest first', async () => {
+    const bucket = await publicBucket('history-cli');
+    const resource = `arn:aws:s3:::${bucket}`;
+    const start = new Date().toISOString();
+    await apply(bucketEvent('s3/PutBucketPolicy.public', bucket), lambdaContext);
+    await apply(bucketEvent('s3/DeleteBucketEncryption.basic', bucket), lambdaContext);
+
+    const all = await phiguard(['history', '--resource', resource, '--json']);
+    expect(all.code).toBe(0);
+    const entries = JSON.parse(all.stdout) as HistoryEntry[];
+    expect(entries.map((e) => e.rule)).toEqual([
+      's3-bucket-encryption',
+      's3-bucket-public-access',
+      's3-bucket-tls-only',
+    ]);
+    expect(entries.map((e) => e.time)).toEqual([...entries.map((e) => e.time)].sort().reverse());
+
+    const byRule = JSON.parse(
+      (await phiguard(['history', '--rule', 's3-bucket-tls-only', '--since', start, '--json'])).stdout,
+    );
+    expect(byRule.map((e: HistoryEntry) => `${e.rule} ${e.resource}`)).toContain(
+      `s3-bucket-tls-only ${resource}`,
+    );
+    expect(byRule.every((e: HistoryEntry) => e.rule === 's3-bucket-tls-only' && e.time >= start)).toBe(true);
+
+    const future = await phiguard([
+      'history',
+      '--resource',
+      resource,
+      '--since',
+      '2999-01-01T00:00:00Z',
+      '--json',
+    ]);
+    expect(JSON.parse(future.stdout)).toEqual([]);
+
+    const table = await phiguard(['history', '--resource', resource]);
+    expect(table.stdout).toMatch(/TIME\s+STATUS\s+RULE\s+RESOURCE\s+RUN\s+ACTIONS\s+EVENT\s+ACTOR/);
+    expect(table.stdout).toMatch(/remediated\s+s3-bucket-encryption/);
+
+    const bad = await phiguard(['history', '--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--since must be an ISO-8601 time/);
+  });
+});
+
+describe('configuration of the registry', () => {
+  it('phiguard ledger init creates the table with the keys, index and TTL, and is idempotent', async () => {
+    const table = uniqueName('phiguard-init');
+    const first = await phiguard(['ledger', 'init', '--table', table]);
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining(`created: ${table}`) });
+    const second = await phiguard(['ledger', 'init'], { PHIGUARD_LEDGER_TABLE: table });
+    expect(second).toMatchObject({ code: 0, stdout: expect.stringContaining(`already exists: ${table}`) });
+    const described = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
+    expect(described.Table?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(described.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byDay']);
+    const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: table }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({
+      AttributeName: 'expiresAt',
+      TimeToLiveStatus: 'ENABLED',
+    });
+  });
+
+  it('the Lambda refuses to start without a table: a configuration error at init', async () => {
+    await expect(loadHandler({ PHIGUARD_LEDGER_TABLE: undefined })).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringContaining('PHIGUARD_LEDGER_TABLE is not set'),
+    });
+    process.env.PHIGUARD_LEDGER_TABLE = TABLE;
+  });
+
+  it('history without a table is a clear error', async () => {
+    const result = await phiguard(['history'], { PHIGUARD_LEDGER_TABLE: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no table: set PHIGUARD_LEDGER_TABLE/);
+  });
+});

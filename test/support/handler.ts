@@ -1,0 +1,33 @@
+import type { Context } from 'aws-lambda';
+import { vi } from 'vitest';
+
+/** A Lambda context as the runtime passes it (what injectLambdaContext reads). */
+export const lambdaContext = {
+  functionName: 'phiguard-test-on-cloudtrail-event',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:phiguard-test-on-cloudtrail-event',
+  memoryLimitInMB: '512',
+  awsRequestId: 'test-request',
+  logGroupName: '/aws/lambda/phiguard-test',
+  logStreamName: 'test',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
+
+export type HandlerResult = {
+  outcomes: { rule: string; resource: string; status: string; reason?: string }[];
+};
+export type Handler = (event: unknown, context: Context) => Promise<HandlerResult>;
+
+/**
+ * Imports the deployed handler module afresh with `env` applied, as a cold start
+ * would: configuration is read at import, so each variant is its own instance.
+ */
+export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
+  vi.resetModules();
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  const module = await import('../../handlers/on-cloudtrail-event');
+  return module.handler as unknown as Handler;
+}
