@@ -30,7 +30,14 @@ const isDynamo = (c: RecordedCall) => c.service === 'DynamoDB_20120810';
 const isWrite = (c: RecordedCall) => !isDynamo(c) && /^(Put|Delete|Create|Modify)/.test(c.operation);
 
 function table(rows: Row[]): string {
-  const header = ['scenario', 'DynamoDB calls/event', 'guarded API calls/event', 'of which writes', 'status', 'ms/event'];
+  const header = [
+    'scenario',
+    'DynamoDB calls/event',
+    'guarded API calls/event',
+    'of which writes',
+    'status',
+    'ms/event',
+  ];
   const body = rows.map((r) => [
     r.scenario,
     r.dynamodbCalls.toFixed(1),
@@ -69,9 +76,18 @@ try {
   const config = loadConfig();
   const engine = new Engine({ rules, config, ledger: createLedger(config), clientsFor: createClientPool() });
   const publicAccess = rules.filter((r) => r.id === 's3-bucket-public-access');
-  const singleRule = new Engine({ rules: publicAccess, config, ledger: createLedger(config), clientsFor: createClientPool() });
+  const singleRule = new Engine({
+    rules: publicAccess,
+    config,
+    ledger: createLedger(config),
+    clientsFor: createClientPool(),
+  });
 
-  const measure = async (scenario: string, prepare: (i: number) => Promise<unknown>, run = singleRule): Promise<Row> => {
+  const measure = async (
+    scenario: string,
+    prepare: (i: number) => Promise<unknown>,
+    run = singleRule,
+  ): Promise<Row> => {
     const events: unknown[] = [];
     for (let i = 0; i < REPEAT; i++) events.push(await prepare(i));
     proxy.reset();
@@ -107,7 +123,9 @@ try {
     await processEvent(singleRule, event);
     delivered.push(event);
   }
-  rows.push(await measure('duplicate delivery (same event id again)', async (i) => structuredClone(delivered[i])));
+  rows.push(
+    await measure('duplicate delivery (same event id again)', async (i) => structuredClone(delivered[i])),
+  );
   rows.push(
     await measure('compliant bucket (PutBucketAcl)', async (i) => {
       await seed.createCompliantBucket(s3, `bench-ok-${i}`);
@@ -126,12 +144,17 @@ try {
   );
 
   const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  process.stdout.write(`\nPHI Guard benchmark: action registry (${REPEAT} events per scenario; moto on loopback; ${machine})\n\n`);
+  process.stdout.write(
+    `\nPHI Guard benchmark: action registry (${REPEAT} events per scenario; moto on loopback; ${machine})\n\n`,
+  );
   process.stdout.write(`${table(rows)}\n\n`);
   process.stdout.write('Targets: new drift <= 3 DynamoDB calls, duplicate = 1 (and no guarded API call).\n');
   mkdirSync('bench-results', { recursive: true });
   const file = 'bench-results/ledger.json';
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, repeat: REPEAT, rows }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, repeat: REPEAT, rows }, null, 2)}\n`,
+  );
   process.stdout.write(`Written: ${file}\n`);
 } finally {
   await proxy.close();
