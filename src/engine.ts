@@ -7,7 +7,7 @@ import type { PhiGuardConfig } from './config';
 import { ConfigError, InvalidEventError } from './errors';
 import type { ClaimRelease, HistoryEntry, Ledger } from './ledger/ledger';
 import { type EngineLogger, silentLogger } from './logger';
-import type { Outcome, OutcomeStatus, ReportedAction } from './outcome';
+import { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, type ReportedAction } from './outcome';
 import type { Rule, RuleContext, RuleMode } from './rule';
 import { isSelfPrincipal } from './self-principal';
 
@@ -42,16 +42,9 @@ interface EventFacts {
 }
 
 /** Statuses that enter the audit history (not `ignored` or `duplicate`: nothing was evaluated). */
-const RECORDED: ReadonlySet<OutcomeStatus> = new Set<OutcomeStatus>([
-  'compliant',
-  'remediated',
-  'would-remediate',
-  'ticket',
-  'non-compliant',
-  'exempt',
-  'gone',
-  'error',
-]);
+const RECORDED: ReadonlySet<OutcomeStatus> = new Set(
+  OUTCOME_STATUSES.filter((status) => status !== 'ignored' && status !== 'duplicate'),
+);
 
 /** What one event's (or sweep's) evaluations leave for the ledger to settle in one write. */
 export class Settlement {

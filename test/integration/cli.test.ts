@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,31 +5,15 @@ import { GetPublicAccessBlockCommand, type S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bucketEvent, inRegion, loadFixture } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
+import { runPhiguard } from '../support/cli';
 import { motoClients, uniqueName, useMoto } from '../support/moto';
 
-/** `phiguard` as a user runs it: the package's bin, a child process, the standard AWS environment. */
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'phiguard.js');
 let env: Record<string, string>;
 let s3: S3Client;
 const dir = mkdtempSync(join(tmpdir(), 'phiguard-cli-'));
 
 function phiguard(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...options.env },
-      cwd: dir,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
+  return runPhiguard(args, { env: { ...env, ...options.env }, cwd: dir, stdin: options.stdin });
 }
 
 function writeEvent(event: unknown): string {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { type CountingProxy, type RecordedCall, startCountingProxy } from '../..
 import { bucketEvent } from '../../src/local/fixtures';
 import { emulatorEnv } from '../../src/local/moto-server';
 import * as seed from '../../src/local/seed';
+import { runPhiguard } from '../support/cli';
 import { type Handler, lambdaContext, loadHandler } from '../support/handler';
 import { motoEndpoint, REGION, uniqueName } from '../support/moto';
 
@@ -26,7 +26,6 @@ import { motoEndpoint, REGION, uniqueName } from '../support/moto';
  * so "exactly one set of writes" is counted on the wire, not inferred.
  */
 const TABLE = uniqueName('phiguard-ledger');
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'phiguard.js');
 const dir = mkdtempSync(join(tmpdir(), 'phiguard-ledger-'));
 
 let proxy: CountingProxy;
@@ -57,22 +56,7 @@ async function reopen(bucket: string): Promise<void> {
 }
 
 function phiguard(args: string[], extraEnv: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...extraEnv },
-      cwd: dir,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+  return runPhiguard(args, { env: { ...env, ...extraEnv }, cwd: dir });
 }
 
 beforeAll(async () => {
