@@ -15,6 +15,7 @@ import {
 import { parseArn, partitionOf } from '../src/arn';
 import { hasErrorCode } from '../src/aws-errors';
 import type { CloudTrailRecord } from '../src/cloudtrail-event';
+import { classicLoadBalancerConsoleUrl } from '../src/console-url';
 import { stringField } from '../src/record-fields';
 import { defineRule } from '../src/rule';
 
@@ -67,6 +68,8 @@ export default defineRule<Observed>({
   },
 
   resourceIds: loadBalancerArns,
+
+  consoleUrl: classicLoadBalancerConsoleUrl,
 
   async list(ctx) {
     const arns: string[] = [];

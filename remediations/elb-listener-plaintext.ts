@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { hasErrorCode } from '../src/aws-errors';
 import type { CloudTrailRecord } from '../src/cloudtrail-event';
+import { loadBalancerConsoleUrl } from '../src/console-url';
 import { asList, field, stringField, unique } from '../src/record-fields';
 import { defineRule, type PlannedAction } from '../src/rule';
 
@@ -128,6 +129,8 @@ export default defineRule<Observed>({
   },
 
   resourceIds: loadBalancerArns,
+
+  consoleUrl: loadBalancerConsoleUrl,
 
   async list(ctx) {
     const arns: string[] = [];

@@ -9,6 +9,7 @@
  * DeleteBucketEncryption.
  */
 import { PutBucketEncryptionCommand, type ServerSideEncryptionRule } from '@aws-sdk/client-s3';
+import { s3BucketConsoleUrl } from '../src/console-url';
 import { defineRule } from '../src/rule';
 import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
 import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
@@ -46,6 +47,8 @@ export default defineRule<Observed>({
   },
 
   resourceIds: bucketArnsFromRecord,
+
+  consoleUrl: s3BucketConsoleUrl,
 
   list: (ctx) => listBucketArns(ctx.clients.s3(), ctx.region, ctx.partition),
 

@@ -9,6 +9,7 @@
  * RestrictPublicBuckets; the ACL and Block Public Access calls directly.
  */
 import { type Grant, PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { s3BucketConsoleUrl } from '../src/console-url';
 import type { PlannedAction } from '../src/rule';
 import { defineRule } from '../src/rule';
 import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
@@ -71,6 +72,8 @@ export default defineRule<Observed>({
   },
 
   resourceIds: bucketArnsFromRecord,
+
+  consoleUrl: s3BucketConsoleUrl,
 
   list: (ctx) => listBucketArns(ctx.clients.s3(), ctx.region, ctx.partition),
 

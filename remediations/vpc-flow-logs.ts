@@ -18,6 +18,7 @@ import {
 import { parseArn, partitionOf } from '../src/arn';
 import { hasErrorCode } from '../src/aws-errors';
 import type { CloudTrailRecord } from '../src/cloudtrail-event';
+import { vpcConsoleUrl } from '../src/console-url';
 import { PhiGuardError } from '../src/errors';
 import { stringField } from '../src/record-fields';
 import { defineRule, type ResourceSelection, type RuleContext } from '../src/rule';
@@ -101,6 +102,8 @@ export default defineRule<Observed>({
   },
 
   resourceIds,
+
+  consoleUrl: vpcConsoleUrl,
 
   async list(ctx) {
     const arns: string[] = [];

@@ -39,6 +39,7 @@ interface EventFacts {
   eventId?: string;
   eventName?: string;
   actor?: string;
+  account?: string;
 }
 
 /** Statuses that enter the audit history (not `ignored` or `duplicate`: nothing was evaluated). */
@@ -54,7 +55,10 @@ export class Settlement {
 
   record(outcome: Outcome): void {
     if (!RECORDED.has(outcome.status)) return;
+    const id = randomUUID().replaceAll('-', '').slice(0, 16);
+    outcome.historyId = id;
     this.entries.push({
+      id,
       rule: outcome.rule,
       resource: outcome.resource,
       status: outcome.status,
@@ -62,7 +66,7 @@ export class Settlement {
       eventId: outcome.eventId,
       eventName: outcome.eventName,
       actor: outcome.actor,
-      time: new Date().toISOString(),
+      time: outcome.time,
       dryRun: outcome.dryRun,
       actions: outcome.actions,
       before: outcome.before,
@@ -180,7 +184,12 @@ export class Engine {
       this.logger.info('event skipped', { eventId: event.eventId, reason: report.skipped });
       return report;
     }
-    const facts: EventFacts = { eventId: event.eventId, eventName: record.eventName, actor: report.actor };
+    const facts: EventFacts = {
+      eventId: event.eventId,
+      eventName: record.eventName,
+      actor: report.actor,
+      account: event.accountId,
+    };
 
     const notEvidence = this.whyNotEvidence(record);
     if (notEvidence) {
@@ -350,6 +359,7 @@ export class Engine {
         ? `remediated ${fights} times in the last ${Math.round(fightWindowSeconds / 60)} min: the drift keeps coming back (an IaC pipeline, a person or another tool is reverting it), so PHI Guard stops changing it`
         : undefined;
     const outcome = await this.evaluate(rule, arn, ctx, facts, fight);
+    if (outcome.status === 'compliant' && claim.ticketOpen) outcome.ticketOpen = true;
     settlement.releases.push({
       rule: rule.id,
       resource: arn,
@@ -503,15 +513,21 @@ export class Engine {
   ): Outcome {
     const outcome: Outcome = {
       rule: rule.id,
+      title: rule.title,
       resource,
       status,
       safeguards: rule.safeguards,
       severity: rule.severity,
       actions: [],
       dryRun: this.config.dryRun,
+      time: new Date().toISOString(),
     };
     for (const [key, value] of Object.entries(extra)) {
       if (value !== undefined) (outcome as unknown as Record<string, unknown>)[key] = value;
+    }
+    if (resource !== '*' && outcome.region) {
+      const url = rule.consoleUrl?.(resource, outcome.region);
+      if (url) outcome.consoleUrl = url;
     }
     return outcome;
   }

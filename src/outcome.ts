@@ -35,6 +35,8 @@ export interface ReportedAction {
 
 export interface Outcome {
   rule: string;
+  /** The rule's title, for people. */
+  title: string;
   resource: string;
   status: OutcomeStatus;
   safeguards: readonly Safeguard[];
@@ -48,8 +50,19 @@ export interface Outcome {
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
   dryRun: boolean;
+  /** ISO-8601 time the outcome was reached. */
+  time: string;
   region?: string;
+  account?: string;
   eventId?: string;
   eventName?: string;
   actor?: string;
+  /** Where a person looks at the resource (AWS console), when the rule knows. */
+  consoleUrl?: string;
+  /** Set on a `ticket` outcome raised because the drift keeps coming back. */
+  fight?: boolean;
+  /** Set on a `compliant` outcome of a resource that has an open ticket: the ticket can close. */
+  ticketOpen?: boolean;
+  /** The history entry recorded for this outcome, when one was. */
+  historyId?: string;
 }

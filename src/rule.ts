@@ -99,6 +99,8 @@ export interface Rule<Observed = unknown> {
   plan(arn: string, observed: Observed, ctx: RuleContext): Plan;
   /** IAM actions, split so that a read-only deployment can be generated. */
   permissions: { read: readonly string[]; write: readonly string[] };
+  /** Where a person looks at the resource in the AWS console (for notifications and tickets). */
+  consoleUrl?(arn: string, region: string): string | undefined;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -115,9 +114,11 @@ export class DynamoDbLedger implements Ledger {
         }),
       );
       const times = (out.Attributes?.remediatedAt as number[] | undefined) ?? [];
+      const openTickets = out.Attributes?.openTickets as Set<string> | undefined;
       return {
         acquired: true,
         recentRemediations: times.filter((t) => t > now - this.settings.fightWindowSeconds),
+        ticketOpen: (openTickets?.size ?? 0) > 0,
       };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -201,13 +202,11 @@ export class DynamoDbLedger implements Ledger {
   }
 
   private historyItem(entry: HistoryEntry, now: number): Record<string, unknown> {
-    const suffix = randomBytes(4).toString('hex');
     return {
       ...entry,
-      pk: `HIST#${entry.resource}`,
-      sk: `${entry.time}#${entry.rule}#${suffix}`,
+      ...historyKey(entry),
       gsi1pk: `DAY#${entry.time.slice(0, 10)}`,
-      gsi1sk: `${entry.time}#${entry.rule}#${entry.resource}#${suffix}`,
+      gsi1sk: `${entry.time}#${entry.rule}#${entry.resource}#${entry.id}`,
       expiresAt: now + this.settings.historyRetentionDays * DAY_SECONDS,
     };
   }
@@ -269,8 +268,16 @@ export class DynamoDbLedger implements Ledger {
   }
 }
 
-function claimKey(rule: string, resource: string): string {
+export function claimKey(rule: string, resource: string): string {
   return `CLAIM#${rule}#${resource}`;
+}
+
+/** Where a history entry is stored; the notifier uses it to attach a ticket key. */
+export function historyKey(entry: Pick<HistoryEntry, 'resource' | 'time' | 'rule' | 'id'>): {
+  pk: string;
+  sk: string;
+} {
+  return { pk: `HIST#${entry.resource}`, sk: `${entry.time}#${entry.rule}#${entry.id}` };
 }
 
 function toEntry(item: Record<string, unknown>): HistoryEntry {

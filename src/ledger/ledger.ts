@@ -13,6 +13,8 @@ import type { OutcomeStatus, ReportedAction } from '../outcome';
 
 /** One audited outcome. Content-free by construction: ids, ARNs, settings, API names. */
 export interface HistoryEntry {
+  /** Unique per entry; with `time` and `resource` it addresses the stored record. */
+  id: string;
   rule: string;
   resource: string;
   status: OutcomeStatus;
@@ -29,6 +31,8 @@ export interface HistoryEntry {
   reason?: string;
   findings?: string[];
   region?: string;
+  /** The ticket opened for this outcome (set by the notifier), e.g. `SEC-123`. */
+  ticketKey?: string;
 }
 
 export type EventBegin =
@@ -41,6 +45,8 @@ export type ClaimResult =
       acquired: true;
       /** Epoch seconds of this (rule, resource)'s remediations still inside the fight window. */
       recentRemediations: number[];
+      /** A ticket sink has an open ticket for this (rule, resource). */
+      ticketOpen: boolean;
     }
   | { acquired: false; heldUntil: number };
 

@@ -48,6 +48,7 @@ export class MemoryLedger implements Ledger {
     return {
       acquired: true,
       recentRemediations: claim.remediatedAt.filter((t) => t > now - this.settings.fightWindowSeconds),
+      ticketOpen: false,
     };
   }
 
