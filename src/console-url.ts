@@ -6,7 +6,7 @@ import { parseArn } from './arn';
  */
 function host(region: string, arn: string): string | undefined {
   const parsed = parseArn(arn);
-  if (!parsed || parsed.partition !== 'aws') return undefined;
+  if (parsed?.partition !== 'aws') return undefined;
   return `https://${region}.console.aws.amazon.com`;
 }
 
