@@ -8,6 +8,7 @@ import { Engine } from '../src/engine';
 import { ConfigError } from '../src/errors';
 import { createLedger } from '../src/ledger/create-ledger';
 import { asEngineLogger, createLambdaLogger } from '../src/logger';
+import { createPublisher } from '../src/notify/build';
 import { processEvent } from '../src/process-event';
 
 /**
@@ -26,6 +27,7 @@ const engine = new Engine({
   rules,
   config,
   ledger: createLedger(config),
+  publisher: createPublisher(config),
   clientsFor: createClientPool(),
   logger: asEngineLogger(logger),
 });

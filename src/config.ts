@@ -21,6 +21,8 @@ export interface PhiGuardConfig {
   settings: RuleSettings;
   /** DynamoDB table of the action registry; undefined means in-memory (CLI only). */
   ledgerTable?: string;
+  /** SQS queue of the notifier; undefined means no notifications are sent. */
+  notifyQueueUrl?: string;
   ledger: LedgerSettings;
 }
 
@@ -201,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   return {
     ledgerTable: env.PHIGUARD_LEDGER_TABLE || fileLedger.table,
+    notifyQueueUrl: env.PHIGUARD_NOTIFY_QUEUE_URL || undefined,
     ledger,
     dryRun:
       env.PHIGUARD_DRY_RUN !== undefined

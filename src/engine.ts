@@ -7,6 +7,8 @@ import type { PhiGuardConfig } from './config';
 import { ConfigError, InvalidEventError } from './errors';
 import type { ClaimRelease, HistoryEntry, Ledger } from './ledger/ledger';
 import { type EngineLogger, silentLogger } from './logger';
+import { notificationsFor } from './notify/notification';
+import type { NotificationPublisher } from './notify/queue-publisher';
 import { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, type ReportedAction } from './outcome';
 import type { Rule, RuleContext, RuleMode } from './rule';
 import { isSelfPrincipal } from './self-principal';
@@ -18,6 +20,8 @@ export interface EngineOptions {
   clientsFor: (region: string) => AwsClients;
   /** The action registry: de-duplication, claims, history, fight detection. */
   ledger: Ledger;
+  /** Where notifications for people go (the notifier's queue); none means no notifications. */
+  publisher?: NotificationPublisher;
   logger?: EngineLogger;
   /** How many resources of one rule are checked at once (a DeleteFlowLogs event checks every VPC). */
   concurrency?: number;
@@ -116,6 +120,7 @@ export class Engine {
   private readonly clientsFor: (region: string) => AwsClients;
   private readonly logger: EngineLogger;
   readonly ledger: Ledger;
+  private readonly publisher: NotificationPublisher | undefined;
   private readonly concurrency: number;
   private readonly byEvent = new Map<string, Rule[]>();
 
@@ -125,6 +130,7 @@ export class Engine {
     this.clientsFor = options.clientsFor;
     this.logger = options.logger ?? silentLogger;
     this.ledger = options.ledger;
+    this.publisher = options.publisher;
     this.concurrency = options.concurrency ?? 8;
     const ids = new Set(this.rules.map((rule) => rule.id));
     for (const id of Object.keys(options.config.ruleModes)) {
@@ -251,7 +257,28 @@ export class Engine {
         releases: settlement.releases,
       });
     }
+    await this.notify(outcomes);
     return outcomes;
+  }
+
+  /**
+   * Enqueues what people need to hear, after the registry has recorded it. A
+   * failure here is logged, not thrown: the fix and its audit record stand, and
+   * a retried event would be a duplicate that notifies nothing anyway.
+   */
+  private async notify(outcomes: readonly Outcome[]): Promise<void> {
+    if (!this.publisher) return;
+    const notifications = notificationsFor(outcomes);
+    if (notifications.length === 0) return;
+    try {
+      await this.publisher.publish(notifications);
+    } catch (error) {
+      this.logger.error('notifications not enqueued', {
+        notifications: notifications.length,
+        error: describeAwsError(error),
+        rules: [...new Set(notifications.map((n) => n.rule))],
+      });
+    }
   }
 
   private setAside(

@@ -11,6 +11,11 @@ import { createLedger } from '../ledger/create-ledger';
 import { initLedgerTable } from '../ledger/init-table';
 import type { Ledger } from '../ledger/ledger';
 import { createStderrLogger, silentLogger } from '../logger';
+import { buildChannels, createDeliveryRegistry, createPublisher } from '../notify/build';
+import { Notifier } from '../notify/notifier';
+import { configuredChannels } from '../notify/routing';
+import { CHANNELS, type ChannelName, loadNotifierSettings, onlyChannel } from '../notify/settings';
+import { testNotification } from '../notify/test-message';
 import { EventFailedError, processEvent } from '../process-event';
 import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
@@ -72,6 +77,7 @@ function buildEngine(apply: boolean, verbose: boolean): Engine {
     rules,
     config,
     ledger: ledgerFor(config),
+    publisher: createPublisher(config),
     clientsFor: createClientPool(),
     logger: verbose ? createStderrLogger() : silentLogger,
   });
@@ -204,6 +210,39 @@ export function buildProgram(): Command {
         process.stdout.write(`${opts.json ? JSON.stringify(entries, null, 2) : formatHistory(entries)}\n`);
       },
     );
+
+  program
+    .command('notify')
+    .description('notifications')
+    .command('test')
+    .description('send a clearly marked test message through the real delivery path of one channel')
+    .requiredOption('--channel <name>', `one of ${CHANNELS.join(', ')}`)
+    .action(async (opts: { channel: string }) => {
+      if (!(CHANNELS as readonly string[]).includes(opts.channel)) {
+        throw new CliInputError(`--channel must be one of ${CHANNELS.join(', ')}`);
+      }
+      const channel = opts.channel as ChannelName;
+      const settings = loadNotifierSettings();
+      if (!configuredChannels(settings).has(channel)) {
+        throw new CliInputError(`channel ${channel} is not configured (see the README: Notifications)`);
+      }
+      // Only the chosen channel, with a route that sends the test message there.
+      const only = onlyChannel(settings, channel);
+      const config = loadConfig();
+      const notifier = new Notifier({
+        settings: only,
+        ...(await buildChannels(only)),
+        registry: createDeliveryRegistry(config),
+        logger: silentLogger,
+      });
+      const message = testNotification();
+      const result = await notifier.processBatch([
+        { messageId: 'phiguard-notify-test', body: JSON.stringify(message) },
+      ]);
+      if (result.batchItemFailures.length > 0)
+        throw new PhiGuardError(`test message to ${channel} was not delivered`);
+      process.stdout.write(`sent a test message to ${channel} (notification ${message.id})\n`);
+    });
 
   return program;
 }
