@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { kindOf, notificationSchema, notificationsFor } from '../../../src/notify/notification';
+import { channelsFor, configuredChannels } from '../../../src/notify/routing';
+import { REDACTED, sanitizeParams } from '../../../src/notify/sanitize';
+import { DEFAULT_ROUTES, loadNotifierSettings, parseSecretRef } from '../../../src/notify/settings';
+import type { Outcome } from '../../../src/outcome';
+
+const CANARY = 'CANARY-PHI-93b1';
+
+export function outcome(overrides: Partial<Outcome> = {}): Outcome {
+  return {
+    rule: 's3-bucket-public-access',
+    title: 'S3 bucket must not be public',
+    resource: 'arn:aws:s3:::phi-claims',
+    status: 'remediated',
+    safeguards: ['164.312(a)(1)'],
+    severity: 'critical',
+    actions: [
+      { service: 's3', api: 'PutPublicAccessBlock', params: { Bucket: 'phi-claims', BlockPublicAcls: true } },
+    ],
+    dryRun: false,
+    time: '2026-11-29T12:00:00.000Z',
+    region: 'us-east-1',
+    account: '123456789012',
+    eventId: 'evt-1',
+    actor: 'arn:aws:sts::123456789012:assumed-role/DataEngineer/alice',
+    ...overrides,
+  };
+}
+
+describe('notifications from outcomes', () => {
+  it.each([
+    [{ status: 'remediated' }, 'remediated'],
+    [{ status: 'would-remediate', dryRun: true }, 'would-remediate'],
+    [{ status: 'ticket' }, 'needs-person'],
+    [{ status: 'ticket', fight: true }, 'fight'],
+    [{ status: 'non-compliant' }, 'needs-person'],
+    [{ status: 'error' }, 'error'],
+    [{ status: 'compliant', ticketOpen: true }, 'resolved'],
+    [{ status: 'compliant' }, undefined],
+    [{ status: 'exempt' }, undefined],
+    [{ status: 'duplicate' }, undefined],
+  ] as const)('%o → %s', (overrides, kind) => {
+    expect(kindOf(outcome(overrides as Partial<Outcome>))).toBe(kind);
+  });
+
+  it('builds a valid v1 document with a stable id per outcome', () => {
+    const [a] = notificationsFor([outcome()]);
+    const [b] = notificationsFor([outcome()]);
+    expect(notificationSchema.parse(a)).toEqual(a);
+    expect(a?.id).toBe(b?.id);
+    expect(a?.id).not.toBe(notificationsFor([outcome({ status: 'error' })])[0]?.id);
+  });
+
+  it('the sanitizer removes content a rule might put in parameters; the canary never survives', () => {
+    const params = {
+      Bucket: 'phi-claims',
+      Policy: `{"Resource":"arn:aws:s3:::phi-claims/${CANARY}/*"}`,
+      TagSpecifications: [{ Tags: [{ Key: 'patient', Value: CANARY }] }],
+      Key: `${CANARY}/scan.pdf`,
+      Nested: { Description: CANARY, Tags: { owner: CANARY }, Enabled: true },
+      Long: 'x'.repeat(1000),
+    };
+    const clean = sanitizeParams(params);
+    expect(JSON.stringify(clean)).not.toContain(CANARY);
+    expect(clean).toMatchObject({
+      Bucket: 'phi-claims',
+      Policy: REDACTED,
+      TagSpecifications: REDACTED,
+      Key: REDACTED,
+      Nested: { Description: REDACTED, Tags: REDACTED, Enabled: true },
+    });
+    const [n] = notificationsFor([outcome({ actions: [{ service: 's3', api: 'PutBucketPolicy', params }] })]);
+    expect(JSON.stringify(n)).not.toContain(CANARY);
+  });
+});
+
+describe('routing', () => {
+  const settings = {
+    ...loadNotifierSettings({}),
+    slack: parseSecretRef('x', 'ssm:/phiguard/slack'),
+    snsTopicArn: 'arn:aws:sns:us-east-1:123456789012:phiguard',
+    opscenter: true,
+  };
+  const configured = configuredChannels(settings);
+
+  it('sends real outcomes to chat and topic, and what needs a person to the ticket sinks', () => {
+    const [remediated] = notificationsFor([outcome()]);
+    const [ticket] = notificationsFor([outcome({ status: 'ticket' })]);
+    expect(channelsFor(remediated as never, settings, configured).sort()).toEqual(['slack', 'sns']);
+    expect(channelsFor(ticket as never, settings, configured).sort()).toEqual(['opscenter', 'slack', 'sns']);
+  });
+
+  it('sends dry-run outcomes only to the review channel (Slack when none) and the topic, never to tickets', () => {
+    const [dry] = notificationsFor([outcome({ status: 'would-remediate', dryRun: true })]);
+    expect(channelsFor(dry as never, settings, configured).sort()).toEqual(['slack', 'sns']);
+    const withReview = { ...settings, slackReview: parseSecretRef('x', 'ssm:/phiguard/review') };
+    expect(channelsFor(dry as never, withReview, configuredChannels(withReview)).sort()).toEqual([
+      'slack-review',
+      'sns',
+    ]);
+  });
+
+  it('honours configured routes by severity and rule', () => {
+    const routed = loadNotifierSettings({
+      PHIGUARD_NOTIFY_ROUTES: JSON.stringify([
+        { channels: ['opscenter'], severities: ['critical'], rules: ['vpc-flow-logs'] },
+      ]),
+      PHIGUARD_OPSCENTER: 'true',
+    });
+    const [match] = notificationsFor([outcome({ rule: 'vpc-flow-logs', status: 'ticket' })]);
+    const [other] = notificationsFor([outcome({ status: 'ticket' })]);
+    expect(channelsFor(match as never, routed, configuredChannels(routed))).toEqual(['opscenter']);
+    expect(channelsFor(other as never, routed, configuredChannels(routed))).toEqual([]);
+    expect(DEFAULT_ROUTES.length).toBe(3);
+  });
+
+  it.each([
+    [{ PHIGUARD_SLACK_WEBHOOK: 'https://hooks.slack.com/services/T/B/X' }, /must reference the secret/],
+    [{ PHIGUARD_SLACK_WEBHOOK: 'plain-name' }, /ssm:\/parameter-name/],
+    [{ PHIGUARD_JIRA_URL: 'https://x.atlassian.net' }, /Jira needs PHIGUARD_JIRA_PROJECT/],
+    [
+      { PHIGUARD_SERVICENOW_URL: 'http://example.org', PHIGUARD_SERVICENOW_SECRET: 'ssm:/x' },
+      /must use https/,
+    ],
+    [{ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["pager"]}]' }, /PHIGUARD_NOTIFY_ROUTES is invalid/],
+    [{ PHIGUARD_SNS_TOPIC_ARN: 'phiguard' }, /SNS topic ARN/],
+  ])('rejects %o at start-up', (env, message) => {
+    expect(() => loadNotifierSettings(env)).toThrow(message);
+  });
+});
