@@ -75,10 +75,14 @@ describe('sendJson', () => {
 
   it('never puts the URL path (a webhook secret) in its errors', async () => {
     server.script('POST /services/T000/B000/SECRETPART', { status: 500 });
-    const error = await sendJson('POST', `${server.url}/services/T000/B000/SECRETPART`, {}, options).catch(
-      (e) => e,
-    );
-    expect(error.message).not.toContain('SECRETPART');
+    const error: unknown = await sendJson(
+      'POST',
+      `${server.url}/services/T000/B000/SECRETPART`,
+      {},
+      options,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as Error).message).not.toContain('SECRETPART');
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

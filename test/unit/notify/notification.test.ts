@@ -4,29 +4,12 @@ import { channelsFor, configuredChannels } from '../../../src/notify/routing';
 import { REDACTED, sanitizeParams } from '../../../src/notify/sanitize';
 import { DEFAULT_ROUTES, loadNotifierSettings, parseSecretRef } from '../../../src/notify/settings';
 import type { Outcome } from '../../../src/outcome';
+import { outcome as baseOutcome } from '../../support/outcomes';
+
+const outcome = (overrides: Partial<Outcome> = {}) =>
+  baseOutcome({ time: '2026-11-29T12:00:00.000Z', ...overrides });
 
 const CANARY = 'CANARY-PHI-93b1';
-
-export function outcome(overrides: Partial<Outcome> = {}): Outcome {
-  return {
-    rule: 's3-bucket-public-access',
-    title: 'S3 bucket must not be public',
-    resource: 'arn:aws:s3:::phi-claims',
-    status: 'remediated',
-    safeguards: ['164.312(a)(1)'],
-    severity: 'critical',
-    actions: [
-      { service: 's3', api: 'PutPublicAccessBlock', params: { Bucket: 'phi-claims', BlockPublicAcls: true } },
-    ],
-    dryRun: false,
-    time: '2026-11-29T12:00:00.000Z',
-    region: 'us-east-1',
-    account: '123456789012',
-    eventId: 'evt-1',
-    actor: 'arn:aws:sts::123456789012:assumed-role/DataEngineer/alice',
-    ...overrides,
-  };
-}
 
 describe('notifications from outcomes', () => {
   it.each([

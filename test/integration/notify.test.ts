@@ -1,0 +1,474 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
+import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
+import { initLedgerTable } from '../../src/ledger/init-table';
+import type { HistoryEntry } from '../../src/ledger/ledger';
+import type { EngineLogger } from '../../src/logger';
+import { buildNotifierDeps } from '../../src/notify/build';
+import { type Notification, notificationsFor } from '../../src/notify/notification';
+import { Notifier } from '../../src/notify/notifier';
+import { loadNotifierSettings } from '../../src/notify/settings';
+import type { Outcome } from '../../src/outcome';
+import { runPhiguard } from '../support/cli';
+import { type FakeHttpServer, startFakeHttpServer } from '../support/fake-http';
+import { REGION, uniqueName, useMoto } from '../support/moto';
+import { outcome } from '../support/outcomes';
+
+/**
+ * The notifier against local stand-ins for Slack, Jira and ServiceNow (loopback
+ * HTTP servers that check each request) and moto for SSM, Secrets Manager, SNS,
+ * SQS and DynamoDB. OpsCenter is covered with client mocks (moto lacks it).
+ */
+const SLACK_PATH = '/services/T0000/B0000/phiguard-webhook-secret';
+const JIRA_AUTH = `Basic ${Buffer.from('secops@example.org:jira-token').toString('base64')}`;
+const SNOW_AUTH = `Basic ${Buffer.from('phiguard:snow-pass').toString('base64')}`;
+
+let slack: FakeHttpServer;
+let jira: FakeHttpServer;
+let servicenow: FakeHttpServer;
+let env: Record<string, string>;
+let sqs: SQSClient;
+let topicQueueUrl: string;
+let ledger: DynamoDbLedger;
+const logged: string[] = [];
+const logger: EngineLogger = {
+  debug: (m, e) => logged.push(JSON.stringify({ m, ...e })),
+  info: (m, e) => logged.push(JSON.stringify({ m, ...e })),
+  warn: (m, e) => logged.push(JSON.stringify({ m, ...e })),
+  error: (m, e) => logged.push(JSON.stringify({ m, ...e })),
+};
+
+async function notifier(extraEnv: Record<string, string> = {}): Promise<Notifier> {
+  const all = { ...env, ...extraEnv };
+  return new Notifier(
+    await buildNotifierDeps(loadNotifierSettings(all), loadConfig(all, '/nonexistent'), logger),
+  );
+}
+
+function records(notifications: readonly Notification[]) {
+  return notifications.map((n, i) => ({ messageId: `m-${i}-${n.id.slice(0, 6)}`, body: JSON.stringify(n) }));
+}
+
+/** Outcomes the way the engine leaves them: recorded in the ledger first, so tickets can attach to history. */
+async function recorded(outcomes: Outcome[]): Promise<Notification[]> {
+  const entries: HistoryEntry[] = outcomes.map((o, i) => {
+    o.historyId = `h${Date.now().toString(36)}${i}`;
+    return {
+      id: o.historyId,
+      rule: o.rule,
+      resource: o.resource,
+      status: o.status,
+      safeguards: o.safeguards,
+      time: o.time,
+      dryRun: o.dryRun,
+      actions: o.actions,
+      eventId: o.eventId,
+    };
+  });
+  await ledger.complete({ owner: 'test', failed: false, entries, releases: [] });
+  return notificationsFor(outcomes);
+}
+
+async function topicMessages(): Promise<
+  { Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }[]
+> {
+  const found = [];
+  for (let i = 0; i < 5; i++) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: topicQueueUrl, MaxNumberOfMessages: 10 }),
+    );
+    for (const m of out.Messages ?? []) {
+      found.push(JSON.parse(m.Body as string));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: topicQueueUrl, ReceiptHandle: m.ReceiptHandle }));
+    }
+    if ((out.Messages ?? []).length === 0) break;
+  }
+  return found;
+}
+
+const bodies = (server: FakeHttpServer) => server.requests.map((r) => r.raw).join('\n');
+
+beforeAll(async () => {
+  const moto = useMoto();
+  [slack, jira, servicenow] = await Promise.all([
+    startFakeHttpServer(),
+    startFakeHttpServer(),
+    startFakeHttpServer(),
+  ]);
+  const suffix = uniqueName('n');
+  const ssm = new SSMClient({ region: REGION });
+  await ssm.send(
+    new PutParameterCommand({
+      Name: `/${suffix}/slack`,
+      Type: 'SecureString',
+      Value: `${slack.url}${SLACK_PATH}`,
+    }),
+  );
+  const secrets = new SecretsManagerClient({ region: REGION });
+  await secrets.send(
+    new CreateSecretCommand({
+      Name: `${suffix}/jira`,
+      SecretString: JSON.stringify({ email: 'secops@example.org', apiToken: 'jira-token' }),
+    }),
+  );
+  await secrets.send(
+    new CreateSecretCommand({
+      Name: `${suffix}/servicenow`,
+      SecretString: JSON.stringify({ username: 'phiguard', password: 'snow-pass' }),
+    }),
+  );
+  const sns = new SNSClient({ region: REGION });
+  const topic = await sns.send(new CreateTopicCommand({ Name: suffix }));
+  sqs = new SQSClient({ region: REGION });
+  topicQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${suffix}-topic` })))
+    .QueueUrl as string;
+  const queueArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: topicQueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn as string;
+  await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: queueArn }));
+  const table = uniqueName('notify-ledger');
+  const dynamodb = new DynamoDBClient({ region: REGION });
+  await initLedgerTable(dynamodb, table);
+  ledger = new DynamoDbLedger(table, dynamodb);
+  env = {
+    ...moto,
+    PHIGUARD_LEDGER_TABLE: table,
+    PHIGUARD_SLACK_WEBHOOK: `ssm:/${suffix}/slack`,
+    PHIGUARD_SNS_TOPIC_ARN: topic.TopicArn as string,
+    PHIGUARD_JIRA_URL: jira.url,
+    PHIGUARD_JIRA_PROJECT: 'SEC',
+    PHIGUARD_JIRA_SECRET: `secretsmanager:${suffix}/jira`,
+    PHIGUARD_SERVICENOW_URL: servicenow.url,
+    PHIGUARD_SERVICENOW_SECRET: `secretsmanager:${suffix}/servicenow`,
+    PHIGUARD_NOTIFY_TIMEOUT_MS: '300',
+    PHIGUARD_NOTIFY_ATTEMPTS: '2',
+    PHIGUARD_NOTIFY_MAX_RETRY_AFTER_SECONDS: '1',
+  };
+});
+
+afterAll(async () => {
+  await Promise.all([slack?.close(), jira?.close(), servicenow?.close()]);
+});
+
+beforeEach(async () => {
+  for (const server of [slack, jira, servicenow]) server.requests.length = 0;
+  slack.script(`POST ${SLACK_PATH}`, { status: 200, body: 'ok' });
+  let issue = 0;
+  jira.script('POST /rest/api/3/issue', () => {
+    issue++;
+    return { status: 201, body: { id: `1000${issue}`, key: `SEC-${issue}` } };
+  });
+  jira.script('POST /rest/api/3/issue/SEC-*', { status: 201, body: {} });
+  jira.script('GET /rest/api/3/issue/SEC-*', {
+    status: 200,
+    body: { transitions: [{ id: '31', name: 'Done' }] },
+  });
+  servicenow.script('POST /api/now/table/incident', {
+    status: 201,
+    body: { result: { sys_id: 'a1b2c3', number: 'INC0010001' } },
+  });
+  servicenow.script('PATCH /api/now/table/incident/a1b2c3', { status: 200, body: { result: {} } });
+  await topicMessages();
+  logged.length = 0;
+});
+
+describe('Slack', () => {
+  it('sends one Block Kit message with a plain-text fallback, and never twice for one outcome', async () => {
+    const n = await recorded([outcome({ resource: `arn:aws:s3:::${uniqueName('slack')}` })]);
+    const batch = records(n);
+    const first = await (await notifier()).processBatch(batch);
+    const again = await (await notifier()).processBatch(batch);
+    expect(first.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(slack.requests).toHaveLength(1);
+    const [request] = slack.requests;
+    expect(request).toMatchObject({ method: 'POST', path: SLACK_PATH });
+    expect(request?.headers['content-type']).toBe('application/json');
+    const body = request?.body as { text: string; blocks: { type: string; text?: { text: string } }[] };
+    expect(body.text).toContain('Remediated: S3 bucket must not be public');
+    expect(body.text).toContain('HIPAA safeguard: §164.312(a)(1)');
+    expect(body.text).toContain('Caused by: arn:aws:sts::123456789012:assumed-role/DataEngineer/alice');
+    expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions']);
+    expect(JSON.stringify(body.blocks)).toContain('https://s3.console.aws.amazon.com/s3/buckets/');
+  });
+
+  it('retries after 429 Retry-After and 5xx, and reports a hanging webhook as a failure to retry later', async () => {
+    const [n1, n2, n3] = await recorded([
+      outcome({ resource: 'arn:aws:s3:::retry-after' }),
+      outcome({ resource: 'arn:aws:s3:::server-error' }),
+      outcome({ resource: 'arn:aws:s3:::hanging' }),
+    ]);
+    slack.script(`POST ${SLACK_PATH}`, (r) =>
+      JSON.stringify(r.body).includes('retry-after') &&
+      slack.requests.filter((q) => q.raw.includes('retry-after')).length === 1
+        ? { status: 429, headers: { 'retry-after': '1' } }
+        : JSON.stringify(r.body).includes('server-error') &&
+            slack.requests.filter((q) => q.raw.includes('server-error')).length === 1
+          ? { status: 503 }
+          : JSON.stringify(r.body).includes('hanging')
+            ? { hang: true }
+            : { status: 200, body: 'ok' },
+    );
+    const batch = records([n1, n2, n3] as Notification[]);
+    const result = await (
+      await notifier({ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["slack"]}]' })
+    ).processBatch(batch);
+    const count = (text: string) => slack.requests.filter((r) => r.raw.includes(text)).length;
+    expect(count('retry-after')).toBe(2);
+    expect(count('server-error')).toBe(2);
+    expect(count('hanging')).toBe(2);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: batch[2]?.messageId }]);
+    expect(logged.join('\n')).toContain('timed out after 300 ms');
+  });
+
+  it('a permanent failure is retried by the queue and ends in the dead-letter queue, sent to Slack once per receive', async () => {
+    slack.script(`POST ${SLACK_PATH}`, { status: 404, body: 'no_service' });
+    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('notify-dlq') })))
+      .QueueUrl as string;
+    const dlqArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn as string;
+    const queueUrl = (
+      await sqs.send(
+        new CreateQueueCommand({
+          QueueName: uniqueName('notify'),
+          Attributes: {
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }),
+            VisibilityTimeout: '0',
+          },
+        }),
+      )
+    ).QueueUrl as string;
+    const [n] = await recorded([outcome({ resource: 'arn:aws:s3:::permanent-failure' })]);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(n) }));
+    const instance = await notifier({ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["slack"]}]' });
+    // What the Lambda event source mapping does: receive, invoke, delete what succeeded.
+    for (let receive = 0; receive < 4; receive++) {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+      const messages = out.Messages ?? [];
+      if (messages.length === 0) continue;
+      const result = await instance.processBatch(
+        messages.map((m) => ({ messageId: m.MessageId as string, body: m.Body as string })),
+      );
+      const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+      for (const m of messages) {
+        if (!failed.has(m.MessageId as string)) {
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+        }
+      }
+    }
+    expect(slack.requests).toHaveLength(2);
+    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }));
+    expect(dead.Messages?.map((m) => JSON.parse(m.Body as string).id)).toEqual([n?.id]);
+  });
+});
+
+describe('SNS', () => {
+  it('publishes the versioned document with a readable subject and filterable attributes', async () => {
+    const resource = `arn:aws:s3:::${uniqueName('sns')}`;
+    const [n] = await recorded([outcome({ resource, status: 'ticket', reason: 'needs a certificate' })]);
+    const result = await (await notifier({ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["sns"]}]' })).processBatch(
+      records([n as Notification]),
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    const [message] = await topicMessages();
+    expect(message?.Subject).toBe(
+      `[PHI Guard] Needs a person: s3-bucket-public-access on ${resource}`.slice(0, 100),
+    );
+    expect(JSON.parse(message?.Message as string)).toMatchObject({
+      version: 1,
+      kind: 'needs-person',
+      resource,
+      rule: 's3-bucket-public-access',
+    });
+    expect(message?.MessageAttributes).toMatchObject({
+      severity: { Value: 'critical' },
+      rule: { Value: 's3-bucket-public-access' },
+      status: { Value: 'ticket' },
+      account: { Value: '123456789012' },
+    });
+  });
+});
+
+describe('tickets', () => {
+  it('Jira: the same drift three times opens one issue with two comments; resolution comments and transitions it', async () => {
+    const resource = `arn:aws:s3:::${uniqueName('jira')}`;
+    const drift = (i: number) =>
+      outcome({ resource, status: 'ticket', eventId: `evt-${i}`, reason: 'no HTTPS listener' });
+    const batches = [await recorded([drift(1)]), await recorded([drift(2)]), await recorded([drift(3)])];
+    const instance = await notifier({ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["jira"]}]' });
+    for (const batch of batches)
+      expect((await instance.processBatch(records(batch))).batchItemFailures).toEqual([]);
+
+    const calls = jira.requests.map((r) => `${r.method} ${r.path}`);
+    expect(calls).toEqual([
+      'POST /rest/api/3/issue',
+      'POST /rest/api/3/issue/SEC-1/comment',
+      'POST /rest/api/3/issue/SEC-1/comment',
+    ]);
+    for (const request of jira.requests) expect(request.headers.authorization).toBe(JIRA_AUTH);
+    expect(jira.requests[0]?.body).toMatchObject({
+      fields: {
+        project: { key: 'SEC' },
+        issuetype: { name: 'Task' },
+        priority: { name: 'Highest' },
+        summary: `[PHI Guard] Needs a person: s3-bucket-public-access on ${resource}`,
+        description: {
+          type: 'doc',
+          version: 1,
+          content: expect.arrayContaining([expect.objectContaining({ type: 'paragraph' })]),
+        },
+      },
+    });
+    // The key is in the registry: on the history entries, and the claim knows a ticket is open.
+    const history = await ledger.history({ resource });
+    expect(history.map((h) => h.ticketKey)).toEqual(['SEC-1', 'SEC-1', 'SEC-1']);
+    expect(await ledger.claim('s3-bucket-public-access', resource, 'probe')).toMatchObject({
+      ticketOpen: true,
+    });
+
+    const resolved = await recorded([
+      outcome({ resource, status: 'compliant', ticketOpen: true, actions: [] }),
+    ]);
+    expect((await instance.processBatch(records(resolved))).batchItemFailures).toEqual([]);
+    expect(jira.requests.slice(3).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /rest/api/3/issue/SEC-1/comment',
+      'GET /rest/api/3/issue/SEC-1/transitions',
+      'POST /rest/api/3/issue/SEC-1/transitions',
+    ]);
+    expect(jira.requests.at(-1)?.body).toEqual({ transition: { id: '31' } });
+  });
+
+  it('ServiceNow: an incident, work notes on recurrence, resolved (state 6) when compliant again', async () => {
+    const resource = `arn:aws:s3:::${uniqueName('snow')}`;
+    const instance = await notifier({ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["servicenow"]}]' });
+    await instance.processBatch(
+      records(
+        await recorded([
+          outcome({ resource, status: 'error', reason: 'PutPublicAccessBlock failed: AccessDenied' }),
+        ]),
+      ),
+    );
+    await instance.processBatch(
+      records(await recorded([outcome({ resource, status: 'error', eventId: 'evt-2' })])),
+    );
+    await instance.processBatch(
+      records(await recorded([outcome({ resource, status: 'compliant', ticketOpen: true })])),
+    );
+    expect(servicenow.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /api/now/table/incident',
+      'PATCH /api/now/table/incident/a1b2c3',
+      'PATCH /api/now/table/incident/a1b2c3',
+    ]);
+    for (const request of servicenow.requests) expect(request.headers.authorization).toBe(SNOW_AUTH);
+    expect(servicenow.requests[0]?.body).toMatchObject({
+      short_description: `[PHI Guard] Remediation failed: s3-bucket-public-access on ${resource}`,
+      urgency: '1',
+      impact: '1',
+      correlation_id: `phiguard:s3-bucket-public-access:${resource}`,
+    });
+    expect(servicenow.requests[1]?.body).toMatchObject({
+      work_notes: expect.stringContaining('Remediation failed again'),
+    });
+    expect(servicenow.requests[2]?.body).toMatchObject({ state: '6' });
+  });
+});
+
+describe('digest', () => {
+  it('200 outcomes in one burst become one message per channel', async () => {
+    const burst = await recorded(
+      Array.from({ length: 200 }, (_, i) =>
+        outcome({
+          resource: `arn:aws:s3:::iac-bucket-${i}`,
+          status: i % 4 === 0 ? 'ticket' : 'remediated',
+          eventId: `burst-${i}`,
+        }),
+      ),
+    );
+    const result = await (
+      await notifier({ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["slack","sns"]}]' })
+    ).processBatch(records(burst));
+    expect(result).toMatchObject({ batchItemFailures: [], digests: 2 });
+    expect(slack.requests).toHaveLength(1);
+    expect((slack.requests[0]?.body as { text: string }).text).toBe(
+      '[PHI Guard] Digest: 200 outcomes: 50 needs a person, 150 remediated',
+    );
+    const messages = await topicMessages();
+    expect(messages).toHaveLength(1);
+    expect(JSON.parse(messages[0]?.Message as string)).toMatchObject({ type: 'digest', count: 200 });
+    expect(JSON.parse(messages[0]?.Message as string).items).toHaveLength(10);
+  });
+});
+
+describe('no PHI', () => {
+  it('the canary in an object key, a tag value and a policy body reaches no message, ticket or log line', async () => {
+    const CANARY = 'CANARY-PHI-5d1e';
+    const params = {
+      Bucket: 'phi-claims',
+      Policy: `{"Resource":"arn:aws:s3:::phi-claims/${CANARY}/*"}`,
+      Key: `${CANARY}/patient-0042.pdf`,
+      TagSpecifications: [{ Tags: [{ Key: 'mrn', Value: CANARY }] }],
+    };
+    const resource = `arn:aws:s3:::${uniqueName('canary')}`;
+    const n = await recorded([
+      outcome({ resource, status: 'ticket', actions: [{ service: 's3', api: 'PutBucketPolicy', params }] }),
+      outcome({
+        resource: `${resource}-2`,
+        status: 'remediated',
+        actions: [{ service: 's3', api: 'PutBucketPolicy', params }],
+      }),
+    ]);
+    const result = await (
+      await notifier({ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["slack","sns","jira","servicenow"]}]' })
+    ).processBatch(records(n));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(slack.requests.length + jira.requests.length + servicenow.requests.length).toBeGreaterThanOrEqual(
+      4,
+    );
+    const everything = [
+      bodies(slack),
+      bodies(jira),
+      bodies(servicenow),
+      JSON.stringify(await topicMessages()),
+      logged.join('\n'),
+    ];
+    for (const text of everything) expect(text).not.toContain(CANARY);
+  });
+});
+
+describe('phiguard notify test', () => {
+  it('sends a clearly marked message through the real path; unknown channels are refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phiguard-notify-'));
+    const slackRun = await runPhiguard(['notify', 'test', '--channel', 'slack'], { env, cwd: dir });
+    expect(slackRun).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('sent a test message to slack'),
+    });
+    expect((slack.requests[0]?.body as { text: string }).text).toMatch(/^\[TEST\] |This is a test message/m);
+    const jiraRun = await runPhiguard(['notify', 'test', '--channel', 'jira'], { env, cwd: dir });
+    expect(jiraRun.code).toBe(0);
+    expect((jira.requests[0]?.body as { fields: { summary: string } }).fields.summary).toMatch(
+      /^\[TEST\] \[PHI Guard\]/,
+    );
+    const bad = await runPhiguard(['notify', 'test', '--channel', 'pager'], { env, cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--channel must be one of slack, slack-review, sns, jira, servicenow, opscenter/,
+    );
+  });
+});
