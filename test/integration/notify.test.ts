@@ -405,7 +405,7 @@ describe('digest', () => {
     ).processBatch(records(burst));
     expect(result).toMatchObject({ batchItemFailures: [], digests: 2 });
     expect(slack.requests).toHaveLength(1);
-    expect((slack.requests[0]?.body as { text: string }).text).toBe(
+    expect((slack.requests[0]?.body as { text?: string } | undefined)?.text).toBe(
       '[PHI Guard] Digest: 200 outcomes: 50 needs a person, 150 remediated',
     );
     const messages = await topicMessages();
@@ -459,12 +459,14 @@ describe('phiguard notify test', () => {
       code: 0,
       stdout: expect.stringContaining('sent a test message to slack'),
     });
-    expect((slack.requests[0]?.body as { text: string }).text).toMatch(/^\[TEST\] |This is a test message/m);
+    expect((slack.requests[0]?.body as { text?: string } | undefined)?.text).toMatch(
+      /^\[TEST\] |This is a test message/m,
+    );
     const jiraRun = await runPhiguard(['notify', 'test', '--channel', 'jira'], { env, cwd: dir });
     expect(jiraRun.code).toBe(0);
-    expect((jira.requests[0]?.body as { fields: { summary: string } }).fields.summary).toMatch(
-      /^\[TEST\] \[PHI Guard\]/,
-    );
+    expect(
+      (jira.requests[0]?.body as { fields?: { summary?: string } } | undefined)?.fields?.summary,
+    ).toMatch(/^\[TEST\] \[PHI Guard\]/);
     const bad = await runPhiguard(['notify', 'test', '--channel', 'pager'], { env, cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
