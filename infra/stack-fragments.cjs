@@ -44,3 +44,5 @@ module.exports.ledgerGlobalSecondaryIndexes = async () => fragments().ledgerTabl
 module.exports.ledgerBillingMode = async () => fragments().ledgerTable.BillingMode;
 module.exports.ledgerTimeToLive = async () => fragments().ledgerTable.TimeToLiveSpecification;
 module.exports.ledgerWriterActions = async () => fragments().ledgerWriterActions;
+module.exports.notifierChannelStatements = async () => fragments().notifierChannelStatements;
+module.exports.notifierLedgerActions = async () => fragments().notifierLedgerActions;

@@ -96,6 +96,103 @@ export function ledgerTableShape() {
  */
 export const LEDGER_WRITER_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
+export interface NotifierStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+function secretResource(reference: string): { ssm?: string; secret?: string } {
+  if (reference.startsWith('ssm:')) return { ssm: reference.slice(4) };
+  if (/^arn:aws[a-z-]*:ssm:/.test(reference))
+    return { ssm: reference.replace(/^arn:[^:]+:ssm:[^:]*:\d*:parameter/, '') };
+  if (reference.startsWith('secretsmanager:')) return { secret: reference.slice('secretsmanager:'.length) };
+  if (/^arn:aws[a-z-]*:secretsmanager:/.test(reference)) return { secret: reference };
+  return {};
+}
+
+/**
+ * The notifier role's statements for the channels configured at deploy time:
+ * read only the secrets it was given, OpsCenter only when enabled. Queue,
+ * topic, table and key statements are in serverless.yml (they name stack resources).
+ */
+export function notifierChannelStatements(env: NodeJS.ProcessEnv = process.env): NotifierStatement[] {
+  const statements: NotifierStatement[] = [];
+  const refs = [
+    'PHIGUARD_SLACK_WEBHOOK',
+    'PHIGUARD_SLACK_REVIEW_WEBHOOK',
+    'PHIGUARD_JIRA_SECRET',
+    'PHIGUARD_SERVICENOW_SECRET',
+  ]
+    .map((name) => env[name])
+    .filter((value): value is string => Boolean(value))
+    .map(secretResource);
+  const parameters = refs.flatMap((r) => (r.ssm ? [r.ssm] : []));
+  const secrets = refs.flatMap((r) => (r.secret ? [r.secret] : []));
+  if (parameters.length > 0) {
+    statements.push({
+      Sid: 'ReadChannelParameters',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: parameters.map((name) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${name.replace(/^\//, '')}`,
+      })),
+    });
+    // SecureString values are decrypted by SSM on the caller's behalf.
+    statements.push({
+      Sid: 'DecryptChannelParameters',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': `ssm.\${AWS::Region}.amazonaws.com` } } },
+    });
+  }
+  if (secrets.length > 0) {
+    statements.push({
+      Sid: 'ReadChannelSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: secrets.map((id) =>
+        id.startsWith('arn:')
+          ? id
+          : {
+              'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${id}-*`,
+            },
+      ),
+    });
+  }
+  if (['true', '1', 'yes'].includes((env.PHIGUARD_OPSCENTER ?? '').toLowerCase())) {
+    statements.push({
+      Sid: 'OpsCenterItems',
+      Effect: 'Allow',
+      Action: ['ssm:CreateOpsItem', 'ssm:UpdateOpsItem', 'ssm:AddTagsToResource'],
+      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:opsitem/*` },
+    });
+  }
+  // A role policy needs at least one statement; this one grants nothing usable.
+  if (statements.length === 0) {
+    statements.push({
+      Sid: 'NoChannelSecrets',
+      Effect: 'Allow',
+      Action: ['ssm:DescribeParameters'],
+      Resource: '*',
+    });
+  }
+  return statements;
+}
+
+/** DynamoDB actions the notifier uses on the registry table: delivery markers, tickets, history ticket keys. */
+export const NOTIFIER_LEDGER_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
+
 /** Everything `stack-fragments.cjs` hands to serverless.yml, as JSON on stdout. */
 export function stackFragments() {
   return {
@@ -103,6 +200,8 @@ export function stackFragments() {
     rulePolicyStatements: rulePolicyStatements(),
     ledgerTable: ledgerTableShape(),
     ledgerWriterActions: LEDGER_WRITER_ACTIONS,
+    notifierChannelStatements: notifierChannelStatements(),
+    notifierLedgerActions: NOTIFIER_LEDGER_ACTIONS,
   };
 }
 

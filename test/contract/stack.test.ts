@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventPatterns, LEDGER_WRITER_ACTIONS, rulePolicyStatements } from '../../infra/stack-fragments';
+import {
+  eventPatterns,
+  LEDGER_WRITER_ACTIONS,
+  notifierChannelStatements,
+  rulePolicyStatements,
+} from '../../infra/stack-fragments';
 import { rules } from '../../remediations';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
@@ -29,6 +34,13 @@ function resourcesOfType(type: string) {
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON, asserted below
 type Json = any;
+
+/** The properties of a resource by logical id. */
+function props(logicalId: string): Json {
+  const found = template.Resources[logicalId];
+  expect(found, logicalId).toBeDefined();
+  return found?.Properties;
+}
 
 /** The properties of the one resource of this type in the template. */
 function only(type: string): Json {
@@ -86,7 +98,7 @@ describe('packaged stack (osls package)', () => {
 
   it('grants the function role the rules’ declared actions and nothing else beyond its own logs, DLQ and key', () => {
     type Policy = { PolicyName: string; PolicyDocument: { Statement: { Action: string | string[] }[] } };
-    const role = only('AWS::IAM::Role') as { Policies: Policy[] };
+    const role = props('OnCloudTrailEventRole') as { Policies: Policy[] };
     const rulesPolicy = role.Policies.find((p) => p.PolicyName === 'rules');
     expect(rulesPolicy?.PolicyDocument.Statement).toEqual(rulePolicyStatements());
     const declared = new Set(rules.flatMap((r) => [...r.permissions.read, ...r.permissions.write]));
@@ -103,6 +115,7 @@ describe('packaged stack (osls package)', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sqs:SendMessage',
+      'sqs:SendMessage',
     ]);
     // The registry actions are item-level and on the table only (not its index, not every table).
     expect(runtime?.PolicyDocument.Statement.find((s) => String(s.Action).startsWith('dynamodb:'))).toEqual({
@@ -114,7 +127,7 @@ describe('packaged stack (osls package)', () => {
   });
 
   it('runs on nodejs22.x, dry-run by default, with its own role as self principal and a DLQ on failure', () => {
-    const fn = only('AWS::Lambda::Function');
+    const fn = props('OnCloudTrailEventLambdaFunction');
     expect(fn.Runtime).toBe('nodejs22.x');
     const variables = fn.Environment.Variables;
     expect(variables.PHIGUARD_DRY_RUN).toBe('true');
@@ -139,7 +152,7 @@ describe('packaged stack (osls package)', () => {
     });
     const [[, resource]] = resourcesOfType('AWS::DynamoDB::Table') as [[string, Json]];
     expect(resource.DeletionPolicy).toBe('Retain');
-    expect(only('AWS::Lambda::Function').Environment.Variables.PHIGUARD_LEDGER_TABLE).toEqual({
+    expect(props('OnCloudTrailEventLambdaFunction').Environment.Variables.PHIGUARD_LEDGER_TABLE).toEqual({
       Ref: 'LedgerTable',
     });
   });
@@ -151,7 +164,9 @@ describe('packaged stack (osls package)', () => {
       expect(group.Properties.KmsKeyId).toBeDefined();
       expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
     }
-    expect(JSON.stringify(only('AWS::SQS::QueuePolicy'))).toContain('"aws:SecureTransport":"false"');
+    for (const [, policy] of resourcesOfType('AWS::SQS::QueuePolicy')) {
+      expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+    }
     expect(only('AWS::KMS::Key').EnableKeyRotation).toBe(true);
   });
 
@@ -192,5 +207,94 @@ describe('packaged stack (osls package)', () => {
     expect(JSON.parse(out).outcomes).toEqual([
       { rule: 's3-bucket-public-access', resource: `arn:aws:s3:::${bucket}`, status: 'would-remediate' },
     ]);
+  });
+});
+
+describe('notifications in the packaged stack', () => {
+  it('decouples delivery: a KMS-encrypted, TLS-only queue with a dead-letter queue and an alarm on it', () => {
+    expect(props('NotifyQueue')).toMatchObject({
+      KmsMasterKeyId: { Ref: 'PhiGuardKey' },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    expect(props('NotifyQueue').VisibilityTimeout).toBeGreaterThanOrEqual(
+      6 * props('NotifierLambdaFunction').Timeout,
+    );
+    expect(props('NotifyDeadLetterQueue')).toMatchObject({ KmsMasterKeyId: { Ref: 'PhiGuardKey' } });
+    expect(JSON.stringify(props('NotifyQueuesPolicy'))).toContain('"aws:SecureTransport":"false"');
+    expect(props('NotifyDeadLetterAlarm')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'QueueName'] } }],
+    });
+    expect(props('OnCloudTrailEventLambdaFunction').Environment.Variables.PHIGUARD_NOTIFY_QUEUE_URL).toEqual({
+      Ref: 'NotifyQueue',
+    });
+  });
+
+  it('creates a KMS-encrypted topic unless one is named, and the notifier reads the queue with partial batch failures', () => {
+    expect(template.Resources.NotificationsTopic).toMatchObject({
+      Condition: 'UseStackTopic',
+      Properties: { KmsMasterKeyId: { Ref: 'PhiGuardKey' } },
+    });
+    const [[, mapping]] = resourcesOfType('AWS::Lambda::EventSourceMapping') as [[string, Json]];
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['NotifyQueue', 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const notifier = props('NotifierLambdaFunction');
+    expect(notifier.Runtime).toBe('nodejs22.x');
+    // Webhook URLs and credentials are never in the template: only references (none configured here).
+    expect(JSON.stringify(notifier.Environment)).not.toMatch(/hooks\.slack\.com|https:\/\/[^"]*\/services\//);
+  });
+
+  it('gives the notifier only its queue, topic, registry items and key, plus nothing for unconfigured channels', () => {
+    type Policy = {
+      PolicyName: string;
+      PolicyDocument: { Statement: { Sid: string; Action: string | string[] }[] };
+    };
+    const role = props('NotifierRole') as { Policies: Policy[] };
+    const actions = role.Policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action)).sort();
+    expect(actions).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sns:Publish',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'ssm:DescribeParameters',
+    ]);
+  });
+
+  it('derives channel permissions from the references given at deploy', () => {
+    const statements = notifierChannelStatements({
+      PHIGUARD_SLACK_WEBHOOK: 'ssm:/phiguard/slack-webhook',
+      PHIGUARD_JIRA_SECRET: 'secretsmanager:phiguard/jira',
+      PHIGUARD_OPSCENTER: 'true',
+    });
+    expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
+      ['ReadChannelParameters', ['ssm:GetParameter']],
+      ['DecryptChannelParameters', ['kms:Decrypt']],
+      ['ReadChannelSecrets', ['secretsmanager:GetSecretValue']],
+      ['OpsCenterItems', ['ssm:CreateOpsItem', 'ssm:UpdateOpsItem', 'ssm:AddTagsToResource']],
+    ]);
+    expect(JSON.stringify(statements[0]?.Resource)).toContain(':parameter/phiguard/slack-webhook');
+    expect(JSON.stringify(statements[2]?.Resource)).toContain(':secret:phiguard/jira-*');
+  });
+
+  it('encrypts both function log groups with the stack key and keeps them for a set period', () => {
+    const groups = resourcesOfType('AWS::Logs::LogGroup');
+    expect(groups.map(([id]) => id).sort()).toEqual(['NotifierLogGroup', 'OnCloudTrailEventLogGroup']);
   });
 });
