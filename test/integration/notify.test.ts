@@ -18,6 +18,8 @@ import { loadConfig } from '../../src/config';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { HistoryEntry } from '../../src/ledger/ledger';
+import { bucketEvent } from '../../src/local/fixtures';
+import * as seed from '../../src/local/seed';
 import type { EngineLogger } from '../../src/logger';
 import { buildNotifierDeps } from '../../src/notify/build';
 import { type Notification, notificationsFor } from '../../src/notify/notification';
@@ -26,7 +28,8 @@ import { loadNotifierSettings } from '../../src/notify/settings';
 import type { Outcome } from '../../src/outcome';
 import { runPhiguard } from '../support/cli';
 import { type FakeHttpServer, startFakeHttpServer } from '../support/fake-http';
-import { REGION, uniqueName, useMoto } from '../support/moto';
+import { lambdaContext, loadHandler, loadNotifierHandler } from '../support/handler';
+import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 import { outcome } from '../support/outcomes';
 
 /**
@@ -471,6 +474,48 @@ describe('phiguard notify test', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
       /--channel must be one of slack, slack-review, sns, jira, servicenow, opscenter/,
+    );
+  });
+});
+
+describe('end to end: the remediation Lambda enqueues, the notifier Lambda delivers', () => {
+  it('a fixed public bucket reaches Slack once through the queue, the fix never waiting on Slack', async () => {
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('e2e-notify') })))
+      .QueueUrl as string;
+    const bucket = uniqueName('e2e-bucket');
+    const clients = motoClients();
+    await seed.createPublicBucket(clients.s3(), bucket);
+    // Slack is down while the fix happens: the remediation must not care.
+    slack.script(`POST ${SLACK_PATH}`, { status: 503 });
+    const remediate = await loadHandler({
+      ...env,
+      PHIGUARD_DRY_RUN: 'false',
+      PHIGUARD_NOTIFY_QUEUE_URL: queueUrl,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const result = await remediate(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    expect(result.outcomes[0]?.status).toBe('remediated');
+    expect(slack.requests).toHaveLength(0);
+
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    expect(received.Messages).toHaveLength(1);
+    slack.script(`POST ${SLACK_PATH}`, { status: 200, body: 'ok' });
+    const deliver = await loadNotifierHandler({
+      ...env,
+      PHIGUARD_NOTIFY_ROUTES: '[{"channels":["slack"]}]',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const records = (received.Messages ?? []).map((m) => ({
+      messageId: m.MessageId as string,
+      body: m.Body as string,
+    }));
+    expect(await deliver({ Records: records }, lambdaContext)).toEqual({ batchItemFailures: [] });
+    expect(await deliver({ Records: records }, lambdaContext)).toEqual({ batchItemFailures: [] });
+    expect(slack.requests).toHaveLength(1);
+    expect((slack.requests[0]?.body as { text?: string } | undefined)?.text).toContain(
+      `Resource: arn:aws:s3:::${bucket}`,
     );
   });
 });

@@ -31,3 +31,19 @@ export async function loadHandler(env: Record<string, string | undefined>): Prom
   const module = await import('../../handlers/on-cloudtrail-event');
   return module.handler as unknown as Handler;
 }
+
+export type NotifierHandler = (
+  event: { Records: { messageId: string; body: string }[] },
+  context: Context,
+) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+
+/** Imports the deployed notifier handler afresh (configuration and secrets are read at import). */
+export async function loadNotifierHandler(env: Record<string, string | undefined>): Promise<NotifierHandler> {
+  vi.resetModules();
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  const module = await import('../../handlers/notifier');
+  return module.handler as unknown as NotifierHandler;
+}
