@@ -4,7 +4,7 @@ import { renderTable } from './table';
 export function formatHistory(entries: readonly HistoryEntry[]): string {
   if (entries.length === 0) return '(no history entries match)';
   return renderTable(
-    ['TIME', 'STATUS', 'RULE', 'RESOURCE', 'RUN', 'ACTIONS', 'EVENT', 'ACTOR'],
+    ['TIME', 'STATUS', 'RULE', 'RESOURCE', 'RUN', 'ACTIONS', 'TICKET', 'EVENT', 'ACTOR'],
     entries.map((e) => [
       e.time,
       e.status,
@@ -12,6 +12,7 @@ export function formatHistory(entries: readonly HistoryEntry[]): string {
       e.resource,
       e.dryRun ? 'dry-run' : 'apply',
       e.actions.map((a) => a.api).join(',') || '-',
+      e.ticketKey ?? '-',
       e.eventId ?? '-',
       e.actor ?? '-',
     ]),

@@ -306,7 +306,7 @@ describe('history (the audit trail)', () => {
     expect(JSON.parse(future.stdout)).toEqual([]);
 
     const table = await phiguard(['history', '--resource', resource]);
-    expect(table.stdout).toMatch(/TIME\s+STATUS\s+RULE\s+RESOURCE\s+RUN\s+ACTIONS\s+EVENT\s+ACTOR/);
+    expect(table.stdout).toMatch(/TIME\s+STATUS\s+RULE\s+RESOURCE\s+RUN\s+ACTIONS\s+TICKET\s+EVENT\s+ACTOR/);
     expect(table.stdout).toMatch(/remediated\s+s3-bucket-encryption/);
 
     const bad = await phiguard(['history', '--since', 'yesterday']);
