@@ -33,6 +33,8 @@ async function run(moto: MotoServer): Promise<number> {
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const { initLedgerTable } = await import('../src/ledger/init-table');
   const { createLedger } = await import('../src/ledger/create-ledger');
+  const { MemoryNotificationPublisher } = await import('../src/notify/queue-publisher');
+  const { subjectOf } = await import('../src/notify/format');
   const fixtures = await import('../src/local/fixtures');
   const seed = await import('../src/local/seed');
 
@@ -95,10 +97,12 @@ async function run(moto: MotoServer): Promise<number> {
   };
 
   const pool = createClientPool();
+  // The deployed stack puts these on the notifier's queue; here they are kept to show them.
+  const publisher = new MemoryNotificationPublisher();
   let exitCode = 0;
   const replay = async (dryRun: boolean, events: unknown[]) => {
     const config = loadConfig({ ...process.env, PHIGUARD_DRY_RUN: String(dryRun) });
-    const engine = new Engine({ rules, config, ledger, clientsFor: pool });
+    const engine = new Engine({ rules, config, ledger, publisher, clientsFor: pool });
     const outcomes = [];
     for (const event of events) {
       let report: Awaited<ReturnType<typeof processEvent>>;
@@ -132,6 +136,10 @@ async function run(moto: MotoServer): Promise<number> {
   process.stdout.write(
     `${formatHistory(await ledger.history({ resource: 'arn:aws:s3:::phi-demo-claims' }))}\n`,
   );
+  banner(
+    `What people are told (${publisher.published.length} notifications; Slack, SNS and ticket sinks in a deployment)`,
+  );
+  for (const n of publisher.published) process.stdout.write(`  ${subjectOf(n)}\n`);
   banner('Summary of the apply pass');
   process.stdout.write(`${[...counts].map(([status, n]) => `${status}: ${n}`).join('   ')}\n`);
   return exitCode;
