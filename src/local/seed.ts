@@ -95,6 +95,22 @@ export async function createCompliantBucket(s3: S3Client, bucket: string): Promi
   );
 }
 
+/** What a person fixing a public bucket does: Block Public Access on, private ACL. */
+export async function blockPublicAccess(s3: S3Client, bucket: string): Promise<void> {
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'private' }));
+  await s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+    }),
+  );
+}
+
 export async function tagBucket(s3: S3Client, bucket: string, tags: Record<string, string>): Promise<void> {
   await s3.send(
     new PutBucketTaggingCommand({

@@ -518,4 +518,53 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
       `Resource: arn:aws:s3:::${bucket}`,
     );
   });
+
+  it('when a ticketed resource is found compliant again, the engine says so and the ticket closes', async () => {
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('e2e-resolve') })))
+      .QueueUrl as string;
+    const bucket = uniqueName('e2e-ticket');
+    const clients = motoClients();
+    await seed.createPublicBucket(clients.s3(), bucket);
+    const engineEnv = { ...env, PHIGUARD_NOTIFY_QUEUE_URL: queueUrl, POWERTOOLS_LOG_LEVEL: 'SILENT' };
+    // Ticket mode: PHI Guard reports, a person fixes.
+    const report = await loadHandler({
+      ...engineEnv,
+      PHIGUARD_DRY_RUN: 'false',
+      PHIGUARD_RULE_MODES: 's3-bucket-public-access=ticket',
+    });
+    expect(
+      (await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)).outcomes[0]?.status,
+    ).toBe('ticket');
+    const deliver = await loadNotifierHandler({
+      ...env,
+      PHIGUARD_NOTIFY_ROUTES: '[{"channels":["jira"]}]',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const drain = async () => {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+      const records = (out.Messages ?? []).map((m) => ({
+        messageId: m.MessageId as string,
+        body: m.Body as string,
+      }));
+      expect(await deliver({ Records: records }, lambdaContext)).toEqual({ batchItemFailures: [] });
+      return records.map((r) => JSON.parse(r.body).kind);
+    };
+    expect(await drain()).toEqual(['needs-person']);
+    expect(jira.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /rest/api/3/issue']);
+
+    // The person fixes it; the next event finds it compliant and the open ticket is resolved.
+    await seed.blockPublicAccess(clients.s3(), bucket);
+    expect(
+      (await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)).outcomes[0]?.status,
+    ).toBe('compliant');
+    expect(await drain()).toEqual(['resolved']);
+    expect(jira.requests.slice(1).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /rest/api/3/issue/SEC-1/comment',
+      'GET /rest/api/3/issue/SEC-1/transitions',
+      'POST /rest/api/3/issue/SEC-1/transitions',
+    ]);
+    // Closed: a further compliant event is no news.
+    await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    expect(await drain()).toEqual([]);
+  });
 });
