@@ -7,11 +7,7 @@
  * Events: CreateLoadBalancer (classic API: `loadBalancerName` and `listeners`
  * in the request, no ARN anywhere) and CreateLoadBalancerListeners.
  */
-import {
-  DescribeLoadBalancersCommand,
-  DescribeTagsCommand,
-  paginateDescribeLoadBalancers,
-} from '@aws-sdk/client-elastic-load-balancing';
+import { DescribeLoadBalancersCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { parseArn, partitionOf } from '../src/arn';
 import { hasErrorCode } from '../src/aws-errors';
 import type { CloudTrailRecord } from '../src/cloudtrail-event';
@@ -71,15 +67,14 @@ export default defineRule<Observed>({
 
   consoleUrl: classicLoadBalancerConsoleUrl,
 
-  async list(ctx) {
-    const arns: string[] = [];
-    for await (const page of paginateDescribeLoadBalancers({ client: ctx.clients.elb() }, {})) {
-      for (const lb of page.LoadBalancerDescriptions ?? []) {
-        if (lb.LoadBalancerName)
-          arns.push(classicArn(ctx.partition, ctx.region, ctx.accountId, lb.LoadBalancerName));
-      }
-    }
-    return arns;
+  async listPage(ctx, token) {
+    const page = await ctx.clients
+      .elb()
+      .send(new DescribeLoadBalancersCommand({ Marker: token, PageSize: 400 }));
+    const arns = (page.LoadBalancerDescriptions ?? []).flatMap((lb) =>
+      lb.LoadBalancerName ? [classicArn(ctx.partition, ctx.region, ctx.accountId, lb.LoadBalancerName)] : [],
+    );
+    return { arns, next: page.NextMarker || undefined };
   },
 
   async check(arn, ctx) {
@@ -105,10 +100,12 @@ export default defineRule<Observed>({
       }
       throw error;
     }
-    const tagsOut = await elb.send(new DescribeTagsCommand({ LoadBalancerNames: [name] }));
-    const tags = Object.fromEntries(
-      (tagsOut.TagDescriptions?.[0]?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']),
-    );
+    const tags = async () => {
+      const out = await elb.send(new DescribeTagsCommand({ LoadBalancerNames: [name] }));
+      return Object.fromEntries(
+        (out.TagDescriptions?.[0]?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']),
+      );
+    };
     const plaintext = listeners.filter((l) => PLAINTEXT.has(l.protocol) || PLAINTEXT.has(l.instanceProtocol));
     return {
       state: plaintext.length === 0 ? 'compliant' : 'non-compliant',

@@ -20,7 +20,6 @@ import {
   type Listener,
   ModifyListenerCommand,
   paginateDescribeListeners,
-  paginateDescribeLoadBalancers,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { hasErrorCode } from '../src/aws-errors';
 import type { CloudTrailRecord } from '../src/cloudtrail-event';
@@ -132,12 +131,12 @@ export default defineRule<Observed>({
 
   consoleUrl: loadBalancerConsoleUrl,
 
-  async list(ctx) {
-    const arns: string[] = [];
-    for await (const page of paginateDescribeLoadBalancers({ client: ctx.clients.elbv2() }, {})) {
-      for (const lb of page.LoadBalancers ?? []) if (lb.LoadBalancerArn) arns.push(lb.LoadBalancerArn);
-    }
-    return arns;
+  async listPage(ctx, token) {
+    const page = await ctx.clients
+      .elbv2()
+      .send(new DescribeLoadBalancersCommand({ Marker: token, PageSize: 400 }));
+    const arns = (page.LoadBalancers ?? []).flatMap((lb) => (lb.LoadBalancerArn ? [lb.LoadBalancerArn] : []));
+    return { arns, next: page.NextMarker || undefined };
   },
 
   async check(arn, ctx) {
@@ -157,10 +156,12 @@ export default defineRule<Observed>({
     for await (const page of paginateDescribeListeners({ client: elbv2 }, { LoadBalancerArn: arn })) {
       listeners.push(...(page.Listeners ?? []));
     }
-    const tagsOut = await elbv2.send(new DescribeTagsCommand({ ResourceArns: [arn] }));
-    const tags = Object.fromEntries(
-      (tagsOut.TagDescriptions?.[0]?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']),
-    );
+    const tags = async () => {
+      const out = await elbv2.send(new DescribeTagsCommand({ ResourceArns: [arn] }));
+      return Object.fromEntries(
+        (out.TagDescriptions?.[0]?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']),
+      );
+    };
 
     const views: ListenerView[] = [];
     for (const listener of listeners) {

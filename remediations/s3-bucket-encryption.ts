@@ -13,8 +13,8 @@ import { s3BucketConsoleUrl } from '../src/console-url';
 import { defineRule } from '../src/rule';
 import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
 import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
-import { readBucketEncryption, readBucketTags } from '../src/s3/bucket-reads';
-import { listBucketArns } from '../src/s3/list-buckets';
+import { bucketState } from '../src/s3/bucket-state';
+import { listBucketPage } from '../src/s3/list-buckets';
 
 interface Observed {
   algorithm: string | undefined;
@@ -50,12 +50,12 @@ export default defineRule<Observed>({
 
   consoleUrl: s3BucketConsoleUrl,
 
-  list: (ctx) => listBucketArns(ctx.clients.s3(), ctx.region, ctx.partition),
+  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token),
 
   check: (arn, ctx) =>
     checkBucket(arn, async (bucket) => {
-      const s3 = ctx.clients.s3();
-      const [rules, tags] = await Promise.all([readBucketEncryption(s3, bucket), readBucketTags(s3, bucket)]);
+      const state = bucketState(ctx, arn, bucket);
+      const rules = await state.encryption();
       const observed = summarize(rules);
       const findings: string[] = [];
       if (observed.algorithm === undefined) {
@@ -74,7 +74,7 @@ export default defineRule<Observed>({
           bucketKeyEnabled: observed.bucketKeyEnabled,
           kmsKey: observed.kmsKeyId ?? (observed.algorithm?.startsWith('aws:kms') ? 'aws/s3' : 'none'),
         },
-        tags,
+        tags: state.tags,
       };
     }),
 

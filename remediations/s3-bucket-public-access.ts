@@ -14,15 +14,9 @@ import type { PlannedAction } from '../src/rule';
 import { defineRule } from '../src/rule';
 import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
 import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
-import {
-  ALL_BLOCKED,
-  type BlockPublicAccessFlags,
-  readBucketAcl,
-  readBucketPolicy,
-  readBucketTags,
-  readPublicAccessBlock,
-} from '../src/s3/bucket-reads';
-import { listBucketArns } from '../src/s3/list-buckets';
+import { ALL_BLOCKED, type BlockPublicAccessFlags } from '../src/s3/bucket-reads';
+import { bucketState } from '../src/s3/bucket-state';
+import { listBucketPage } from '../src/s3/list-buckets';
 import { isPublicStatement, parsePolicy } from '../src/s3/policy-document';
 
 const PUBLIC_GROUPS: Record<string, string> = {
@@ -75,16 +69,15 @@ export default defineRule<Observed>({
 
   consoleUrl: s3BucketConsoleUrl,
 
-  list: (ctx) => listBucketArns(ctx.clients.s3(), ctx.region, ctx.partition),
+  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token),
 
   check: (arn, ctx) =>
     checkBucket(arn, async (bucket) => {
-      const s3 = ctx.clients.s3();
-      const [blockPublicAccess, acl, policyText, tags] = await Promise.all([
-        readPublicAccessBlock(s3, bucket),
-        readBucketAcl(s3, bucket),
-        readBucketPolicy(s3, bucket),
-        readBucketTags(s3, bucket),
+      const state = bucketState(ctx, arn, bucket);
+      const [blockPublicAccess, acl, policyText] = await Promise.all([
+        state.publicAccessBlock(),
+        state.acl(),
+        state.policy(),
       ]);
       const grants = acl.Grants ?? [];
       const publicGrants = grants.flatMap((grant) => {
@@ -113,7 +106,7 @@ export default defineRule<Observed>({
         findings,
         observed: { blockPublicAccess, owner: acl.Owner, grants, publicGrants, policyAllowsPublic },
         summary: { ...blockPublicAccess, publicAclGrants: publicGrants.length, policyAllowsPublic },
-        tags,
+        tags: state.tags,
       };
     }),
 

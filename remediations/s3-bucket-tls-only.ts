@@ -13,8 +13,8 @@ import { s3BucketConsoleUrl } from '../src/console-url';
 import { defineRule } from '../src/rule';
 import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
 import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
-import { readBucketPolicy, readBucketTags } from '../src/s3/bucket-reads';
-import { listBucketArns } from '../src/s3/list-buckets';
+import { bucketState } from '../src/s3/bucket-state';
+import { listBucketPage } from '../src/s3/list-buckets';
 import {
   isEveryone,
   type PolicyDocument,
@@ -84,15 +84,12 @@ export default defineRule<Observed>({
 
   consoleUrl: s3BucketConsoleUrl,
 
-  list: (ctx) => listBucketArns(ctx.clients.s3(), ctx.region, ctx.partition),
+  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token),
 
   check: (arn, ctx) =>
     checkBucket(arn, async (bucket) => {
-      const s3 = ctx.clients.s3();
-      const [policyText, tags] = await Promise.all([
-        readBucketPolicy(s3, bucket),
-        readBucketTags(s3, bucket),
-      ]);
+      const state = bucketState(ctx, arn, bucket);
+      const policyText = await state.policy();
       let policy: PolicyDocument | undefined;
       let unparsable = false;
       if (policyText) {
@@ -123,7 +120,7 @@ export default defineRule<Observed>({
           statements: policy?.Statement.length ?? 0,
           tlsOnly: compliant,
         },
-        tags,
+        tags: state.tags,
       };
     }),
 

@@ -13,7 +13,6 @@ import {
   DescribeVpcsCommand,
   type FlowLog,
   paginateDescribeFlowLogs,
-  paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
 import { parseArn, partitionOf } from '../src/arn';
 import { hasErrorCode } from '../src/aws-errors';
@@ -105,14 +104,14 @@ export default defineRule<Observed>({
 
   consoleUrl: vpcConsoleUrl,
 
-  async list(ctx) {
-    const arns: string[] = [];
-    for await (const page of paginateDescribeVpcs({ client: ctx.clients.ec2() }, {})) {
-      for (const vpc of page.Vpcs ?? []) {
-        if (vpc.VpcId) arns.push(vpcArn(ctx.partition, ctx.region, vpc.OwnerId ?? ctx.accountId, vpc.VpcId));
-      }
-    }
-    return arns;
+  async listPage(ctx, token) {
+    const page = await ctx.clients
+      .ec2()
+      .send(new DescribeVpcsCommand({ NextToken: token, MaxResults: 1000 }));
+    const arns = (page.Vpcs ?? []).flatMap((vpc) =>
+      vpc.VpcId ? [vpcArn(ctx.partition, ctx.region, vpc.OwnerId ?? ctx.accountId, vpc.VpcId)] : [],
+    );
+    return { arns, next: page.NextToken || undefined };
   },
 
   async check(arn, ctx) {
@@ -161,7 +160,8 @@ export default defineRule<Observed>({
             )
             .join(', ') || 'none',
       },
-      tags,
+      // DescribeVpcs already returned them: no extra call.
+      tags: async () => tags,
     };
   },
 

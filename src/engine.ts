@@ -10,7 +10,8 @@ import { type EngineLogger, silentLogger } from './logger';
 import { notificationsFor } from './notify/notification';
 import type { NotificationPublisher } from './notify/queue-publisher';
 import { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, type ReportedAction } from './outcome';
-import type { Rule, RuleContext, RuleMode } from './rule';
+import { ReadCache } from './read-cache';
+import { listAll, type Rule, type RuleContext, type RuleMode } from './rule';
 import { isSelfPrincipal } from './self-principal';
 
 export interface EngineOptions {
@@ -157,13 +158,15 @@ export class Engine {
     return this.byEvent.get(`${eventSource}:${eventName}`) ?? [];
   }
 
-  context(region: string, accountId: string | undefined): RuleContext {
+  /** `reads` is shared by every rule of one event (or one sweep page), so a bucket is read once. */
+  context(region: string, accountId: string | undefined, reads = new ReadCache()): RuleContext {
     return {
       region,
       accountId: accountId ?? '',
       partition: partitionOf(region),
       clients: this.clientsFor(region),
       settings: this.config.settings,
+      reads,
     };
   }
 
@@ -241,11 +244,12 @@ export class Engine {
       }
     }
     const settlement = new Settlement(owner);
+    const reads = new ReadCache();
     const outcomes: Outcome[] = [];
     let failed = true;
     try {
       for (const rule of rules)
-        outcomes.push(...(await this.evaluateForEvent(rule, record, event, facts, settlement)));
+        outcomes.push(...(await this.evaluateForEvent(rule, record, event, facts, settlement, reads)));
       failed = outcomes.some((outcome) => outcome.status === 'error');
     } finally {
       // Also on an unexpected throw: claims are released and the event is left for the retry.
@@ -308,19 +312,20 @@ export class Engine {
     event: ParsedEvent,
     facts: EventFacts,
     settlement: Settlement,
+    reads: ReadCache,
   ): Promise<Outcome[]> {
     const region = event.region as string;
     if (this.modeOf(rule) === 'off') {
       return this.setAside(rule, record, event, 'ignored', 'rule is off in the configuration', facts);
     }
-    const ctx = this.context(region, event.accountId);
+    const ctx = this.context(region, event.accountId, reads);
     let arns: string[];
     const selection = rule.resourceIds(record);
     if (Array.isArray(selection)) {
       arns = selection;
     } else {
       try {
-        arns = await rule.list(ctx);
+        arns = await listAll(rule, ctx);
       } catch (error) {
         return [
           this.outcome(rule, '*', 'error', {
@@ -430,7 +435,18 @@ export class Engine {
     if (checked.state === 'compliant') return this.outcome(rule, arn, 'compliant', { before, ...base });
 
     const findings = checked.findings;
-    if (checked.tags[this.config.exemptTag]?.trim()) {
+    let tags: Record<string, string>;
+    try {
+      tags = await checked.tags();
+    } catch (error) {
+      return this.outcome(rule, arn, 'error', {
+        reason: `reading tags failed: ${describeAwsError(error)}`,
+        findings,
+        before,
+        ...base,
+      });
+    }
+    if (tags[this.config.exemptTag]?.trim()) {
       // The tag value is the owner's reason; it may be free text, so it is not reported.
       return this.outcome(rule, arn, 'exempt', {
         reason: `tagged ${this.config.exemptTag}`,
@@ -486,6 +502,8 @@ export class Engine {
     if (fight)
       return this.outcome(rule, arn, 'ticket', { reason: fight, findings, before, actions, ...base });
 
+    // Whatever happens next, this resource's cached reads are stale now.
+    ctx.reads.invalidate(arn);
     for (const action of plan.actions) {
       try {
         await action.run(ctx);

@@ -1,5 +1,6 @@
 import type { AwsClients } from './aws-clients';
 import type { CloudTrailRecord } from './cloudtrail-event';
+import type { ReadCache } from './read-cache';
 
 /** 45 CFR 164 citations, written the way the regulation numbers them. */
 export type Safeguard = `164.${string}`;
@@ -36,6 +37,8 @@ export interface RuleContext {
   partition: string;
   clients: AwsClients;
   settings: RuleSettings;
+  /** Reads shared by the rules looking at the same resource; invalidated after a fix. */
+  reads: ReadCache;
 }
 
 /** One AWS API call a plan would make. */
@@ -70,8 +73,11 @@ export type CheckResult<Observed> =
       findings: string[];
       observed: Observed;
       summary: Record<string, unknown>;
-      /** The resource's tags, read only to decide exemption; never logged. */
-      tags: Record<string, string>;
+      /**
+       * The resource's tags, read only to decide exemption of a non-compliant
+       * resource (so a compliant one costs no tag read); never logged.
+       */
+      tags: () => Promise<Record<string, string>>;
     }
   | { state: 'gone' };
 
@@ -82,6 +88,23 @@ export type CheckResult<Observed> =
  */
 export type ResourceSelection = string[] | { all: true; because: string };
 
+export interface ResourcePage {
+  arns: string[];
+  next?: string;
+}
+
+/** Every resource of a rule in the context's region, page after page. */
+export async function listAll(rule: Pick<Rule, 'listPage'>, ctx: RuleContext): Promise<string[]> {
+  const arns: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await rule.listPage(ctx, token);
+    arns.push(...page.arns);
+    token = page.next;
+  } while (token);
+  return arns;
+}
+
 export interface Rule<Observed = unknown> {
   /** kebab-case, equal to the file name in `remediations/`. */
   id: string;
@@ -91,8 +114,11 @@ export interface Rule<Observed = unknown> {
   triggers: readonly Trigger[];
   /** Resource ARNs this CloudTrail record touched, for this rule. Pure; no AWS calls. */
   resourceIds(record: CloudTrailRecord): ResourceSelection;
-  /** Every resource of this rule's kind in `ctx.region` (ARNs). */
-  list(ctx: RuleContext): Promise<string[]>;
+  /**
+   * One page of this rule's resources in `ctx.region` (ARNs), from the service's
+   * own pagination; `next` resumes the listing (a sweep shard can stop and go on later).
+   */
+  listPage(ctx: RuleContext, token?: string): Promise<ResourcePage>;
   /** Reads LIVE state. Must not throw for a missing resource: return `{ state: 'gone' }`. */
   check(arn: string, ctx: RuleContext): Promise<CheckResult<Observed>>;
   /** The idempotent calls that would fix what `check` observed, or a ticket. */

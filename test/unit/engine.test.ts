@@ -20,7 +20,7 @@ function fakeRule(initial: { compliant: boolean; tags?: Record<string, string> }
       findings: state.compliant ? [] : ['setting is off'],
       observed: { compliant: state.compliant },
       summary: { setting: state.compliant },
-      tags: state.tags,
+      tags: async () => state.tags,
     };
   });
   const rule = defineRule<{ compliant: boolean }>({
@@ -31,7 +31,7 @@ function fakeRule(initial: { compliant: boolean; tags?: Record<string, string> }
     triggers: [{ source: 's3.amazonaws.com', events: ['PutBucketAcl'] }],
     permissions: { read: ['s3:GetBucketAcl'], write: ['s3:PutBucketAcl'] },
     resourceIds: () => ['arn:aws:s3:::fake-bucket'],
-    list: async () => ['arn:aws:s3:::fake-bucket'],
+    listPage: async () => ({ arns: ['arn:aws:s3:::fake-bucket'] }),
     check,
     plan: () => ({
       kind: 'fix',
@@ -171,7 +171,7 @@ describe('engine', () => {
       findings: ['setting is off'],
       observed: { compliant: false },
       summary: { setting: false },
-      tags: {},
+      tags: async () => ({}),
     }));
     const failure = await processEvent(testEngine({ rules: [fake.rule] }), event()).catch((e) => e);
     expect(failure.report.outcomes[0]).toMatchObject({

@@ -1,0 +1,32 @@
+/**
+ * Reads shared between the rules that look at the same resource during one
+ * event or one sweep page (the three S3 rules read one bucket's policy once).
+ * Promises are cached, so concurrent readers share one call. A fix invalidates
+ * its resource, so the read-back after a fix (and any later rule) reads live state.
+ */
+export class ReadCache {
+  private readonly byResource = new Map<string, Map<string, Promise<unknown>>>();
+
+  get<T>(resource: string, key: string, load: () => Promise<T>): Promise<T> {
+    let reads = this.byResource.get(resource);
+    if (!reads) {
+      reads = new Map();
+      this.byResource.set(resource, reads);
+    }
+    let read = reads.get(key) as Promise<T> | undefined;
+    if (!read) {
+      read = load();
+      reads.set(key, read);
+    }
+    return read;
+  }
+
+  invalidate(resource: string): void {
+    this.byResource.delete(resource);
+  }
+
+  /** Drops everything (between sweep pages, so memory stays bounded). */
+  clear(): void {
+    this.byResource.clear();
+  }
+}
