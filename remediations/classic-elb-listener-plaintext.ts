@@ -52,6 +52,7 @@ export default defineRule<Observed>({
   title: 'Classic Load Balancer listeners must use HTTPS/SSL on both sides',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
+  resourceType: 'AWS::ElasticLoadBalancing::LoadBalancer',
   triggers: [
     {
       source: 'elasticloadbalancing.amazonaws.com',
@@ -70,7 +71,9 @@ export default defineRule<Observed>({
   async listPage(ctx, token) {
     const page = await ctx.clients
       .elb()
-      .send(new DescribeLoadBalancersCommand({ Marker: token, PageSize: 400 }));
+      .send(
+        new DescribeLoadBalancersCommand({ Marker: token, PageSize: Math.min(ctx.pageSize ?? 400, 400) }),
+      );
     const arns = (page.LoadBalancerDescriptions ?? []).flatMap((lb) =>
       lb.LoadBalancerName ? [classicArn(ctx.partition, ctx.region, ctx.accountId, lb.LoadBalancerName)] : [],
     );

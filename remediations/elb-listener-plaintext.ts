@@ -111,6 +111,7 @@ export default defineRule<Observed>({
   title: 'Application/Network Load Balancer listeners must not serve plaintext',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
+  resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
   triggers: [
     {
       source: 'elasticloadbalancing.amazonaws.com',
@@ -134,7 +135,9 @@ export default defineRule<Observed>({
   async listPage(ctx, token) {
     const page = await ctx.clients
       .elbv2()
-      .send(new DescribeLoadBalancersCommand({ Marker: token, PageSize: 400 }));
+      .send(
+        new DescribeLoadBalancersCommand({ Marker: token, PageSize: Math.min(ctx.pageSize ?? 400, 400) }),
+      );
     const arns = (page.LoadBalancers ?? []).flatMap((lb) => (lb.LoadBalancerArn ? [lb.LoadBalancerArn] : []));
     return { arns, next: page.NextMarker || undefined };
   },

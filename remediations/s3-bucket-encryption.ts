@@ -36,6 +36,7 @@ export default defineRule<Observed>({
   title: 'S3 bucket default encryption must be SSE-KMS with the bucket key',
   severity: 'high',
   safeguards: ['164.312(a)(2)(iv)'],
+  resourceType: 'AWS::S3::Bucket',
   triggers: [
     { source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketEncryption', 'DeleteBucketEncryption'] },
   ],
@@ -50,7 +51,7 @@ export default defineRule<Observed>({
 
   consoleUrl: s3BucketConsoleUrl,
 
-  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token),
+  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token, ctx.pageSize),
 
   check: (arn, ctx) =>
     checkBucket(arn, async (bucket) => {

@@ -42,6 +42,7 @@ export default defineRule<Observed>({
   title: 'S3 bucket must not be public (Block Public Access on, no public ACL grants)',
   severity: 'critical',
   safeguards: ['164.312(a)(1)'],
+  resourceType: 'AWS::S3::Bucket',
   triggers: [
     {
       source: 's3.amazonaws.com',
@@ -69,7 +70,7 @@ export default defineRule<Observed>({
 
   consoleUrl: s3BucketConsoleUrl,
 
-  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token),
+  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token, ctx.pageSize),
 
   check: (arn, ctx) =>
     checkBucket(arn, async (bucket) => {

@@ -72,6 +72,7 @@ export default defineRule<Observed>({
   title: 'S3 bucket policy must deny requests that do not use TLS',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
+  resourceType: 'AWS::S3::Bucket',
   triggers: [
     { source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketPolicy', 'DeleteBucketPolicy'] },
   ],
@@ -84,7 +85,7 @@ export default defineRule<Observed>({
 
   consoleUrl: s3BucketConsoleUrl,
 
-  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token),
+  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token, ctx.pageSize),
 
   check: (arn, ctx) =>
     checkBucket(arn, async (bucket) => {

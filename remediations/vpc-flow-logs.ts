@@ -86,6 +86,7 @@ export default defineRule<Observed>({
   title: 'VPC must have an active flow log capturing all traffic',
   severity: 'medium',
   safeguards: ['164.312(b)'],
+  resourceType: 'AWS::EC2::VPC',
   triggers: [{ source: 'ec2.amazonaws.com', events: ['CreateVpc', 'DeleteFlowLogs'] }],
   permissions: {
     read: ['ec2:DescribeVpcs', 'ec2:DescribeFlowLogs'],
@@ -107,7 +108,12 @@ export default defineRule<Observed>({
   async listPage(ctx, token) {
     const page = await ctx.clients
       .ec2()
-      .send(new DescribeVpcsCommand({ NextToken: token, MaxResults: 1000 }));
+      .send(
+        new DescribeVpcsCommand({
+          NextToken: token,
+          MaxResults: Math.min(Math.max(ctx.pageSize ?? 1000, 5), 1000),
+        }),
+      );
     const arns = (page.Vpcs ?? []).flatMap((vpc) =>
       vpc.VpcId ? [vpcArn(ctx.partition, ctx.region, vpc.OwnerId ?? ctx.accountId, vpc.VpcId)] : [],
     );

@@ -40,7 +40,7 @@ export interface EventReport {
   outcomes: Outcome[];
 }
 
-interface EventFacts {
+export interface EventFacts {
   eventId?: string;
   eventName?: string;
   actor?: string;
@@ -270,7 +270,7 @@ export class Engine {
    * failure here is logged, not thrown: the fix and its audit record stand, and
    * a retried event would be a duplicate that notifies nothing anyway.
    */
-  private async notify(outcomes: readonly Outcome[]): Promise<void> {
+  async notify(outcomes: readonly Outcome[]): Promise<void> {
     if (!this.publisher) return;
     const notifications = notificationsFor(outcomes);
     if (notifications.length === 0) return;
@@ -401,6 +401,44 @@ export class Engine {
     });
     settlement.record(outcome);
     return outcome;
+  }
+
+  /**
+   * The sweep's path: a compliant (or vanished) resource costs its reads only,
+   * no registry call; anything else goes through the claimed path, which
+   * re-reads live state under the claim before deciding (an event may be
+   * fixing it at this very moment).
+   */
+  async sweepEvaluate(
+    rule: Rule,
+    arn: string,
+    ctx: RuleContext,
+    facts: EventFacts,
+    settlement: Settlement,
+  ): Promise<Outcome> {
+    if (this.modeOf(rule) === 'off') {
+      return this.outcome(rule, arn, 'ignored', {
+        reason: 'rule is off in the configuration',
+        region: ctx.region,
+        ...facts,
+      });
+    }
+    try {
+      const first = await rule.check(arn, ctx);
+      if (first.state === 'gone')
+        return this.outcome(rule, arn, 'gone', {
+          reason: 'resource no longer exists',
+          region: ctx.region,
+          ...facts,
+        });
+      if (first.state === 'compliant') {
+        return this.outcome(rule, arn, 'compliant', { before: first.summary, region: ctx.region, ...facts });
+      }
+    } catch {
+      // Read again under the claim below; an error there is reported with its reason.
+    }
+    ctx.reads.invalidate(arn);
+    return this.evaluateClaimed(rule, arn, ctx, facts, settlement);
   }
 
   /**

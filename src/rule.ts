@@ -39,6 +39,8 @@ export interface RuleContext {
   settings: RuleSettings;
   /** Reads shared by the rules looking at the same resource; invalidated after a fix. */
   reads: ReadCache;
+  /** Page size for `listPage` (a sweep setting); each rule keeps to its API's limits. */
+  pageSize?: number;
 }
 
 /** One AWS API call a plan would make. */
@@ -111,6 +113,11 @@ export interface Rule<Observed = unknown> {
   title: string;
   severity: Severity;
   safeguards: readonly Safeguard[];
+  /**
+   * The CloudFormation type of the resources it guards (`AWS::S3::Bucket`). Rules
+   * of one type share a sweep shard: one listing, and one read of each setting.
+   */
+  resourceType: string;
   triggers: readonly Trigger[];
   /** Resource ARNs this CloudTrail record touched, for this rule. Pure; no AWS calls. */
   resourceIds(record: CloudTrailRecord): ResourceSelection;

@@ -19,6 +19,7 @@ import { testNotification } from '../notify/test-message';
 import { EventFailedError, processEvent } from '../process-event';
 import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
+import { runScan, type ScanFormat, ScanInputError } from './scan';
 import { renderTable } from './table';
 
 /** Exit codes: 0 processed, 1 an outcome or the run failed, 2 the input is not a usable event. */
@@ -208,6 +209,56 @@ export function buildProgram(): Command {
           limit,
         });
         process.stdout.write(`${opts.json ? JSON.stringify(entries, null, 2) : formatHistory(entries)}\n`);
+      },
+    );
+
+  program
+    .command('scan')
+    .description(
+      'sweep the account: every rule over every resource (dry-run unless --apply); exit 2 when findings remain',
+    )
+    .option('--apply', 'fix what can be fixed (default: dry-run, nothing is written)', false)
+    .option(
+      '--rule <id>',
+      'only this rule (repeatable)',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
+    .option(
+      '--region <region>',
+      'a region to sweep (repeatable; default: AWS_REGION)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option('--concurrency <n>', 'resources checked at once per shard', '16')
+    .option('--format <format>', 'table, json or markdown', 'table')
+    .action(
+      async (opts: {
+        apply: boolean;
+        rule: string[];
+        region: string[];
+        concurrency: string;
+        format: string;
+      }) => {
+        const concurrency = Number(opts.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+          throw new CliInputError('--concurrency must be a whole number from 1 to 256');
+        }
+        if (!['table', 'json', 'markdown'].includes(opts.format)) {
+          throw new CliInputError('--format must be table, json or markdown');
+        }
+        try {
+          process.exitCode = await runScan({
+            apply: opts.apply,
+            rules: opts.rule,
+            regions: opts.region,
+            concurrency,
+            format: opts.format as ScanFormat,
+          });
+        } catch (error) {
+          if (error instanceof ScanInputError) throw new CliInputError(error.message);
+          throw error;
+        }
       },
     );
 

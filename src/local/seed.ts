@@ -13,6 +13,7 @@ import {
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
+  type BucketLocationConstraint,
   CreateBucketCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
@@ -36,12 +37,25 @@ export const PUBLIC_READ_STATEMENT = (bucket: string) => ({
   Resource: `arn:aws:s3:::${bucket}/*`,
 });
 
+/** CreateBucket in the client's region (outside us-east-1 S3 wants a LocationConstraint). */
+export async function createBucket(s3: S3Client, bucket: string): Promise<void> {
+  const region = await s3.config.region();
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      ...(region === 'us-east-1'
+        ? {}
+        : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+    }),
+  );
+}
+
 export async function createPublicBucket(
   s3: S3Client,
   bucket: string,
   extraStatements: object[] = [],
 ): Promise<void> {
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await createBucket(s3, bucket);
   await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }));
   await s3.send(
     new PutBucketPolicyCommand({
@@ -55,7 +69,7 @@ export async function createPublicBucket(
 }
 
 export async function createCompliantBucket(s3: S3Client, bucket: string): Promise<void> {
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await createBucket(s3, bucket);
   await s3.send(
     new PutPublicAccessBlockCommand({
       Bucket: bucket,

@@ -8,9 +8,14 @@ export async function listBucketPage(
   region: string,
   partition: string,
   token?: string,
+  pageSize = 1000,
 ): Promise<ResourcePage> {
   const page = await s3.send(
-    new ListBucketsCommand({ ContinuationToken: token, BucketRegion: region, MaxBuckets: 1000 }),
+    new ListBucketsCommand({
+      ContinuationToken: token,
+      BucketRegion: region,
+      MaxBuckets: Math.min(pageSize, 10_000),
+    }),
   );
   const arns = (page.Buckets ?? []).flatMap((bucket) =>
     bucket.Name ? [bucketArn(partition, bucket.Name)] : [],

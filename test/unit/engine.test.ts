@@ -28,6 +28,7 @@ function fakeRule(initial: { compliant: boolean; tags?: Record<string, string> }
     title: 'A fake rule for engine tests',
     severity: 'high',
     safeguards: ['164.312(a)(1)'],
+    resourceType: 'AWS::S3::Bucket',
     triggers: [{ source: 's3.amazonaws.com', events: ['PutBucketAcl'] }],
     permissions: { read: ['s3:GetBucketAcl'], write: ['s3:PutBucketAcl'] },
     resourceIds: () => ['arn:aws:s3:::fake-bucket'],

@@ -1,0 +1,40 @@
+import * as z from 'zod';
+import type { Rule } from '../rule';
+
+/**
+ * A unit of sweep work: every rule of one resource type in one region, from a
+ * pagination token on. Rules of one type share a shard so a resource is listed
+ * once and each of its settings read once, whichever rule asks first.
+ */
+export const shardSchema = z.strictObject({
+  runId: z.string().min(1),
+  account: z.string().regex(/^\d{12}$/),
+  region: z.string().min(1),
+  resourceType: z.string().min(1),
+  rules: z.array(z.string()).min(1),
+  token: z.string().optional(),
+  /** How many pages this shard's chain has done (continuations count on). */
+  pages: z.number().int().min(0).default(0),
+});
+export type Shard = z.infer<typeof shardSchema>;
+
+/** One shard per (region, resource type), with the selected rules in registry order. */
+export function planShards(
+  rules: readonly Rule[],
+  options: { runId: string; account: string; regions: readonly string[]; ruleIds?: readonly string[] },
+): Shard[] {
+  const selected = options.ruleIds?.length ? rules.filter((r) => options.ruleIds?.includes(r.id)) : rules;
+  const byType = new Map<string, string[]>();
+  for (const rule of selected)
+    byType.set(rule.resourceType, [...(byType.get(rule.resourceType) ?? []), rule.id]);
+  return options.regions.flatMap((region) =>
+    [...byType].map(([resourceType, ruleIds]) => ({
+      runId: options.runId,
+      account: options.account,
+      region,
+      resourceType,
+      rules: ruleIds,
+      pages: 0,
+    })),
+  );
+}
