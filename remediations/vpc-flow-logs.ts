@@ -106,14 +106,12 @@ export default defineRule<Observed>({
   consoleUrl: vpcConsoleUrl,
 
   async listPage(ctx, token) {
-    const page = await ctx.clients
-      .ec2()
-      .send(
-        new DescribeVpcsCommand({
-          NextToken: token,
-          MaxResults: Math.min(Math.max(ctx.pageSize ?? 1000, 5), 1000),
-        }),
-      );
+    const page = await ctx.clients.ec2().send(
+      new DescribeVpcsCommand({
+        NextToken: token,
+        MaxResults: Math.min(Math.max(ctx.pageSize ?? 1000, 5), 1000),
+      }),
+    );
     const arns = (page.Vpcs ?? []).flatMap((vpc) =>
       vpc.VpcId ? [vpcArn(ctx.partition, ctx.region, vpc.OwnerId ?? ctx.accountId, vpc.VpcId)] : [],
     );

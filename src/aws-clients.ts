@@ -30,7 +30,8 @@ function lazy<T>(create: () => T): () => T {
 }
 
 export function createAwsClients({ region, overrides = {} }: AwsClientOptions): AwsClients {
-  const common = { region, maxAttempts: 4, ...overrides };
+  // Adaptive retry: a sweep slows down on throttling instead of failing resources.
+  const common = { region, maxAttempts: 5, retryMode: 'adaptive', ...overrides };
   // Emulators and S3-compatible endpoints answer on one host name, not per bucket.
   const customEndpoint = Boolean(
     process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3 || overrides.endpoint,

@@ -80,7 +80,9 @@ describe('packaged stack (osls package)', () => {
   }, 60_000);
 
   it('subscribes exactly the events the rules declare, one EventBridge rule per event source', () => {
-    const deployed = resourcesOfType('AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern);
+    const deployed = resourcesOfType('AWS::Events::Rule')
+      .map(([, r]) => r.Properties.EventPattern)
+      .filter((pattern) => pattern !== undefined);
     expect(deployed).toEqual(eventPatterns());
     const deployedPairs = new Set(
       eventPatterns().flatMap((p) => p.detail.eventName.map((name) => `${p.detail.eventSource[0]}:${name}`)),
@@ -89,7 +91,9 @@ describe('packaged stack (osls package)', () => {
       rules.flatMap((r) => r.triggers.flatMap((t) => t.events.map((e) => `${t.source}:${e}`))),
     );
     expect(deployedPairs).toEqual(declaredPairs);
-    for (const [, rule] of resourcesOfType('AWS::Events::Rule')) {
+    for (const [, rule] of resourcesOfType('AWS::Events::Rule').filter(
+      ([, r]) => r.Properties.EventPattern,
+    )) {
       const [target] = rule.Properties.Targets as { DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
       expect(target?.DeadLetterConfig).toBeDefined();
       expect(target?.RetryPolicy).toBeDefined();
@@ -238,8 +242,10 @@ describe('notifications in the packaged stack', () => {
       Condition: 'UseStackTopic',
       Properties: { KmsMasterKeyId: { Ref: 'PhiGuardKey' } },
     });
-    const [[, mapping]] = resourcesOfType('AWS::Lambda::EventSourceMapping') as [[string, Json]];
-    expect(mapping.Properties).toMatchObject({
+    const mapping = resourcesOfType('AWS::Lambda::EventSourceMapping').find(([id]) =>
+      id.startsWith('Notifier'),
+    ) as [string, Json];
+    expect(mapping[1].Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': ['NotifyQueue', 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
@@ -293,8 +299,51 @@ describe('notifications in the packaged stack', () => {
     expect(JSON.stringify(statements[2]?.Resource)).toContain(':secret:phiguard/jira-*');
   });
 
-  it('encrypts both function log groups with the stack key and keeps them for a set period', () => {
+  it('has an encrypted log group with a retention period for every function', () => {
     const groups = resourcesOfType('AWS::Logs::LogGroup');
-    expect(groups.map(([id]) => id).sort()).toEqual(['NotifierLogGroup', 'OnCloudTrailEventLogGroup']);
+    expect(groups.map(([id]) => id).sort()).toEqual([
+      'NotifierLogGroup',
+      'OnCloudTrailEventLogGroup',
+      'SweepCoordinatorLogGroup',
+      'SweepWorkerLogGroup',
+    ]);
+  });
+});
+
+describe('the sweep in the packaged stack', () => {
+  it('runs the coordinator on a schedule (hourly by default) and the workers from an encrypted shard queue', () => {
+    const schedule = resourcesOfType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression);
+    expect(schedule?.[1].Properties.ScheduleExpression).toBe('rate(1 hour)');
+    expect(props('SweepQueue')).toMatchObject({
+      KmsMasterKeyId: { Ref: 'PhiGuardKey' },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['SweepDeadLetterQueue', 'Arn'] } },
+    });
+    expect(props('SweepQueue').VisibilityTimeout).toBeGreaterThanOrEqual(
+      6 * props('SweepWorkerLambdaFunction').Timeout,
+    );
+    expect(props('SweepDeadLetterAlarm').MetricName).toBe('ApproximateNumberOfMessagesVisible');
+    const mapping = resourcesOfType('AWS::Lambda::EventSourceMapping').find(([id]) =>
+      id.startsWith('SweepWorker'),
+    );
+    expect(mapping?.[1].Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['SweepQueue', 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('gives the worker the rules’ actions like the event function, and each function the other as a self principal', () => {
+    type Policy = { PolicyName: string; PolicyDocument: { Statement: unknown[] } };
+    const worker = props('SweepWorkerRole') as { Policies: Policy[] };
+    expect(worker.Policies.find((p) => p.PolicyName === 'rules')?.PolicyDocument.Statement).toEqual(
+      rulePolicyStatements(),
+    );
+    const coordinator = props('SweepCoordinatorRole') as { Policies: Policy[] };
+    expect(JSON.stringify(coordinator)).not.toContain('s3:');
+    for (const fn of ['OnCloudTrailEventLambdaFunction', 'SweepWorkerLambdaFunction']) {
+      const self = JSON.stringify(props(fn).Environment.Variables.PHIGUARD_SELF_PRINCIPALS);
+      expect(self).toContain('OnCloudTrailEventRole');
+      expect(self).toContain('SweepWorkerRole');
+    }
   });
 });

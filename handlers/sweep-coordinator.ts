@@ -1,0 +1,29 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { rules } from '../remediations';
+import { createLambdaLogger } from '../src/logger';
+import { loadSweepSettings } from '../src/sweep/settings';
+import { planShards } from '../src/sweep/shard';
+import { enqueueShards } from '../src/sweep/shard-queue';
+
+/**
+ * The schedule → one shard per (region, resource type) on the sweep queue.
+ * Workers take them in parallel, so the sweep scales out, not up.
+ */
+const logger = createLambdaLogger();
+const settings = loadSweepSettings();
+const sqs = new SQSClient({ maxAttempts: 5 });
+
+export async function onSchedule(event: Partial<ScheduledEvent>, context: Context) {
+  // arn:aws:lambda:<region>:<account>:function:<name>
+  const account = context.invokedFunctionArn.split(':')[4] as string;
+  const runId = event.id ?? context.awsRequestId;
+  const shards = planShards(rules, { runId, account, regions: settings.regions });
+  await enqueueShards(sqs, settings.queueUrl, shards);
+  logger.info('sweep started', { runId, shards: shards.length, regions: settings.regions });
+  return { runId, shards: shards.length };
+}
+
+export const handler = middy(onSchedule).use(injectLambdaContext(logger));

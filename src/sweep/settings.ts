@@ -1,0 +1,42 @@
+import { ConfigError } from '../errors';
+
+/** The sweep Lambdas' settings, from the environment the stack sets. */
+export interface SweepSettings {
+  queueUrl: string;
+  regions: string[];
+  concurrency: number;
+  pageSize: number;
+  /** Stop a shard this long before the Lambda's time runs out, and continue it in a new message. */
+  reserveMs: number;
+}
+
+export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettings {
+  const queueUrl = env.PHIGUARD_SWEEP_QUEUE_URL;
+  if (!queueUrl)
+    throw new ConfigError('PHIGUARD_SWEEP_QUEUE_URL is not set: the sweep needs its shard queue');
+  const regions = (env.PHIGUARD_SWEEP_REGIONS || env.AWS_REGION || '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (regions.length === 0) throw new ConfigError('PHIGUARD_SWEEP_REGIONS (or AWS_REGION) names no region');
+  for (const region of regions) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+      throw new ConfigError(`PHIGUARD_SWEEP_REGIONS: "${region}" is not a region`);
+  }
+  const number = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name];
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+  return {
+    queueUrl,
+    regions,
+    concurrency: number('PHIGUARD_SWEEP_CONCURRENCY', 16, 1, 256),
+    pageSize: number('PHIGUARD_SWEEP_PAGE_SIZE', 500, 5, 1000),
+    reserveMs: number('PHIGUARD_SWEEP_RESERVE_SECONDS', 120, 0, 600) * 1000,
+  };
+}
