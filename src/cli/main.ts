@@ -240,25 +240,21 @@ export function buildProgram(): Command {
         concurrency: string;
         format: string;
       }) => {
+        // scan's exit codes are 0 clean, 2 findings remain, 1 anything else: bad options are errors too.
         const concurrency = Number(opts.concurrency);
         if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-          throw new CliInputError('--concurrency must be a whole number from 1 to 256');
+          throw new ScanInputError('--concurrency must be a whole number from 1 to 256');
         }
         if (!['table', 'json', 'markdown'].includes(opts.format)) {
-          throw new CliInputError('--format must be table, json or markdown');
+          throw new ScanInputError('--format must be table, json or markdown');
         }
-        try {
-          process.exitCode = await runScan({
-            apply: opts.apply,
-            rules: opts.rule,
-            regions: opts.region,
-            concurrency,
-            format: opts.format as ScanFormat,
-          });
-        } catch (error) {
-          if (error instanceof ScanInputError) throw new CliInputError(error.message);
-          throw error;
-        }
+        process.exitCode = await runScan({
+          apply: opts.apply,
+          rules: opts.rule,
+          regions: opts.region,
+          concurrency,
+          format: opts.format as ScanFormat,
+        });
       },
     );
 

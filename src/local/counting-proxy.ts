@@ -76,7 +76,55 @@ function classify(req: IncomingMessage, body: string): RecordedCall {
   return { ...s3Operation(method, url), method, path: url.pathname, service: 's3' };
 }
 
-export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
+/** An answer the proxy gives instead of forwarding (throttling, to test back-off). */
+export interface InjectedFault {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** The throttling answer each protocol's SDK deserializer recognises as retryable. */
+export function throttlingFault(call: RecordedCall, body = ''): InjectedFault {
+  if (call.service === 's3') {
+    return {
+      status: 503,
+      contentType: 'application/xml',
+      body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>proxy</RequestId></Error>',
+    };
+  }
+  if (call.service === 'query' && body.includes('Version=2016-11-15')) {
+    return {
+      status: 503,
+      contentType: 'text/xml',
+      body: '<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>proxy</RequestID></Response>',
+    };
+  }
+  if (call.service === 'query') {
+    return {
+      status: 400,
+      contentType: 'text/xml',
+      body: '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>proxy</RequestId></ErrorResponse>',
+    };
+  }
+  return {
+    status: 400,
+    contentType: 'application/x-amz-json-1.0',
+    body: JSON.stringify({
+      __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
+      message: 'Rate exceeded',
+    }),
+  };
+}
+
+export interface ProxyOptions {
+  /** Called for every request; an answer returned is sent instead of forwarding. */
+  fault?: (call: RecordedCall, body: string) => InjectedFault | undefined;
+}
+
+export async function startCountingProxy(
+  upstream: string,
+  options: ProxyOptions = {},
+): Promise<CountingProxy> {
   const target = new URL(upstream);
   const calls: RecordedCall[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -84,7 +132,16 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      if (!(req.url ?? '').startsWith('/moto-api')) calls.push(classify(req, body.toString('utf8')));
+      if (!(req.url ?? '').startsWith('/moto-api')) {
+        const call = classify(req, body.toString('utf8'));
+        calls.push(call);
+        const fault = options.fault?.(call, body.toString('utf8'));
+        if (fault) {
+          res.writeHead(fault.status, { 'content-type': fault.contentType });
+          res.end(fault.body);
+          return;
+        }
+      }
       const forward = request(
         {
           hostname: target.hostname,

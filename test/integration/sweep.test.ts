@@ -1,0 +1,421 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateLoadBalancerCommand,
+  ElasticLoadBalancingClient,
+} from '@aws-sdk/client-elastic-load-balancing';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rules } from '../../remediations';
+import { createAwsClients, createClientPool } from '../../src/aws-clients';
+import { loadConfig } from '../../src/config';
+import { Engine } from '../../src/engine';
+import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
+import { initLedgerTable } from '../../src/ledger/init-table';
+import {
+  type CountingProxy,
+  type RecordedCall,
+  startCountingProxy,
+  throttlingFault,
+} from '../../src/local/counting-proxy';
+import { bucketEvent } from '../../src/local/fixtures';
+import { emulatorEnv } from '../../src/local/moto-server';
+import * as seed from '../../src/local/seed';
+import type { Outcome } from '../../src/outcome';
+import { planShards } from '../../src/sweep/shard';
+import { Sweeper } from '../../src/sweep/sweeper';
+import { runPhiguard } from '../support/cli';
+import { lambdaContext, loadHandler } from '../support/handler';
+import { motoEndpoint, uniqueName } from '../support/moto';
+
+/**
+ * The sweep against a seeded account in regions no other test file uses (moto
+ * is shared), through a recording proxy so API calls are counted on the wire.
+ */
+const REGION = 'ap-southeast-2';
+const ACCOUNT = '123456789012';
+const dir = mkdtempSync(join(tmpdir(), 'phiguard-sweep-'));
+const TABLE = uniqueName('sweep-ledger');
+let proxy: CountingProxy;
+let env: Record<string, string>;
+
+interface Seeded {
+  publicBuckets: string[];
+  unencrypted: string;
+  compliant: string[];
+  flowLogBucket: string;
+  fixableAlb: string;
+  httpOnlyAlb: string;
+  loggedVpcs: string[];
+  unloggedVpcs: string[];
+}
+let account: Seeded;
+
+/** Seeding talks to moto directly, so the proxy only sees PHI Guard's calls. */
+function direct(region = REGION) {
+  return createAwsClients({ region, overrides: { endpoint: motoEndpoint() } });
+}
+
+async function seedAccount(): Promise<Seeded> {
+  const clients = direct();
+  const s3 = clients.s3();
+  const ec2 = clients.ec2();
+  const flowLogBucket = uniqueName('sweep-flow-logs');
+  await seed.createCompliantBucket(s3, flowLogBucket);
+  const destination = `arn:aws:s3:::${flowLogBucket}`;
+  const publicBuckets = [uniqueName('sweep-public'), uniqueName('sweep-public')];
+  for (const bucket of publicBuckets) await seed.createPublicBucket(s3, bucket);
+  // Private and TLS-only, but not encrypted: one finding only.
+  const unencrypted = uniqueName('sweep-plain');
+  await seed.createCompliantBucket(s3, unencrypted);
+  await s3.send(
+    new (await import('@aws-sdk/client-s3')).DeleteBucketEncryptionCommand({ Bucket: unencrypted }),
+  );
+  const compliant = [uniqueName('sweep-ok'), uniqueName('sweep-ok')];
+  for (const bucket of compliant) await seed.createCompliantBucket(s3, bucket);
+
+  const albVpc = await seed.createVpc(ec2, REGION, 2);
+  await seed.createFlowLog(ec2, albVpc.vpcId, destination);
+  const acm = new (await import('@aws-sdk/client-acm')).ACMClient({
+    region: REGION,
+    endpoint: motoEndpoint(),
+  });
+  const fixable = await seed.createAlb(clients.elbv2(), acm, albVpc, uniqueName('sweep-alb'), {
+    https: true,
+  });
+  const httpOnly = await seed.createAlb(clients.elbv2(), acm, albVpc, uniqueName('sweep-alb'), {
+    https: false,
+  });
+  const logged = await seed.createVpc(ec2, REGION);
+  await seed.createFlowLog(ec2, logged.vpcId, destination);
+  const unlogged = await seed.createVpc(ec2, REGION);
+  const { Vpcs = [] } = await ec2.send(new (await import('@aws-sdk/client-ec2')).DescribeVpcsCommand({}));
+  const defaultVpc = Vpcs.find((v) => v.IsDefault)?.VpcId as string;
+  return {
+    publicBuckets,
+    unencrypted,
+    compliant,
+    flowLogBucket,
+    fixableAlb: fixable.loadBalancerArn,
+    httpOnlyAlb: httpOnly.loadBalancerArn,
+    loggedVpcs: [albVpc.vpcId, logged.vpcId],
+    unloggedVpcs: [unlogged.vpcId, defaultVpc],
+  };
+}
+
+const vpcArn = (id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/${id}`;
+const bucketArn = (name: string) => `arn:aws:s3:::${name}`;
+const key = (o: Pick<Outcome, 'rule' | 'resource' | 'status'>) => `${o.status} ${o.rule} ${o.resource}`;
+const QUIET = new Set(['compliant', 'gone', 'ignored', 'duplicate']);
+const isWrite = (c: RecordedCall) =>
+  c.service !== 'DynamoDB_20120810' && /^(Put|Delete|Create|Modify)/.test(c.operation);
+
+function scan(args: string[], extraEnv: Record<string, string> = {}) {
+  return runPhiguard(['scan', '--region', REGION, ...args], { env: { ...env, ...extraEnv }, cwd: dir });
+}
+
+beforeAll(async () => {
+  proxy = await startCountingProxy(motoEndpoint());
+  Object.assign(process.env, emulatorEnv(motoEndpoint(), REGION));
+  account = await seedAccount();
+  env = {
+    ...emulatorEnv(proxy.endpoint, REGION),
+    PHIGUARD_LEDGER_TABLE: TABLE,
+    PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${account.flowLogBucket}`,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  // From here on, in-process PHI Guard code talks to the emulator through the proxy.
+  Object.assign(process.env, env);
+  await initLedgerTable(new DynamoDBClient({ region: REGION, endpoint: motoEndpoint() }), TABLE);
+});
+
+afterAll(async () => {
+  await proxy?.close();
+});
+
+describe('phiguard scan over a seeded account', () => {
+  it('finds exactly the drift, fixes it with --apply, and a second sweep finds only what needs a person and writes nothing', async () => {
+    const expected = [
+      ...account.publicBuckets.flatMap((b) => [
+        `would-remediate s3-bucket-tls-only ${bucketArn(b)}`,
+        `would-remediate s3-bucket-public-access ${bucketArn(b)}`,
+        `would-remediate s3-bucket-encryption ${bucketArn(b)}`,
+      ]),
+      `would-remediate s3-bucket-encryption ${bucketArn(account.unencrypted)}`,
+      `would-remediate elb-listener-plaintext ${account.fixableAlb}`,
+      `ticket elb-listener-plaintext ${account.httpOnlyAlb}`,
+      ...account.unloggedVpcs.map((v) => `would-remediate vpc-flow-logs ${vpcArn(v)}`),
+    ].sort();
+
+    proxy.reset();
+    const dry = await scan(['--format', 'json']);
+    expect(dry.code).toBe(2);
+    const dryOutcomes = JSON.parse(dry.stdout).outcomes as Outcome[];
+    expect(
+      dryOutcomes
+        .filter((o) => !QUIET.has(o.status))
+        .map(key)
+        .sort(),
+    ).toEqual(expected);
+    expect(proxy.calls.filter(isWrite)).toEqual([]);
+    // At most 4 reads per compliant bucket for all three S3 rules together.
+    for (const bucket of account.compliant) {
+      expect(proxy.count((c) => c.bucket === bucket)).toEqual({
+        GetPublicAccessBlock: 1,
+        GetBucketAcl: 1,
+        GetBucketPolicy: 1,
+        GetBucketEncryption: 1,
+      });
+    }
+
+    const applied = await scan(['--apply', '--format', 'json']);
+    expect(applied.code).toBe(2);
+    const appliedOutcomes = JSON.parse(applied.stdout).outcomes as Outcome[];
+    expect(
+      appliedOutcomes
+        .filter((o) => !QUIET.has(o.status))
+        .map(key)
+        .sort(),
+    ).toEqual(expected.map((line) => line.replace('would-remediate', 'remediated')).sort());
+
+    proxy.reset();
+    const again = await scan(['--apply', '--format', 'json']);
+    expect(again.code).toBe(2);
+    const remaining = (JSON.parse(again.stdout).outcomes as Outcome[])
+      .filter((o) => !QUIET.has(o.status))
+      .map(key);
+    expect(remaining).toEqual([`ticket elb-listener-plaintext ${account.httpOnlyAlb}`]);
+    expect(proxy.calls.filter(isWrite)).toEqual([]);
+  });
+
+  it('formats: a readable table, a markdown review document, and exit 0 when nothing remains', async () => {
+    expect((await scan(['--apply', '--rule', 's3-bucket-tls-only'])).code).toBe(0);
+    const table = await scan(['--rule', 's3-bucket-tls-only']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(
+      /PHI Guard scan of 123456789012 in ap-southeast-2 \(dry-run; --apply to fix\)/,
+    );
+    expect(table.stdout).toMatch(/RULE\s+COMPLIANT\n-+\s+-+\ns3-bucket-tls-only\s+\d+/);
+
+    const bucket = uniqueName('sweep-review');
+    await seed.createPublicBucket(direct().s3(), bucket);
+    const markdown = await scan(['--rule', 's3-bucket-public-access', '--format', 'markdown']);
+    expect(markdown.code).toBe(2);
+    expect(markdown.stdout).toContain('# PHI Guard scan — account 123456789012');
+    expect(markdown.stdout).toContain(
+      `### would-remediate: \`s3-bucket-public-access\` on \`${bucketArn(bucket)}\``,
+    );
+    expect(markdown.stdout).toContain('HIPAA safeguard: §164.312(a)(1)');
+    expect(markdown.stdout).toContain('Calls `--apply` would make');
+    expect(markdown.stdout).toContain('"s3:PutPublicAccessBlock"');
+  });
+
+  it('exits 1 when a fix fails, and refuses bad options', async () => {
+    const failing = await scan(
+      ['--apply', '--rule', 'vpc-flow-logs', '--region', 'sa-east-1', '--format', 'json'],
+      {
+        PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${uniqueName('no-such-destination')}`,
+      },
+    );
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.stdout).outcomes.map((o: Outcome) => o.status)).toContain('error');
+    expect((await scan(['--rule', 'nope'])).code).toBe(1);
+    expect((await scan(['--format', 'xml'])).code).toBe(1);
+    expect((await scan(['--concurrency', '0'])).stderr).toMatch(/--concurrency must be a whole number/);
+  });
+});
+
+describe('the sweep and events together', () => {
+  it('a bucket drifted and evented while a sweep runs is fixed once', async () => {
+    const region = 'ca-central-1';
+    const clients = direct(region);
+    const buckets = Array.from({ length: 6 }, () => uniqueName('race'));
+    for (const bucket of buckets) await seed.createPublicBucket(clients.s3(), bucket);
+    // The registry table stays in the home region; the event and the sweep are about `region`.
+    const raceEnv = { ...env, PHIGUARD_DRY_RUN: 'false' };
+    const handler = await loadHandler(raceEnv);
+    const config = loadConfig(raceEnv, '/nonexistent');
+    const engine = new Engine({
+      rules,
+      config,
+      ledger: new DynamoDbLedger(TABLE, new DynamoDBClient({ region: REGION })),
+      clientsFor: createClientPool(),
+    });
+    const sweeper = new Sweeper(engine, { concurrency: 4 });
+    const [shard] = planShards(rules, {
+      runId: 'race',
+      account: ACCOUNT,
+      regions: [region],
+      ruleIds: ['s3-bucket-public-access'],
+    });
+    proxy.reset();
+    const events = buckets.map((b) => inRegionEvent(b, region));
+    await Promise.all([sweeper.runShard(shard as never), ...events.map((e) => handler(e, lambdaContext))]);
+    for (const bucket of buckets) {
+      expect(proxy.count((c) => c.bucket === bucket && isWrite(c))).toEqual({
+        PutBucketAcl: 1,
+        PutPublicAccessBlock: 1,
+      });
+    }
+  });
+});
+
+function inRegionEvent(bucket: string, region: string) {
+  const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
+  event.region = region;
+  event.detail.awsRegion = region;
+  return event;
+}
+
+describe('throttling', () => {
+  it('slows the sweep but loses no resource', async () => {
+    // Each distinct request is throttled at most once, a quarter of them: the SDK's adaptive retry recovers.
+    const seen = new Set<string>();
+    let counter = 0;
+    let throttled = 0;
+    const throttlingProxy = await startCountingProxy(motoEndpoint(), {
+      fault: (call, body) => {
+        if (call.service === 'DynamoDB_20120810') return undefined;
+        const id = createHash('sha256')
+          .update(`${call.method} ${call.path} ${call.operation} ${body}`)
+          .digest('hex');
+        if (seen.has(id) || ++counter % 4 !== 0) return undefined;
+        seen.add(id);
+        throttled++;
+        return throttlingFault(call, body);
+      },
+    });
+    try {
+      const result = await runPhiguard(['scan', '--region', REGION, '--format', 'json'], {
+        env: { ...env, ...emulatorEnv(throttlingProxy.endpoint, REGION) },
+        cwd: dir,
+      });
+      const outcomes = JSON.parse(result.stdout).outcomes as Outcome[];
+      expect(throttled).toBeGreaterThan(5);
+      expect(outcomes.filter((o) => o.status === 'error')).toEqual([]);
+      // Every rule saw every resource it lists: 3 S3 rules per bucket, one per load balancer and VPC.
+      const resources = (rule: string) =>
+        new Set(outcomes.filter((o) => o.rule === rule).map((o) => o.resource));
+      for (const bucket of [...account.publicBuckets, ...account.compliant, account.unencrypted]) {
+        for (const rule of ['s3-bucket-tls-only', 's3-bucket-public-access', 's3-bucket-encryption']) {
+          expect(resources(rule)).toContain(bucketArn(bucket));
+        }
+      }
+      expect(resources('elb-listener-plaintext')).toEqual(new Set([account.fixableAlb, account.httpOnlyAlb]));
+      expect(resources('vpc-flow-logs')).toEqual(
+        new Set([...account.loggedVpcs, ...account.unloggedVpcs].map(vpcArn)),
+      );
+    } finally {
+      await throttlingProxy.close();
+    }
+  });
+});
+
+describe('sweep Lambdas', () => {
+  // The sweep queue lives in the home region, like the handlers' clients.
+  const sqs = () => new SQSClient({ region: REGION, endpoint: motoEndpoint() });
+
+  async function importHandler<T>(path: string, extra: Record<string, string>): Promise<T> {
+    vi.resetModules();
+    Object.assign(process.env, env, extra);
+    return (await import(path)).handler as T;
+  }
+
+  it('the coordinator enqueues one shard per (region, resource type) with the rules of that type', async () => {
+    const queueUrl = (await sqs().send(new CreateQueueCommand({ QueueName: uniqueName('shards') })))
+      .QueueUrl as string;
+    const coordinator = await importHandler<(e: unknown, c: Context) => Promise<{ shards: number }>>(
+      '../../handlers/sweep-coordinator',
+      { PHIGUARD_SWEEP_QUEUE_URL: queueUrl, PHIGUARD_SWEEP_REGIONS: 'us-east-1,eu-west-1' },
+    );
+    expect(await coordinator({ id: 'run-42' }, lambdaContext)).toMatchObject({ shards: 8 });
+    const shards = [];
+    for (let i = 0; i < 3; i++) {
+      const out = await sqs().send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+      );
+      shards.push(...(out.Messages ?? []).map((m) => JSON.parse(m.Body as string)));
+    }
+    expect(shards.map((s) => `${s.region} ${s.resourceType} ${s.rules.join('+')}`).sort()).toEqual(
+      [
+        'eu-west-1 AWS::EC2::VPC vpc-flow-logs',
+        'eu-west-1 AWS::ElasticLoadBalancing::LoadBalancer classic-elb-listener-plaintext',
+        'eu-west-1 AWS::ElasticLoadBalancingV2::LoadBalancer elb-listener-plaintext',
+        'eu-west-1 AWS::S3::Bucket s3-bucket-tls-only+s3-bucket-public-access+s3-bucket-encryption',
+        'us-east-1 AWS::EC2::VPC vpc-flow-logs',
+        'us-east-1 AWS::ElasticLoadBalancing::LoadBalancer classic-elb-listener-plaintext',
+        'us-east-1 AWS::ElasticLoadBalancingV2::LoadBalancer elb-listener-plaintext',
+        'us-east-1 AWS::S3::Bucket s3-bucket-tls-only+s3-bucket-public-access+s3-bucket-encryption',
+      ].sort(),
+    );
+    expect(new Set(shards.map((s) => `${s.runId} ${s.account}`))).toEqual(new Set(['run-42 123456789012']));
+  });
+
+  it('a worker out of time continues its shard from the pagination token, and every resource is swept once', async () => {
+    const region = 'sa-east-1';
+    const elb = new ElasticLoadBalancingClient({ region, endpoint: motoEndpoint() });
+    const names = Array.from({ length: 7 }, (_, i) => `legacy-${i}-${randomUUID().slice(0, 8)}`);
+    for (const name of names) {
+      await elb.send(
+        new CreateLoadBalancerCommand({
+          LoadBalancerName: name,
+          Listeners: [
+            { Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 8080 },
+          ],
+          AvailabilityZones: [`${region}a`],
+        }),
+      );
+    }
+    const queueUrl = (await sqs().send(new CreateQueueCommand({ QueueName: uniqueName('shards') })))
+      .QueueUrl as string;
+    type Worker = (e: unknown, c: Context) => Promise<{ batchItemFailures: unknown[] }>;
+    const worker = await importHandler<Worker>('../../handlers/sweep-worker', {
+      PHIGUARD_SWEEP_QUEUE_URL: queueUrl,
+      PHIGUARD_SWEEP_PAGE_SIZE: '5',
+      // Reserve more than the invocation has: the deadline has passed as soon as a page is done.
+      PHIGUARD_SWEEP_RESERVE_SECONDS: '600',
+      PHIGUARD_DRY_RUN: 'true',
+    });
+    const runId = randomUUID();
+    const [shard] = planShards(rules, {
+      runId,
+      account: ACCOUNT,
+      regions: [region],
+      ruleIds: ['classic-elb-listener-plaintext'],
+    });
+    expect(
+      await worker({ Records: [{ messageId: 'm1', body: JSON.stringify(shard) }] }, lambdaContext),
+    ).toEqual({
+      batchItemFailures: [],
+    });
+    const continued = await sqs().send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    expect(continued.Messages).toHaveLength(1);
+    const next = JSON.parse(continued.Messages?.[0]?.Body as string);
+    expect(next).toMatchObject({ runId, region, pages: 1, token: expect.any(String) });
+    // The continuation's page is the last one: nothing more is enqueued.
+    expect(
+      await worker({ Records: [{ messageId: 'm2', body: JSON.stringify(next) }] }, lambdaContext),
+    ).toEqual({
+      batchItemFailures: [],
+    });
+    expect((await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrl }))).Messages ?? []).toEqual([]);
+
+    // Each plaintext load balancer was swept exactly once across the two invocations (a ticket each).
+    const ledger = new DynamoDbLedger(
+      TABLE,
+      new DynamoDBClient({ region: REGION, endpoint: motoEndpoint() }),
+    );
+    for (const name of names) {
+      const history = await ledger.history({
+        resource: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/${name}`,
+      });
+      expect(history.filter((h) => h.eventId === `sweep:${runId}`).map((h) => h.status)).toEqual(['ticket']);
+    }
+  });
+});
