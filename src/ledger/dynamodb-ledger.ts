@@ -4,6 +4,8 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
@@ -137,6 +139,7 @@ export class DynamoDbLedger implements Ledger {
     releases,
   }: Parameters<Ledger['complete']>[0]): Promise<void> {
     const now = this.now();
+    if (!eventId) return this.settlePage(entries, releases, now);
     const items: TransactItem[] = entries.map((entry) => ({
       Put: { TableName: this.tableName, Item: this.historyItem(entry, now) },
     }));
@@ -182,6 +185,50 @@ export class DynamoDbLedger implements Ledger {
     for (let start = 0; start < items.length; start += MAX_TRANSACTION_ITEMS) {
       await this.transact(items.slice(start, start + MAX_TRANSACTION_ITEMS));
     }
+  }
+
+  /**
+   * A sweep page has no event marker to settle atomically with its entries:
+   * history goes in batches of 25 (half the write cost of a transaction) and each
+   * claim is released on its own, conditional on still being ours.
+   */
+  private async settlePage(
+    entries: readonly HistoryEntry[],
+    releases: Parameters<Ledger['complete']>[0]['releases'],
+    now: number,
+  ): Promise<void> {
+    for (let start = 0; start < entries.length; start += 25) {
+      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = entries
+        .slice(start, start + 25)
+        .map((entry) => ({ PutRequest: { Item: this.historyItem(entry, now) } }));
+      while (requests && requests.length > 0) {
+        const out: BatchWriteCommandOutput = await this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = out.UnprocessedItems?.[this.tableName] as typeof requests;
+      }
+    }
+    await Promise.all(
+      releases.map(async (release) => {
+        try {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: claimKey(release.rule, release.resource), sk: 'CLAIM' },
+              UpdateExpression: 'SET remediatedAt = :times REMOVE lockOwner, lockUntil',
+              ConditionExpression: 'lockOwner = :owner',
+              ExpressionAttributeValues: {
+                ':times': [...release.recentRemediations, ...(release.remediated ? [now] : [])],
+                ':owner': release.owner,
+              },
+            }),
+          );
+        } catch (error) {
+          // Taken over after our lock expired: the newer claim stands.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
   }
 
   /** One transaction; conditions that no longer hold (a claim taken over) are dropped, the rest retried once. */

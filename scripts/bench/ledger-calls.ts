@@ -10,8 +10,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { type RecordedCall, startCountingProxy } from '../src/local/counting-proxy';
-import { emulatorEnv, startMotoServer } from '../src/local/moto-server';
+import { type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
+import { emulatorEnv, startMotoServer } from '../../src/local/moto-server';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const REGION = 'us-east-1';
@@ -60,15 +60,15 @@ try {
     PHIGUARD_DRY_RUN: 'false',
   });
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-  const { rules } = await import('../remediations');
-  const { createAwsClients, createClientPool } = await import('../src/aws-clients');
-  const { loadConfig } = await import('../src/config');
-  const { Engine } = await import('../src/engine');
-  const { createLedger } = await import('../src/ledger/create-ledger');
-  const { initLedgerTable } = await import('../src/ledger/init-table');
-  const { bucketEvent } = await import('../src/local/fixtures');
-  const { processEvent } = await import('../src/process-event');
-  const seed = await import('../src/local/seed');
+  const { rules } = await import('../../remediations');
+  const { createAwsClients, createClientPool } = await import('../../src/aws-clients');
+  const { loadConfig } = await import('../../src/config');
+  const { Engine } = await import('../../src/engine');
+  const { createLedger } = await import('../../src/ledger/create-ledger');
+  const { initLedgerTable } = await import('../../src/ledger/init-table');
+  const { bucketEvent } = await import('../../src/local/fixtures');
+  const { processEvent } = await import('../../src/process-event');
+  const seed = await import('../../src/local/seed');
 
   await initLedgerTable(new DynamoDBClient({}), 'phiguard-bench-ledger');
   // Seeding talks to moto directly, so the proxy counts only what PHI Guard does.

@@ -1,0 +1,343 @@
+/**
+ * `npm run bench [-- --buckets N] [-- --skip-bundles]`: figures printed, never asserted.
+ *
+ * Starts its own moto server behind a recording proxy, builds an account of the
+ * given size, and measures: the emulator's own ceiling; a dry-run and an apply
+ * sweep (wall time, resources/s, API calls per resource, peak RSS); the bundled
+ * handlers (size, module load, a cold process handling one event, warm latency
+ * over 1,000 events); and DynamoDB calls per event. Writes bench-results/bench-<N>.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GetBucketAclCommand } from '@aws-sdk/client-s3';
+import { type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
+import { emulatorEnv, startMotoServer } from '../../src/local/moto-server';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { values: args } = parseArgs({
+  options: {
+    buckets: { type: 'string', default: '300' },
+    'skip-bundles': { type: 'boolean', default: false },
+    // moto's TransactWriteItems deep-copies (and keeps) the whole table on every call, so the
+    // emulator slows and grows with each event; 1,000 events need ~8 GB of moto memory.
+    'warm-events': { type: 'string', default: '200' },
+  },
+});
+const BUCKETS = Number(args.buckets);
+const WARM_EVENTS = Number(args['warm-events']);
+const REGION = 'us-east-1';
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const OUT = join(ROOT, 'bench-results');
+const TABLE = 'phiguard-bench-ledger';
+
+const isDynamo = (c: RecordedCall) => c.service === 'DynamoDB_20120810';
+const isWrite = (c: RecordedCall) => !isDynamo(c) && /^(Put|Delete|Create|Modify)/.test(c.operation);
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const median = (values: number[]) => percentile(values, 50);
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const cells = rows.map((row) =>
+    row.map((c) => (typeof c === 'number' ? (Number.isInteger(c) ? String(c) : c.toFixed(2)) : c)),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  return [header, widths.map((w) => '-'.repeat(w)), ...cells]
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function run(
+  command: string,
+  argv: string[],
+  env: Record<string, string>,
+): Promise<{ stdout: string; ms: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(command, argv, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) =>
+      code === 0
+        ? resolvePromise({ stdout, ms: performance.now() - started })
+        : reject(new Error(`${argv.join(' ')}: ${stderr}`)),
+    );
+  });
+}
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) as string);
+
+const moto = await startMotoServer();
+const proxy = await startCountingProxy(moto.endpoint);
+const report: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  buckets: BUCKETS,
+};
+try {
+  const env: Record<string, string> = {
+    ...emulatorEnv(proxy.endpoint, REGION),
+    PHIGUARD_LEDGER_TABLE: TABLE,
+    PHIGUARD_FLOW_LOGS_DESTINATION: 'arn:aws:s3:::bench-flow-logs',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  Object.assign(process.env, emulatorEnv(moto.endpoint, REGION));
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { createAwsClients } = await import('../../src/aws-clients');
+  const { initLedgerTable } = await import('../../src/ledger/init-table');
+  const { buildAccount } = await import('./account');
+  const { bucketEvent } = await import('../../src/local/fixtures');
+  const seed = await import('../../src/local/seed');
+
+  process.stdout.write(`Building the account: ${BUCKETS} buckets, 20 ALBs, 20 VPCs …\n`);
+  const seedStarted = performance.now();
+  await initLedgerTable(new DynamoDBClient({}), TABLE);
+  const direct = createAwsClients({ region: REGION });
+  const account = await buildAccount(direct, REGION, BUCKETS);
+  process.stdout.write(`  built in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s\n`);
+
+  // The emulator's ceiling: simple reads, a tight parallel client, through the same proxy.
+  const viaProxy = createAwsClients({ region: REGION, overrides: { endpoint: proxy.endpoint } }).s3();
+  let reads = 0;
+  const until = performance.now() + 3000;
+  await Promise.all(
+    Array.from({ length: 32 }, async (_, w) => {
+      while (performance.now() < until) {
+        await viaProxy.send(
+          new GetBucketAclCommand({
+            Bucket: account.compliantBuckets[(w + reads) % account.compliantBuckets.length],
+          }),
+        );
+        reads++;
+      }
+    }),
+  );
+  const ceiling = reads / 3;
+  report.emulatorReadsPerSecond = ceiling;
+
+  const sweeps: (string | number)[][] = [];
+  for (const mode of ['dry-run', 'apply'] as const) {
+    proxy.reset();
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/bench/sweep-child.ts'], {
+      ...env,
+      PHIGUARD_DRY_RUN: mode === 'dry-run' ? 'true' : 'false',
+    });
+    const result = lastJson(stdout) as {
+      wallMs: number;
+      resources: number;
+      maxRssMb: number;
+      counts: Record<string, number>;
+    };
+    const guarded = proxy.calls.filter((c) => !isDynamo(c));
+    const dynamo = proxy.calls.filter(isDynamo).length;
+    const compliant = new Set(account.compliantBuckets);
+    const compliantCalls =
+      guarded.filter((c) => c.bucket && compliant.has(c.bucket)).length / account.compliantBuckets.length;
+    const bound = (guarded.length + dynamo) / ceiling;
+    const seconds = result.wallMs / 1000;
+    sweeps.push([
+      mode,
+      seconds,
+      result.resources / seconds,
+      guarded.length / result.resources,
+      compliantCalls,
+      dynamo,
+      guarded.filter(isWrite).length,
+      bound,
+      seconds / bound,
+      result.maxRssMb,
+    ]);
+    report[`sweep-${mode}`] = {
+      ...result,
+      guardedCalls: guarded.length,
+      dynamoCalls: dynamo,
+      compliantCalls,
+      boundSeconds: bound,
+    };
+  }
+
+  process.stdout.write(
+    `\nPHI Guard benchmark — ${BUCKETS} buckets, 20 ALBs, 20 VPCs; ${report.machine}; ${report.date}\n\n`,
+  );
+  process.stdout.write(
+    `Emulator ceiling: ${ceiling.toFixed(0)} simple reads/s (32 parallel clients through the counting proxy)\n\n`,
+  );
+  process.stdout.write(
+    `${table(
+      [
+        'sweep',
+        'wall s',
+        'resources/s',
+        'API calls/resource',
+        'calls/compliant bucket',
+        'DynamoDB calls',
+        'writes',
+        'emulator bound s',
+        'wall/bound',
+        'peak RSS MB',
+      ],
+      sweeps,
+    )}\n\n`,
+  );
+
+  if (!args['skip-bundles']) {
+    const serverless = join(ROOT, '.serverless');
+    rmSync(serverless, { recursive: true, force: true });
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'bench'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_CONFIG_FILE: '/nonexistent' },
+      stdio: 'ignore',
+    });
+    const bundlesDir = join(OUT, 'bundles');
+    rmSync(bundlesDir, { recursive: true, force: true });
+    const handlerEnv: Record<string, string> = {
+      ...env,
+      PHIGUARD_LEDGER_TABLE: `${TABLE}-events`,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      PHIGUARD_SWEEP_QUEUE_URL: `${proxy.endpoint}/123456789012/phiguard-bench-sweep`,
+    };
+    const bundles: (string | number)[][] = [];
+    const bundleReport: Record<string, unknown> = {};
+    for (const zip of readdirSync(serverless).filter((f) => f.endsWith('.zip'))) {
+      const name = zip.replace(/\.zip$/, '');
+      const target = join(bundlesDir, name);
+      mkdirSync(target, { recursive: true });
+      execFileSync('python3', ['-m', 'zipfile', '-e', join(serverless, zip), target]);
+      const file = join(target, 'handlers', readdirSync(join(target, 'handlers'))[0] as string);
+      const loads: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        loads.push(
+          lastJson(
+            (await run(process.execPath, ['scripts/bench/handler-child.mjs', file, 'load'], handlerEnv))
+              .stdout,
+          ).loadMs,
+        );
+      }
+      bundles.push([
+        name,
+        statSync(file).size / 1024,
+        statSync(join(serverless, zip)).size / 1024,
+        median(loads),
+      ]);
+      bundleReport[name] = {
+        bytes: statSync(file).size,
+        zipBytes: statSync(join(serverless, zip)).size,
+        loadMs: median(loads),
+      };
+    }
+    report.bundles = bundleReport;
+    process.stdout.write(
+      `${table(['bundle', 'KB (minified)', 'KB (zip)', 'module load ms (median of 5)'], bundles)}\n\n`,
+    );
+
+    // The event path with the bundled handler, as Lambda runs it, against a fresh emulator: moto's
+    // TransactWriteItems deep-copies its whole DynamoDB state on every call, so the sweep's history
+    // would otherwise slow every event.
+    const eventMoto = await startMotoServer();
+    const eventProxy = await startCountingProxy(eventMoto.endpoint);
+    Object.assign(process.env, emulatorEnv(eventMoto.endpoint, REGION));
+    const eventClients = createAwsClients({ region: REGION });
+    await initLedgerTable(new DynamoDBClient({}), `${TABLE}-events`);
+    await seed.createCompliantBucket(eventClients.s3(), 'bench-warm');
+    Object.assign(handlerEnv, emulatorEnv(eventProxy.endpoint, REGION));
+    const handler = join(bundlesDir, 'onCloudTrailEvent', 'handlers', 'on-cloudtrail-event.mjs');
+    const cold: number[] = [];
+    const coldHandle: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const bucket = `bench-cold-${i}`;
+      await seed.createPublicBucket(eventClients.s3(), bucket);
+      const file = join(OUT, `cold-${i}.json`);
+      writeFileSync(file, JSON.stringify([bucketEvent('s3/PutBucketAcl.public-read', bucket)]));
+      const { stdout, ms } = await run(
+        process.execPath,
+        ['scripts/bench/handler-child.mjs', handler, 'cold', file],
+        {
+          ...handlerEnv,
+          PHIGUARD_DRY_RUN: 'false',
+        },
+      );
+      cold.push(ms);
+      coldHandle.push(lastJson(stdout).latencies[0]);
+      rmSync(file);
+    }
+    const warmFile = join(OUT, 'warm-events.json');
+    const warmBucket = 'bench-warm';
+    writeFileSync(
+      warmFile,
+      JSON.stringify(
+        Array.from({ length: 1000 }, () => bucketEvent('s3/PutBucketAcl.public-read', warmBucket)),
+      ),
+    );
+    const warm = lastJson(
+      (
+        await run(
+          process.execPath,
+          ['scripts/bench/handler-child.mjs', handler, 'warm', warmFile],
+          handlerEnv,
+        )
+      ).stdout,
+    ) as { latencies: number[]; maxRssMb: number };
+    rmSync(warmFile);
+    await eventProxy.close();
+    await eventMoto.stop();
+    report.eventPath = {
+      coldProcessMs: median(cold),
+      coldHandleMs: median(coldHandle),
+      warmEvents: WARM_EVENTS,
+      warmP50Ms: percentile(warm.latencies, 50),
+      warmFirst50P50Ms: percentile(warm.latencies.slice(0, 50), 50),
+      warmP99Ms: percentile(warm.latencies, 99),
+      warmMaxRssMb: warm.maxRssMb,
+    };
+    process.stdout.write(
+      `${table(
+        ['event path (bundled on-cloudtrail-event)', 'value'],
+        [
+          ['cold process, one PutBucketAcl fixed, start to exit (median of 5), ms', median(cold)],
+          ['  of which handling the event, ms', median(coldHandle)],
+          [`warm per-event latency p50 over ${WARM_EVENTS} events, ms`, percentile(warm.latencies, 50)],
+          [
+            `  p50 of the first 50 events (smallest emulator table), ms`,
+            percentile(warm.latencies.slice(0, 50), 50),
+          ],
+          ['warm per-event latency p99, ms', percentile(warm.latencies, 99)],
+          ['warm process peak RSS, MB', warm.maxRssMb],
+        ],
+      )}\n\n`,
+    );
+  }
+
+  const ledger = await run(process.execPath, ['--import', 'tsx', 'scripts/bench/ledger-calls.ts'], {});
+  process.stdout.write(
+    ledger.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('Written'))
+      .join('\n'),
+  );
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `bench-${BUCKETS}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(
+    `Written: ${file}${existsSync(join(OUT, 'ledger.json')) ? ' and bench-results/ledger.json' : ''}\n`,
+  );
+} finally {
+  await proxy.close();
+  await moto.stop();
+}
