@@ -8,7 +8,9 @@ export async function listBucketPage(
   region: string,
   partition: string,
   token?: string,
-  pageSize = 1000,
+  // The API's maximum by default: moto honours MaxBuckets but never returns a ContinuationToken,
+  // so a smaller page would silently cut its listing short.
+  pageSize = 10_000,
 ): Promise<ResourcePage> {
   const page = await s3.send(
     new ListBucketsCommand({
