@@ -3,6 +3,7 @@ import { partitionOf } from './arn';
 import type { AwsClients } from './aws-clients';
 import { describeAwsError } from './aws-errors';
 import { actorOf, type CloudTrailRecord, type ParsedEvent, parseEvent } from './cloudtrail-event';
+import { mapLimited } from './concurrency';
 import type { PhiGuardConfig } from './config';
 import { ConfigError, InvalidEventError } from './errors';
 import type { ClaimRelease, HistoryEntry, Ledger } from './ledger/ledger';
@@ -85,23 +86,6 @@ export class Settlement {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function reported(

@@ -1,5 +1,6 @@
 import { DeleteBucketEncryptionCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../src/aws-clients';
+import { mapLimited } from '../../src/concurrency';
 import * as seed from '../../src/local/seed';
 
 /**
@@ -12,19 +13,6 @@ export interface BenchAccount {
   publicBuckets: string[];
   unencryptedBuckets: string[];
   flowLogBucket: string;
-}
-
-async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
 }
 
 export async function buildAccount(
@@ -44,7 +32,7 @@ export async function buildAccount(
     unencryptedBuckets: [],
     flowLogBucket,
   };
-  await inParallel(names, 16, async (name) => {
+  await mapLimited(names, 16, async (name) => {
     const index = names.indexOf(name);
     if (index < publicCount) {
       await seed.createPublicBucket(s3, name);

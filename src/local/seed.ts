@@ -22,6 +22,7 @@ import {
   PutPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { ALL_BLOCKED } from '../s3/bucket-reads';
 
 /**
  * Builders for a small drifted account in the emulator: used by `npm start`,
@@ -71,15 +72,7 @@ export async function createPublicBucket(
 export async function createCompliantBucket(s3: S3Client, bucket: string): Promise<void> {
   await createBucket(s3, bucket);
   await s3.send(
-    new PutPublicAccessBlockCommand({
-      Bucket: bucket,
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        IgnorePublicAcls: true,
-        BlockPublicPolicy: true,
-        RestrictPublicBuckets: true,
-      },
-    }),
+    new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } }),
   );
   await s3.send(
     new PutBucketEncryptionCommand({
@@ -113,15 +106,7 @@ export async function createCompliantBucket(s3: S3Client, bucket: string): Promi
 export async function blockPublicAccess(s3: S3Client, bucket: string): Promise<void> {
   await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'private' }));
   await s3.send(
-    new PutPublicAccessBlockCommand({
-      Bucket: bucket,
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        IgnorePublicAcls: true,
-        BlockPublicPolicy: true,
-        RestrictPublicBuckets: true,
-      },
-    }),
+    new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } }),
   );
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mapLimited } from '../concurrency';
 import type { EngineLogger } from '../logger';
 import type { MessageChannel, TicketSink } from './channels/channel';
 import type { DeliveryRegistry, HistoryRef } from './delivery-registry';
@@ -50,19 +51,6 @@ type Unit =
   | { kind: 'digest'; channel: MessageChannelName; items: Item[] }
   | { kind: 'tickets'; sink: TicketSinkName; items: Item[] };
 
-async function runLimited<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await (tasks[index] as () => Promise<T>)();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
-
 function historyRef(n: Notification): HistoryRef | undefined {
   return n.historyId ? { resource: n.resource, rule: n.rule, time: n.time, id: n.historyId } : undefined;
 }
@@ -103,10 +91,7 @@ export class Notifier {
     }
 
     const units = this.plan([...items.values()]);
-    const outcomes = await runLimited(
-      units.map((unit) => () => this.deliver(unit)),
-      this.deps.concurrency ?? 4,
-    );
+    const outcomes = await mapLimited(units, this.deps.concurrency ?? 4, (unit) => this.deliver(unit));
     let delivered = 0;
     let digests = 0;
     units.forEach((unit, i) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mapLimited } from '../concurrency';
 import { type Engine, Settlement } from '../engine';
 import { RuleDefinitionError } from '../errors';
 import type { Outcome } from '../outcome';
@@ -17,23 +18,6 @@ export interface ShardResult {
   /** Set when the shard stopped before its listing ended (deadline): resume from here. */
   next?: string;
   pages: number;
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**

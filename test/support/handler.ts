@@ -22,12 +22,17 @@ export type Handler = (event: unknown, context: Context) => Promise<HandlerResul
  * Imports the deployed handler module afresh with `env` applied, as a cold start
  * would: configuration is read at import, so each variant is its own instance.
  */
-export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
+/** A cold start: fresh module instances, and the environment the function would have. */
+function coldStart(env: Record<string, string | undefined>): void {
   vi.resetModules();
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
+}
+
+export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
+  coldStart(env);
   const module = await import('../../handlers/on-cloudtrail-event');
   return module.handler as unknown as Handler;
 }
@@ -39,11 +44,7 @@ export type NotifierHandler = (
 
 /** Imports the deployed notifier handler afresh (configuration and secrets are read at import). */
 export async function loadNotifierHandler(env: Record<string, string | undefined>): Promise<NotifierHandler> {
-  vi.resetModules();
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  coldStart(env);
   const module = await import('../../handlers/notifier');
   return module.handler as unknown as NotifierHandler;
 }
