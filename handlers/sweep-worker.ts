@@ -2,14 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { rules } from '../remediations';
-import { createClientPool } from '../src/aws-clients';
-import { loadConfig } from '../src/config';
-import { Engine } from '../src/engine';
-import { ConfigError } from '../src/errors';
-import { createLedger } from '../src/ledger/create-ledger';
-import { asEngineLogger, createLambdaLogger } from '../src/logger';
-import { createPublisher } from '../src/notify/build';
+import { createLambdaEngine } from '../src/lambda-engine';
+import { createLambdaLogger } from '../src/logger';
 import { loadSweepSettings } from '../src/sweep/settings';
 import { shardSchema } from '../src/sweep/shard';
 import { enqueueShards } from '../src/sweep/shard-queue';
@@ -22,18 +16,8 @@ import { Sweeper } from '../src/sweep/sweeper';
  * message from its pagination token, so no account is too large.
  */
 const logger = createLambdaLogger();
-const config = loadConfig();
-if (!config.ledgerTable)
-  throw new ConfigError('PHIGUARD_LEDGER_TABLE is not set: the sweep needs the action registry');
 const settings = loadSweepSettings();
-const engine = new Engine({
-  rules,
-  config,
-  ledger: createLedger(config),
-  publisher: createPublisher(config),
-  clientsFor: createClientPool(),
-  logger: asEngineLogger(logger),
-});
+const engine = createLambdaEngine(logger);
 const sweeper = new Sweeper(engine, { concurrency: settings.concurrency, pageSize: settings.pageSize });
 const sqs = new SQSClient({ maxAttempts: 5 });
 
