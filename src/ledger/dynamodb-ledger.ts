@@ -7,13 +7,13 @@ import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
-  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { putInProgressMarker } from './in-progress-marker';
 import {
   type ClaimResult,
   DEFAULT_LEDGER_SETTINGS,
@@ -66,34 +66,18 @@ export class DynamoDbLedger implements Ledger {
   }
 
   async beginEvent(eventId: string, owner: string): Promise<EventBegin> {
-    const now = this.now();
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `EVENT#${eventId}`,
-            sk: 'EVENT',
-            status: 'IN_PROGRESS',
-            owner,
-            lockUntil: now + this.settings.lockSeconds,
-            expiresAt: now + this.settings.dedupSeconds,
-          },
-          // New, or left in progress by an invocation that died, or past its de-dup window
-          // (TTL deletion is lazy, so an expired marker may still be there).
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (#status = :inProgress AND lockUntil < :now) OR expiresAt < :now',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { state: 'new' };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const status = (error.Item as Record<string, { S?: string }> | undefined)?.status?.S;
-      return { state: 'duplicate', of: status === 'COMPLETED' ? 'completed' : 'in-progress' };
-    }
+    // Past its de-dup window an event id may be reused (TTL deletion is lazy, so the marker may linger).
+    const begun = await putInProgressMarker(this.doc, {
+      tableName: this.tableName,
+      key: { pk: `EVENT#${eventId}`, sk: 'EVENT' },
+      owner,
+      now: this.now(),
+      lockSeconds: this.settings.lockSeconds,
+      ttlSeconds: this.settings.dedupSeconds,
+      reuseAfterExpiry: true,
+    });
+    if (begun === 'new') return { state: 'new' };
+    return { state: 'duplicate', of: begun.status === 'COMPLETED' ? 'completed' : 'in-progress' };
   }
 
   async claim(rule: string, resource: string, owner: string): Promise<ClaimResult> {

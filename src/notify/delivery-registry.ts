@@ -13,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { claimKey, historyKey } from '../ledger/dynamodb-ledger';
+import { putInProgressMarker } from '../ledger/in-progress-marker';
 import type { TicketRef } from './channels/channel';
 import type { TicketSinkName } from './settings';
 
@@ -115,31 +116,16 @@ export class DynamoDbDeliveryRegistry implements DeliveryRegistry {
   }
 
   async beginDelivery(unit: string, owner: string): Promise<DeliveryBegin> {
-    const now = this.now();
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `DELIVERY#${unit}`,
-            sk: 'DELIVERY',
-            status: 'IN_PROGRESS',
-            owner,
-            lockUntil: now + DELIVERY_LOCK_SECONDS,
-            expiresAt: now + DELIVERY_TTL_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND lockUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return 'new';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const status = (error.Item as Record<string, { S?: string }> | undefined)?.status?.S;
-      return status === 'DONE' ? 'done' : 'busy';
-    }
+    const begun = await putInProgressMarker(this.doc, {
+      tableName: this.tableName,
+      key: { pk: `DELIVERY#${unit}`, sk: 'DELIVERY' },
+      owner,
+      now: this.now(),
+      lockSeconds: DELIVERY_LOCK_SECONDS,
+      ttlSeconds: DELIVERY_TTL_SECONDS,
+    });
+    if (begun === 'new') return 'new';
+    return begun.status === 'DONE' ? 'done' : 'busy';
   }
 
   async finishDelivery(unit: string, owner: string): Promise<void> {
