@@ -199,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     fightWindowSeconds: minutes !== undefined ? minutes * 60 : DEFAULT_LEDGER_SETTINGS.fightWindowSeconds,
     historyRetentionDays: days ?? DEFAULT_LEDGER_SETTINGS.historyRetentionDays,
     dedupSeconds: hours !== undefined ? hours * 3600 : DEFAULT_LEDGER_SETTINGS.dedupSeconds,
+    reminderSeconds: (parseInteger('PHIGUARD_REMINDER_HOURS', env.PHIGUARD_REMINDER_HOURS, 1) ?? 24) * 3600,
   };
 
   return {

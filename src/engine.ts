@@ -53,6 +53,14 @@ const RECORDED: ReadonlySet<OutcomeStatus> = new Set(
   OUTCOME_STATUSES.filter((status) => status !== 'ignored' && status !== 'duplicate'),
 );
 
+/** Statuses that mean "still the same finding": announced once per reminder window. */
+const UNCHANGED: ReadonlySet<OutcomeStatus> = new Set([
+  'ticket',
+  'non-compliant',
+  'would-remediate',
+  'error',
+]);
+
 /** What one event's (or sweep's) evaluations leave for the ledger to settle in one write. */
 export class Settlement {
   readonly entries: HistoryEntry[] = [];
@@ -376,7 +384,17 @@ export class Engine {
         : undefined;
     const outcome = await this.evaluate(rule, arn, ctx, facts, fight);
     if (outcome.status === 'compliant' && claim.ticketOpen) outcome.ticketOpen = true;
+    const { last } = claim;
+    if (
+      last &&
+      last.status === outcome.status &&
+      UNCHANGED.has(outcome.status) &&
+      Date.now() / 1000 - last.at < this.config.ledger.reminderSeconds
+    ) {
+      outcome.repeat = true;
+    }
     settlement.releases.push({
+      status: outcome.status,
       rule: rule.id,
       resource: arn,
       owner: settlement.owner,

@@ -63,6 +63,11 @@ export interface Outcome {
   fight?: boolean;
   /** Set on a `compliant` outcome of a resource that has an open ticket: the ticket can close. */
   ticketOpen?: boolean;
+  /**
+   * The same finding (same status) was already reported for this (rule, resource)
+   * within the reminder window: recorded, but not announced again.
+   */
+  repeat?: boolean;
   /** The history entry recorded for this outcome, when one was. */
   historyId?: string;
 }

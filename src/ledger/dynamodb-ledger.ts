@@ -101,10 +101,12 @@ export class DynamoDbLedger implements Ledger {
       );
       const times = (out.Attributes?.remediatedAt as number[] | undefined) ?? [];
       const openTickets = out.Attributes?.openTickets as Set<string> | undefined;
+      const lastStatus = out.Attributes?.lastStatus as string | undefined;
       return {
         acquired: true,
         recentRemediations: times.filter((t) => t > now - this.settings.fightWindowSeconds),
         ticketOpen: (openTickets?.size ?? 0) > 0,
+        last: lastStatus ? { status: lastStatus, at: Number(out.Attributes?.lastStatusAt ?? 0) } : undefined,
       };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -133,10 +135,16 @@ export class DynamoDbLedger implements Ledger {
         Update: {
           TableName: this.tableName,
           Key: { pk: claimKey(release.rule, release.resource), sk: 'CLAIM' },
-          UpdateExpression: 'SET remediatedAt = :times REMOVE lockOwner, lockUntil',
+          UpdateExpression:
+            'SET remediatedAt = :times, lastStatus = :status, lastStatusAt = :now REMOVE lockOwner, lockUntil',
           // Only our own claim: if it expired and another invocation took it, theirs stands.
           ConditionExpression: 'lockOwner = :owner',
-          ExpressionAttributeValues: { ':times': times, ':owner': release.owner },
+          ExpressionAttributeValues: {
+            ':times': times,
+            ':owner': release.owner,
+            ':status': release.status,
+            ':now': now,
+          },
         },
       });
     }
@@ -199,11 +207,14 @@ export class DynamoDbLedger implements Ledger {
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk: claimKey(release.rule, release.resource), sk: 'CLAIM' },
-              UpdateExpression: 'SET remediatedAt = :times REMOVE lockOwner, lockUntil',
+              UpdateExpression:
+                'SET remediatedAt = :times, lastStatus = :status, lastStatusAt = :now REMOVE lockOwner, lockUntil',
               ConditionExpression: 'lockOwner = :owner',
               ExpressionAttributeValues: {
                 ':times': [...release.recentRemediations, ...(release.remediated ? [now] : [])],
                 ':owner': release.owner,
+                ':status': release.status,
+                ':now': now,
               },
             }),
           );

@@ -47,6 +47,8 @@ export type ClaimResult =
       recentRemediations: number[];
       /** A ticket sink has an open ticket for this (rule, resource). */
       ticketOpen: boolean;
+      /** The status this (rule, resource) last ended in, and when (epoch seconds). */
+      last?: { status: string; at: number };
     }
   | { acquired: false; heldUntil: number };
 
@@ -58,6 +60,8 @@ export interface ClaimRelease {
   remediated: boolean;
   /** The window as returned by `claim`, so the release can trim it without another read. */
   recentRemediations: number[];
+  /** The outcome's status, remembered so an unchanged finding is not announced again and again. */
+  status: string;
 }
 
 export interface HistoryQuery {
@@ -77,6 +81,8 @@ export interface LedgerSettings {
   historyRetentionDays: number;
   /** How long a completed event id is remembered for de-duplication. */
   dedupSeconds: number;
+  /** An unchanged finding (same status) is announced again only after this long. */
+  reminderSeconds: number;
 }
 
 export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
@@ -86,6 +92,7 @@ export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
   // HIPAA documentation retention, §164.316(b)(2)(i): six years (2192 days covers leap years).
   historyRetentionDays: 2192,
   dedupSeconds: 24 * 3600,
+  reminderSeconds: 24 * 3600,
 };
 
 export interface Ledger {

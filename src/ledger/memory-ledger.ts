@@ -18,7 +18,10 @@ export class MemoryLedger implements Ledger {
     string,
     { status: 'IN_PROGRESS' | 'COMPLETED'; owner: string; lockUntil: number }
   >();
-  private readonly claims = new Map<string, { owner?: string; lockUntil: number; remediatedAt: number[] }>();
+  private readonly claims = new Map<
+    string,
+    { owner?: string; lockUntil: number; remediatedAt: number[]; last?: { status: string; at: number } }
+  >();
   private readonly entries: HistoryEntry[] = [];
   private readonly settings: LedgerSettings;
   private readonly now: () => number;
@@ -49,6 +52,7 @@ export class MemoryLedger implements Ledger {
       acquired: true,
       recentRemediations: claim.remediatedAt.filter((t) => t > now - this.settings.fightWindowSeconds),
       ticketOpen: false,
+      last: claim.last,
     };
   }
 
@@ -61,6 +65,7 @@ export class MemoryLedger implements Ledger {
       claim.owner = undefined;
       claim.lockUntil = 0;
       claim.remediatedAt = [...release.recentRemediations, ...(release.remediated ? [now] : [])];
+      claim.last = { status: release.status, at: now };
     }
     if (settlement.eventId) {
       const marker = this.events.get(settlement.eventId);

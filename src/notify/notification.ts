@@ -87,7 +87,8 @@ export function notificationsFor(outcomes: readonly Outcome[]): Notification[] {
   const notifications: Notification[] = [];
   for (const outcome of outcomes) {
     const kind = kindOf(outcome);
-    if (!kind || outcome.resource === '*') continue;
+    // An unchanged finding already announced (an hourly sweep, a retried event) is not news.
+    if (!kind || outcome.resource === '*' || outcome.repeat) continue;
     notifications.push({
       version: NOTIFICATION_VERSION,
       id: notificationId([

@@ -3,18 +3,26 @@ import { createClientPool } from '../../src/aws-clients';
 import { Engine } from '../../src/engine';
 import type { Ledger } from '../../src/ledger/ledger';
 import { MemoryLedger } from '../../src/ledger/memory-ledger';
+import type { NotificationPublisher } from '../../src/notify/queue-publisher';
 import type { Rule } from '../../src/rule';
 import { testConfig } from './config';
 
 /** An engine over the real registry (or given rules) with explicit settings; dry-run only when asked. */
 export function testEngine(
-  options: { dryRun?: boolean; env?: Record<string, string>; rules?: readonly Rule[]; ledger?: Ledger } = {},
+  options: {
+    dryRun?: boolean;
+    env?: Record<string, string>;
+    rules?: readonly Rule[];
+    ledger?: Ledger;
+    publisher?: NotificationPublisher;
+  } = {},
 ) {
   const config = testConfig({ PHIGUARD_DRY_RUN: String(options.dryRun ?? false), ...options.env });
   return new Engine({
     rules: options.rules ?? registry,
     config,
     ledger: options.ledger ?? new MemoryLedger(config.ledger),
+    publisher: options.publisher,
     clientsFor: createClientPool({
       overrides: { credentials: { accessKeyId: 'unit', secretAccessKey: 'unit' } },
     }),

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidEventError } from '../../src/errors';
+import { MemoryLedger } from '../../src/ledger/memory-ledger';
 import { loadFixture } from '../../src/local/fixtures';
+import { MemoryNotificationPublisher } from '../../src/notify/queue-publisher';
 import { EventFailedError, processEvent } from '../../src/process-event';
 import type { CheckResult, Rule } from '../../src/rule';
 import { defineRule } from '../../src/rule';
@@ -187,5 +189,29 @@ describe('engine', () => {
       InvalidEventError,
     );
     expect(fake.check).not.toHaveBeenCalled();
+  });
+
+  it('announces an unchanged finding once per reminder window, but records every evaluation', async () => {
+    const fake = fakeRule({ compliant: false });
+    const ledger = new MemoryLedger();
+    const publisher = new MemoryNotificationPublisher();
+    const engine = testEngine({
+      rules: [fake.rule],
+      ledger,
+      publisher,
+      env: { PHIGUARD_RULE_MODES: 'fake-rule=ticket' },
+    });
+    const first = await processEvent(engine, event());
+    const second = await processEvent(engine, event());
+    expect(first.outcomes[0]).toMatchObject({ status: 'ticket' });
+    expect(first.outcomes[0]?.repeat).toBeUndefined();
+    expect(second.outcomes[0]).toMatchObject({ status: 'ticket', repeat: true });
+    expect(publisher.published.map((n) => n.kind)).toEqual(['needs-person']);
+    expect((await ledger.history({})).map((h) => h.status)).toEqual(['ticket', 'ticket']);
+
+    // A change of status is news again.
+    const apply = testEngine({ rules: [fake.rule], ledger, publisher });
+    expect((await processEvent(apply, event())).outcomes[0]?.status).toBe('remediated');
+    expect(publisher.published.map((n) => n.kind)).toEqual(['needs-person', 'remediated']);
   });
 });
