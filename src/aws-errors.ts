@@ -14,18 +14,6 @@ export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
   return code !== undefined && codes.includes(code);
 }
 
-const ACCESS_DENIED = [
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'Forbidden',
-  'AllAccessDisabled',
-];
-
-export function isAccessDenied(error: unknown): boolean {
-  return hasErrorCode(error, ...ACCESS_DENIED);
-}
-
 /** A one-line, content-free description of an SDK error for reports and logs. */
 export function describeAwsError(error: unknown): string {
   const code = errorCode(error) ?? 'UnknownError';

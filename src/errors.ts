@@ -54,11 +54,3 @@ export class RemediationFailedError extends PhiGuardError {
     this.failures = failures;
   }
 }
-
-/** A resource named by an event could not be found after the allowed retries (eventual consistency). */
-export class ResourceNotVisibleError extends PhiGuardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ResourceNotVisibleError';
-  }
-}

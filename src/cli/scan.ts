@@ -3,6 +3,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { rules } from '../../remediations';
 import { createClientPool } from '../aws-clients';
 import { describeAwsError } from '../aws-errors';
+import { mapLimited } from '../concurrency';
 import { loadConfig } from '../config';
 import { Engine } from '../engine';
 import { PhiGuardError } from '../errors';
@@ -165,26 +166,18 @@ export async function runScan(options: ScanOptions): Promise<number> {
     );
   };
   draw();
-  const results: Awaited<ReturnType<Sweeper['runShard']>>[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < shards.length) {
-      const shard = shards[next++];
-      if (!shard) break;
-      results.push(
-        await sweeper.runShard(shard, {
-          onPage: (page) => {
-            checked += page.checked;
-            findings += page.outcomes.filter((o) => !QUIET.has(o.status)).length;
-            draw();
-          },
-        }),
-      );
-      shardsDone++;
-      draw();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, shards.length) }, worker));
+  const results = await mapLimited(shards, 4, async (shard) => {
+    const result = await sweeper.runShard(shard, {
+      onPage: (page) => {
+        checked += page.checked;
+        findings += page.outcomes.filter((o) => !QUIET.has(o.status)).length;
+        draw();
+      },
+    });
+    shardsDone++;
+    draw();
+    return result;
+  });
   if (progress) process.stderr.write('\n');
 
   const outcomes = results.flatMap((r) => r.outcomes);
