@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { InvalidEventError } from './errors';
+import { z } from './zod';
 
 /**
  * A CloudTrail record as PHI Guard needs it. The schema is deliberately loose
@@ -8,46 +8,46 @@ import { InvalidEventError } from './errors';
  * replaces values with "..."), and unknown fields must survive untouched.
  */
 const sessionIssuerSchema = z.looseObject({
-  type: z.string().optional(),
-  arn: z.string().optional(),
-  userName: z.string().optional(),
+  type: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  userName: z.optional(z.string()),
 });
 
 const userIdentitySchema = z.looseObject({
-  type: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.union([z.string(), z.number()]).optional(),
-  principalId: z.string().optional(),
-  invokedBy: z.string().optional(),
-  sessionContext: z.looseObject({ sessionIssuer: sessionIssuerSchema.optional() }).optional(),
+  type: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.union([z.string(), z.number()])),
+  principalId: z.optional(z.string()),
+  invokedBy: z.optional(z.string()),
+  sessionContext: z.optional(z.looseObject({ sessionIssuer: z.optional(sessionIssuerSchema) })),
 });
 
 export const cloudTrailRecordSchema = z.looseObject({
-  eventVersion: z.string().optional(),
+  eventVersion: z.optional(z.string()),
   eventSource: z
     .string()
-    .regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'eventSource must look like "<service>.amazonaws.com"'),
-  eventName: z.string().min(1),
-  eventID: z.string().optional(),
-  eventTime: z.string().optional(),
-  awsRegion: z.string().optional(),
-  apiVersion: z.string().optional(),
-  errorCode: z.string().optional(),
-  recipientAccountId: z.union([z.string(), z.number()]).optional(),
-  userIdentity: userIdentitySchema.optional(),
-  requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
-  responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
+    .check(z.regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'eventSource must look like "<service>.amazonaws.com"')),
+  eventName: z.string().check(z.minLength(1)),
+  eventID: z.optional(z.string()),
+  eventTime: z.optional(z.string()),
+  awsRegion: z.optional(z.string()),
+  apiVersion: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  recipientAccountId: z.optional(z.union([z.string(), z.number()])),
+  userIdentity: z.optional(userIdentitySchema),
+  requestParameters: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  responseElements: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
 });
 
 export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema>;
 
 const envelopeSchema = z.looseObject({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   'detail-type': z.string(),
-  source: z.string().optional(),
-  account: z.union([z.string(), z.number()]).optional(),
-  region: z.string().optional(),
-  time: z.string().optional(),
+  source: z.optional(z.string()),
+  account: z.optional(z.union([z.string(), z.number()])),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
   detail: z.unknown(),
 });
 
@@ -63,7 +63,7 @@ export interface ParsedEvent {
   shape: 'envelope' | 'bare';
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

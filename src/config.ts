@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import * as z from 'zod';
 import { ConfigError } from './errors';
 import { DEFAULT_LEDGER_SETTINGS, type LedgerSettings } from './ledger/ledger';
 import { RULE_MODES, type RuleMode, type RuleSettings } from './rule';
+import { z } from './zod';
 
 /**
  * PHI Guard's configuration: an optional JSON file, then the environment on top
@@ -36,28 +36,28 @@ const logGroupArnPattern = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[^:
 const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
 export const configFileSchema = z.strictObject({
-  dryRun: z.boolean().optional(),
-  selfPrincipals: z.array(z.string().min(1)).optional(),
-  exemptTag: z.string().min(1).optional(),
-  defaultMode: modeSchema.optional(),
-  rules: z.record(z.string(), z.strictObject({ mode: modeSchema })).optional(),
-  s3: z.strictObject({ kmsKeyId: z.string().min(1).optional() }).optional(),
-  ledger: z
-    .strictObject({
-      table: z.string().min(3).optional(),
-      lockSeconds: z.number().int().min(1).max(900).optional(),
-      fightThreshold: z.number().int().min(1).optional(),
-      fightWindowMinutes: z.number().int().min(1).optional(),
-      historyRetentionDays: z.number().int().min(1).optional(),
-      dedupHours: z.number().int().min(1).optional(),
-    })
-    .optional(),
-  flowLogs: z
-    .strictObject({
-      destination: z.string().min(1).optional(),
-      deliveryRoleArn: z.string().regex(roleArnPattern, 'must be an IAM role ARN').optional(),
-    })
-    .optional(),
+  dryRun: z.optional(z.boolean()),
+  selfPrincipals: z.optional(z.array(z.string().check(z.minLength(1)))),
+  exemptTag: z.optional(z.string().check(z.minLength(1))),
+  defaultMode: z.optional(modeSchema),
+  rules: z.optional(z.record(z.string(), z.strictObject({ mode: modeSchema }))),
+  s3: z.optional(z.strictObject({ kmsKeyId: z.optional(z.string().check(z.minLength(1))) })),
+  ledger: z.optional(
+    z.strictObject({
+      table: z.optional(z.string().check(z.minLength(3))),
+      lockSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(900))),
+      fightThreshold: z.optional(z.int().check(z.minimum(1))),
+      fightWindowMinutes: z.optional(z.int().check(z.minimum(1))),
+      historyRetentionDays: z.optional(z.int().check(z.minimum(1))),
+      dedupHours: z.optional(z.int().check(z.minimum(1))),
+    }),
+  ),
+  flowLogs: z.optional(
+    z.strictObject({
+      destination: z.optional(z.string().check(z.minLength(1))),
+      deliveryRoleArn: z.optional(z.string().check(z.regex(roleArnPattern, 'must be an IAM role ARN'))),
+    }),
+  ),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

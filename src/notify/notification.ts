@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import type { Outcome } from '../outcome';
+import { z } from '../zod';
 import { sanitizeParams, sanitizeText } from './sanitize';
 
 /**
@@ -23,31 +23,31 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const notificationSchema = z.strictObject({
   version: z.literal(NOTIFICATION_VERSION),
   /** Stable for one outcome, so redeliveries of it are recognised. */
-  id: z.string().regex(/^[a-f0-9]{32}$/),
+  id: z.string().check(z.regex(/^[a-f0-9]{32}$/)),
   kind: z.enum(NOTIFICATION_KINDS),
   status: z.string(),
   dryRun: z.boolean(),
   /** Sent by `phiguard notify test`. */
-  test: z.boolean().optional(),
+  test: z.optional(z.boolean()),
   rule: z.string(),
   title: z.string(),
   severity: z.enum(['critical', 'high', 'medium', 'low']),
   safeguards: z.array(z.string()),
   resource: z.string(),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  actor: z.string().optional(),
-  eventId: z.string().optional(),
-  eventName: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  actor: z.optional(z.string()),
+  eventId: z.optional(z.string()),
+  eventName: z.optional(z.string()),
   actions: z.array(
     z.strictObject({ service: z.string(), api: z.string(), params: z.record(z.string(), z.unknown()) }),
   ),
-  reason: z.string().optional(),
-  findings: z.array(z.string()).optional(),
-  consoleUrl: z.string().optional(),
+  reason: z.optional(z.string()),
+  findings: z.optional(z.array(z.string())),
+  consoleUrl: z.optional(z.string()),
   time: z.string(),
   /** The history entry of the outcome (the notifier attaches ticket keys to it). */
-  historyId: z.string().optional(),
+  historyId: z.optional(z.string()),
 });
 
 export type Notification = z.infer<typeof notificationSchema>;

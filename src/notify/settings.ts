@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { ConfigError } from '../errors';
+import { z } from '../zod';
 import { NOTIFICATION_KINDS } from './notification';
 
 /**
@@ -18,12 +18,12 @@ export type ChannelName = (typeof CHANNELS)[number];
 export type SecretRef = { store: 'ssm'; name: string } | { store: 'secretsmanager'; name: string };
 
 const routeSchema = z.strictObject({
-  channels: z.array(z.enum(CHANNELS)).min(1),
-  kinds: z.array(z.enum(NOTIFICATION_KINDS)).optional(),
-  severities: z.array(z.enum(['critical', 'high', 'medium', 'low'])).optional(),
-  rules: z.array(z.string()).optional(),
+  channels: z.array(z.enum(CHANNELS)).check(z.minLength(1)),
+  kinds: z.optional(z.array(z.enum(NOTIFICATION_KINDS))),
+  severities: z.optional(z.array(z.enum(['critical', 'high', 'medium', 'low']))),
+  rules: z.optional(z.array(z.string())),
   /** true: only dry-run outcomes; false: only real ones; absent: both. */
-  dryRun: z.boolean().optional(),
+  dryRun: z.optional(z.boolean()),
 });
 export type Route = z.infer<typeof routeSchema>;
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Rule } from '../rule';
+import { z } from '../zod';
 
 /**
  * A unit of sweep work: every rule of one resource type in one region, from a
@@ -7,14 +7,14 @@ import type { Rule } from '../rule';
  * once and each of its settings read once, whichever rule asks first.
  */
 export const shardSchema = z.strictObject({
-  runId: z.string().min(1),
-  account: z.string().regex(/^\d{12}$/),
-  region: z.string().min(1),
-  resourceType: z.string().min(1),
-  rules: z.array(z.string()).min(1),
-  token: z.string().optional(),
+  runId: z.string().check(z.minLength(1)),
+  account: z.string().check(z.regex(/^\d{12}$/)),
+  region: z.string().check(z.minLength(1)),
+  resourceType: z.string().check(z.minLength(1)),
+  rules: z.array(z.string()).check(z.minLength(1)),
+  token: z.optional(z.string()),
   /** How many pages this shard's chain has done (continuations count on). */
-  pages: z.number().int().min(0).default(0),
+  pages: z._default(z.int().check(z.minimum(0)), 0),
 });
 export type Shard = z.infer<typeof shardSchema>;
 
