@@ -1,5 +1,5 @@
 import { InvalidEventError } from './errors';
-import { z } from './zod';
+import * as z from './zod';
 
 /**
  * A CloudTrail record as PHI Guard needs it. The schema is deliberately loose

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from './errors';
 import { DEFAULT_LEDGER_SETTINGS, type LedgerSettings } from './ledger/ledger';
 import { RULE_MODES, type RuleMode, type RuleSettings } from './rule';
-import { z } from './zod';
+import * as z from './zod';
 
 /**
  * PHI Guard's configuration: an optional JSON file, then the environment on top

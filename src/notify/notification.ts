@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Outcome } from '../outcome';
-import { z } from '../zod';
+import * as z from '../zod';
 import { sanitizeParams, sanitizeText } from './sanitize';
 
 /**

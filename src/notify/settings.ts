@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { z } from '../zod';
+import * as z from '../zod';
 import { NOTIFICATION_KINDS } from './notification';
 
 /**

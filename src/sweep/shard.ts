@@ -1,5 +1,5 @@
 import type { Rule } from '../rule';
-import { z } from '../zod';
+import * as z from '../zod';
 
 /**
  * A unit of sweep work: every rule of one resource type in one region, from a

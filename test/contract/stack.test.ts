@@ -2,7 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
+import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventPatterns,
@@ -11,11 +14,12 @@ import {
   rulePolicyStatements,
 } from '../../infra/stack-fragments';
 import { rules } from '../../remediations';
+import { createAwsClients } from '../../src/aws-clients';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
-import { bucketEvent } from '../../src/local/fixtures';
+import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
-import { motoClients, uniqueName, useMoto } from '../support/moto';
+import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 
 /**
  * `osls package` must work offline without AWS credentials, its CloudFormation
@@ -174,26 +178,56 @@ describe('packaged stack (osls package)', () => {
     expect(only('AWS::KMS::Key').EnableKeyRotation).toBe(true);
   });
 
-  it('bundles the SDK into one handler file that loads and handles an event on its own', async () => {
+  it('bundles the SDK into one handler file that fixes drift over every AWS protocol on its own', async () => {
     const listing = execFileSync('python3', ['-m', 'zipfile', '-l', join(OUT, 'onCloudTrailEvent.zip')], {
       encoding: 'utf8',
     });
     expect(listing).toContain('handlers/on-cloudtrail-event.mjs');
     expect(listing).not.toContain('node_modules');
 
-    // Unpack the artifact outside the repository (no node_modules to fall back on) and run it.
+    // The bundle is built with plugins that rewrite the SDK's schema modules and swap its
+    // credential chain (infra/esbuild-plugins.cjs): prove every client still speaks its
+    // protocol (S3 REST-XML, ELB query, EC2 query, DynamoDB and SQS JSON) by fixing
+    // real drift through the unpacked artifact, outside the repository (no node_modules
+    // to fall back on), and reading the result back.
     const dir = mkdtempSync(join(tmpdir(), 'phiguard-bundle-'));
     execFileSync('python3', ['-m', 'zipfile', '-e', join(OUT, 'onCloudTrailEvent.zip'), dir]);
-    const bucket = uniqueName('bundle-check');
+    const bundled = readFileSync(join(dir, 'handlers', 'on-cloudtrail-event.mjs'), 'utf8');
+    // Only the API shapes PHI Guard calls are in (no RunInstances among EC2's 13,000),
+    // and no credential source Lambda never uses (SSO, shared config files).
+    expect(bundled).toContain('DescribeFlowLogs');
+    expect(bundled).not.toContain('RunInstances');
+    expect(bundled).not.toMatch(/fromSSO|fromIni|fromProcess|fromTokenFile/);
     const clients = motoClients();
+    const bucket = uniqueName('bundle-check');
     await seed.createPublicBucket(clients.s3(), bucket);
+    const flowLogBucket = uniqueName('bundle-flow-logs');
+    await seed.createCompliantBucket(clients.s3(), flowLogBucket);
+    const vpc = await seed.createVpc(clients.ec2(), REGION, 2);
+    const alb = await seed.createAlb(
+      clients.elbv2(),
+      seed.createAcmClient(REGION),
+      vpc,
+      uniqueName('bundle-alb'),
+      { https: true },
+    );
+    // Its own region, so "every VPC" of the DeleteFlowLogs event is this one.
+    const flowRegion = 'ap-northeast-1';
+    const ec2 = createAwsClients({ region: flowRegion }).ec2();
+    const drifted = await seed.createVpc(ec2, flowRegion);
     const table = uniqueName('bundle-ledger');
-    await initLedgerTable(new DynamoDBClient({ region: 'us-east-1' }), table);
+    await initLedgerTable(new DynamoDBClient({ region: REGION }), table);
+    const events = [
+      bucketEvent('s3/PutBucketAcl.public-read', bucket),
+      listenerEvent('elasticloadbalancing/CreateListener.http', alb.loadBalancerArn, alb.httpListenerArn),
+      inRegion(loadFixture('ec2/DeleteFlowLogs.single'), flowRegion),
+    ];
     const script = [
       `const { handler } = await import(${JSON.stringify(join(dir, 'handlers', 'on-cloudtrail-event.mjs'))});`,
-      `const event = JSON.parse(process.env.EVENT);`,
-      `const result = await handler(event, { functionName: 'bundle', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 });`,
-      `process.stdout.write(JSON.stringify(result));`,
+      'const context = { functionName: "bundle", awsRequestId: "r", getRemainingTimeInMillis: () => 60000 };',
+      'const results = [];',
+      'for (const event of JSON.parse(process.env.EVENTS)) results.push(await handler(event, context));',
+      'process.stdout.write(JSON.stringify(results.map((r) => r.outcomes.map((o) => [o.status, o.resource]))));',
     ].join('\n');
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: dir,
@@ -201,16 +235,48 @@ describe('packaged stack (osls package)', () => {
       env: {
         ...useMoto(),
         PATH: process.env.PATH ?? '',
-        PHIGUARD_DRY_RUN: 'true',
+        PHIGUARD_DRY_RUN: 'false',
         PHIGUARD_LEDGER_TABLE: table,
+        PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${flowLogBucket}`,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        EVENT: JSON.stringify(bucketEvent('s3/PutBucketAcl.public-read', bucket)),
+        EVENTS: JSON.stringify(events),
       },
     });
-    expect(JSON.parse(out).outcomes).toEqual([
-      { rule: 's3-bucket-public-access', resource: `arn:aws:s3:::${bucket}`, status: 'would-remediate' },
+    const [s3Outcomes, albOutcomes, vpcOutcomes] = JSON.parse(out) as [string, string][][];
+    expect(s3Outcomes).toEqual([['remediated', `arn:aws:s3:::${bucket}`]]);
+    expect(albOutcomes).toEqual([['remediated', alb.loadBalancerArn]]);
+    // moto's default VPC of the region has no flow log either.
+    expect(vpcOutcomes).toContainEqual(['remediated', expect.stringContaining(drifted.vpcId)]);
+    expect(vpcOutcomes?.map(([status]) => status)).toEqual(vpcOutcomes?.map(() => 'remediated'));
+
+    const blocked = await clients.s3().send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    expect(blocked.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+    const listeners = await clients
+      .elbv2()
+      .send(new DescribeListenersCommand({ LoadBalancerArn: alb.loadBalancerArn }));
+    const http = listeners.Listeners?.find((l) => l.Protocol === 'HTTP');
+    expect(http?.DefaultActions?.[0]).toMatchObject({ Type: 'redirect' });
+    const flowLogs = await ec2.send(
+      new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [drifted.vpcId] }] }),
+    );
+    expect(flowLogs.FlowLogs).toMatchObject([
+      { TrafficType: 'ALL', LogDestination: `arn:aws:s3:::${flowLogBucket}` },
     ]);
+    const history = await new DynamoDBClient({ region: REGION }).send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'begins_with(pk, :hist)',
+        ExpressionAttributeValues: { ':hist': { S: 'HIST#' } },
+      }),
+    );
+    expect(history.Items?.map((item) => item.status?.S)).toHaveLength(2 + (vpcOutcomes?.length ?? 0));
+    expect(new Set(history.Items?.map((item) => item.status?.S))).toEqual(new Set(['remediated']));
   });
 });
 
