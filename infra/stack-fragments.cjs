@@ -43,6 +43,6 @@ module.exports.ledgerKeySchema = async () => fragments().ledgerTable.KeySchema;
 module.exports.ledgerGlobalSecondaryIndexes = async () => fragments().ledgerTable.GlobalSecondaryIndexes;
 module.exports.ledgerBillingMode = async () => fragments().ledgerTable.BillingMode;
 module.exports.ledgerTimeToLive = async () => fragments().ledgerTable.TimeToLiveSpecification;
-module.exports.ledgerWriterActions = async () => fragments().ledgerWriterActions;
+module.exports.ledgerItemActions = async () => fragments().ledgerItemActions;
 module.exports.notifierChannelStatements = async () => fragments().notifierChannelStatements;
 module.exports.notifierLedgerActions = async () => fragments().notifierLedgerActions;

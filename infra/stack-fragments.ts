@@ -90,11 +90,18 @@ export function ledgerTableShape() {
 }
 
 /**
- * The item-level DynamoDB actions the engine uses on the registry table: the
- * conditional marker put, claim update, marker delete on failure; a
- * TransactWriteItems call is authorised by the actions of its items.
+ * The item-level DynamoDB actions the event and sweep functions use on the registry
+ * table: the conditional marker put, claim update, marker delete on failure; batch
+ * writes settle compliant events and sweep pages, a batch read recalls open
+ * findings. A TransactWriteItems call is authorised by the actions of its items.
  */
-export const LEDGER_WRITER_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+export const LEDGER_ITEM_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 
 export interface NotifierStatement {
   Sid: string;
@@ -199,7 +206,7 @@ export function stackFragments() {
     eventPatterns: eventPatterns(),
     rulePolicyStatements: rulePolicyStatements(),
     ledgerTable: ledgerTableShape(),
-    ledgerWriterActions: LEDGER_WRITER_ACTIONS,
+    ledgerItemActions: LEDGER_ITEM_ACTIONS,
     notifierChannelStatements: notifierChannelStatements(),
     notifierLedgerActions: NOTIFIER_LEDGER_ACTIONS,
   };

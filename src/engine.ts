@@ -6,7 +6,13 @@ import { actorOf, type CloudTrailRecord, type ParsedEvent, parseEvent } from './
 import { mapLimited } from './concurrency';
 import type { PhiGuardConfig } from './config';
 import { ConfigError, InvalidEventError } from './errors';
-import type { ClaimRelease, HistoryEntry, Ledger } from './ledger/ledger';
+import {
+  type ClaimMemory,
+  type ClaimRelease,
+  type HistoryEntry,
+  type Ledger,
+  pairKey,
+} from './ledger/ledger';
 import { type EngineLogger, silentLogger } from './logger';
 import { notificationsFor } from './notify/notification';
 import type { NotificationPublisher } from './notify/queue-publisher';
@@ -60,6 +66,21 @@ const UNCHANGED: ReadonlySet<OutcomeStatus> = new Set([
   'would-remediate',
   'error',
 ]);
+
+/** One rule to evaluate on one resource, with the context (region, clients, shared reads) to do it in. */
+export interface EvaluationPair {
+  rule: Rule;
+  arn: string;
+  ctx: RuleContext;
+}
+
+/** A compliant resource must still pass through its claim when the registry holds an open ticket or finding for it. */
+function mustSettleUnderClaim(memory: ClaimMemory | undefined): boolean {
+  if (!memory) return false;
+  return (
+    memory.ticketOpen || (memory.last !== undefined && UNCHANGED.has(memory.last.status as OutcomeStatus))
+  );
+}
 
 /** What one event's (or sweep's) evaluations leave for the ledger to settle in one write. */
 export class Settlement {
@@ -237,11 +258,21 @@ export class Engine {
     }
     const settlement = new Settlement(owner);
     const reads = new ReadCache();
-    const outcomes: Outcome[] = [];
+    let outcomes: Outcome[] = [];
     let failed = true;
     try {
-      for (const rule of rules)
-        outcomes.push(...(await this.evaluateForEvent(rule, record, event, facts, settlement, reads)));
+      const pairs: EvaluationPair[] = [];
+      const setAside = new Map<Rule, Outcome[]>();
+      for (const rule of rules) {
+        const found = await this.resourcesForEvent(rule, record, event, facts, reads);
+        if ('outcomes' in found) setAside.set(rule, found.outcomes);
+        else pairs.push(...found.arns.map((arn) => ({ rule, arn, ctx: found.ctx })));
+      }
+      const evaluated = await this.evaluatePairs(pairs, facts, settlement, { recordUnclaimed: true });
+      // Reported in registry order, each rule's resources in the order found.
+      outcomes = rules.flatMap(
+        (rule) => setAside.get(rule) ?? evaluated.filter((_, i) => pairs[i]?.rule === rule),
+      );
       failed = outcomes.some((outcome) => outcome.status === 'error');
     } finally {
       // Also on an unexpected throw: claims are released and the event is left for the retry.
@@ -298,17 +329,19 @@ export class Engine {
     );
   }
 
-  private async evaluateForEvent(
+  /** The resources one rule acts on for this event, or the outcomes that say why there are none. */
+  private async resourcesForEvent(
     rule: Rule,
     record: CloudTrailRecord,
     event: ParsedEvent,
     facts: EventFacts,
-    settlement: Settlement,
     reads: ReadCache,
-  ): Promise<Outcome[]> {
+  ): Promise<{ arns: string[]; ctx: RuleContext } | { outcomes: Outcome[] }> {
     const region = event.region as string;
     if (this.modeOf(rule) === 'off') {
-      return this.setAside(rule, record, event, 'ignored', 'rule is off in the configuration', facts);
+      return {
+        outcomes: this.setAside(rule, record, event, 'ignored', 'rule is off in the configuration', facts),
+      };
     }
     const ctx = this.context(region, event.accountId, reads);
     let arns: string[];
@@ -319,24 +352,118 @@ export class Engine {
       try {
         arns = await listAll(rule, ctx);
       } catch (error) {
-        return [
-          this.outcome(rule, '*', 'error', {
-            reason: `listing resources failed (${selection.because}): ${describeAwsError(error)}`,
-            region,
-            ...facts,
-          }),
-        ];
+        return {
+          outcomes: [
+            this.outcome(rule, '*', 'error', {
+              reason: `listing resources failed (${selection.because}): ${describeAwsError(error)}`,
+              region,
+              ...facts,
+            }),
+          ],
+        };
       }
     }
     if (arns.length === 0) {
       const reason = Array.isArray(selection)
         ? 'the record names no resource this rule can act on'
         : `no resources of this kind in ${region}`;
-      return [this.outcome(rule, '*', 'ignored', { reason, region, ...facts })];
+      return { outcomes: [this.outcome(rule, '*', 'ignored', { reason, region, ...facts })] };
     }
-    return mapLimited(arns, this.concurrency, (arn) =>
-      this.evaluateClaimed(rule, arn, ctx, facts, settlement),
-    );
+    return { arns, ctx };
+  }
+
+  /**
+   * Evaluates (rule, resource) pairs, for an event or a sweep page. Live state is
+   * read first, without the registry: a compliant (or vanished) resource costs its
+   * reads, and the registry is only asked, in one batch read afterwards, whether it
+   * remembers an open ticket or an open finding for the pair (which must then be
+   * settled under the claim: a ticket resolved, a reminder window reset).
+   * Everything else goes through the claim and is read again under it (another
+   * invocation may be fixing it at this very moment). Rules of one resource run in
+   * registry order (they may write to it); resources run in parallel.
+   *
+   * `recordUnclaimed`: whether compliant and gone outcomes enter the history. An
+   * event's do (one record per evaluated outcome); a sweep's don't (every resource,
+   * every hour, would drown the audit trail in "still fine").
+   */
+  async evaluatePairs(
+    pairs: readonly EvaluationPair[],
+    facts: EventFacts,
+    settlement: Settlement,
+    options: { recordUnclaimed: boolean },
+  ): Promise<Outcome[]> {
+    const results: Outcome[] = new Array(pairs.length);
+    const live: number[] = [];
+    pairs.forEach((pair, i) => {
+      if (this.modeOf(pair.rule) !== 'off') live.push(i);
+      else
+        results[i] = this.outcome(pair.rule, pair.arn, 'ignored', {
+          reason: 'rule is off in the configuration',
+          region: pair.ctx.region,
+          ...facts,
+        });
+    });
+    if (live.length === 0) return results;
+    const prechecked = await mapLimited(live, this.concurrency, (i) => {
+      const pair = pairs[i] as EvaluationPair;
+      return this.precheck(pair.rule, pair.arn, pair.ctx, facts);
+    });
+    // Asked only about pairs found compliant or gone, so a new drift stays at its three
+    // registry calls (marker, claim, settlement). Unknown memory (the read failed): every
+    // pair takes the claimed path, which reports the registry's failure.
+    const finished = live
+      .filter((_, n) => prechecked[n] !== undefined)
+      .map((i) => pairs[i] as EvaluationPair);
+    const memory =
+      finished.length === 0
+        ? new Map<string, ClaimMemory>()
+        : await this.ledger
+            .recall(finished.map((pair) => ({ rule: pair.rule.id, resource: pair.arn })))
+            .catch(() => undefined);
+    const claimedByResource = new Map<string, number[]>();
+    live.forEach((i, n) => {
+      const pair = pairs[i] as EvaluationPair;
+      const outcome = prechecked[n];
+      if (outcome && memory && !mustSettleUnderClaim(memory.get(pairKey(pair.rule.id, pair.arn)))) {
+        if (options.recordUnclaimed) settlement.record(outcome);
+        results[i] = outcome;
+        return;
+      }
+      const key = `${pair.ctx.region}\u0000${pair.arn}`;
+      claimedByResource.set(key, [...(claimedByResource.get(key) ?? []), i]);
+    });
+    await mapLimited([...claimedByResource.values()], this.concurrency, async (indexes) => {
+      const first = pairs[indexes[0] as number] as EvaluationPair;
+      first.ctx.reads.invalidate(first.arn);
+      for (const i of indexes) {
+        const pair = pairs[i] as EvaluationPair;
+        results[i] = await this.evaluateClaimed(pair.rule, pair.arn, pair.ctx, facts, settlement);
+      }
+    });
+    return results;
+  }
+
+  /** Live state without the registry: the final outcome when compliant or gone, else undefined. */
+  private async precheck(
+    rule: Rule,
+    arn: string,
+    ctx: RuleContext,
+    facts: EventFacts,
+  ): Promise<Outcome | undefined> {
+    try {
+      const first = await rule.check(arn, ctx);
+      if (first.state === 'gone')
+        return this.outcome(rule, arn, 'gone', {
+          reason: 'resource no longer exists',
+          region: ctx.region,
+          ...facts,
+        });
+      if (first.state === 'compliant')
+        return this.outcome(rule, arn, 'compliant', { before: first.summary, region: ctx.region, ...facts });
+    } catch {
+      // Read again under the claim; an error there is reported with its reason.
+    }
+    return undefined;
   }
 
   /**
@@ -403,44 +530,6 @@ export class Engine {
     });
     settlement.record(outcome);
     return outcome;
-  }
-
-  /**
-   * The sweep's path: a compliant (or vanished) resource costs its reads only,
-   * no registry call; anything else goes through the claimed path, which
-   * re-reads live state under the claim before deciding (an event may be
-   * fixing it at this very moment).
-   */
-  async sweepEvaluate(
-    rule: Rule,
-    arn: string,
-    ctx: RuleContext,
-    facts: EventFacts,
-    settlement: Settlement,
-  ): Promise<Outcome> {
-    if (this.modeOf(rule) === 'off') {
-      return this.outcome(rule, arn, 'ignored', {
-        reason: 'rule is off in the configuration',
-        region: ctx.region,
-        ...facts,
-      });
-    }
-    try {
-      const first = await rule.check(arn, ctx);
-      if (first.state === 'gone')
-        return this.outcome(rule, arn, 'gone', {
-          reason: 'resource no longer exists',
-          region: ctx.region,
-          ...facts,
-        });
-      if (first.state === 'compliant') {
-        return this.outcome(rule, arn, 'compliant', { before: first.summary, region: ctx.region, ...facts });
-      }
-    } catch {
-      // Read again under the claim below; an error there is reported with its reason.
-    }
-    ctx.reads.invalidate(arn);
-    return this.evaluateClaimed(rule, arn, ctx, facts, settlement);
   }
 
   /**

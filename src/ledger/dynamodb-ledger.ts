@@ -4,6 +4,8 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
@@ -15,6 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { putInProgressMarker } from './in-progress-marker';
 import {
+  type ClaimMemory,
   type ClaimResult,
   DEFAULT_LEDGER_SETTINGS,
   type EventBegin,
@@ -22,13 +25,16 @@ import {
   type HistoryQuery,
   type Ledger,
   type LedgerSettings,
+  pairKey,
 } from './ledger';
 import { HISTORY_BY_DAY_INDEX } from './table-schema';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** DynamoDB allows at most 100 actions in one TransactWriteItems call. */
+/** DynamoDB allows at most 100 actions in one TransactWriteItems call, 100 keys in one BatchGetItem, 25 puts in one BatchWriteItem. */
 const MAX_TRANSACTION_ITEMS = 100;
+const MAX_BATCH_GET_KEYS = 100;
+const MAX_BATCH_WRITE_ITEMS = 25;
 
 const DAY_SECONDS = 86_400;
 
@@ -40,7 +46,12 @@ const DAY_SECONDS = 86_400;
  *   also returns the recent remediations for fight detection), and one
  *   TransactWriteItems (history + claim release + marker completion);
  * - a duplicate delivery costs 1: the failed conditional PutItem returns the old
- *   marker, which says whether the event is done or in progress.
+ *   marker, which says whether the event is done or in progress;
+ * - a compliant resource costs 3 as well, but no lock and no transaction: PutItem
+ *   (marker), one BatchGetItem of the claim items (read while the resource is
+ *   read, to catch a finding that just resolved) and one BatchWriteItem (history
+ *   + marker completed). Compliant events are most events; this is a third of the
+ *   write units of the claimed path, one round trip fewer.
  *
  * Powertools Idempotency was considered for the event marker; it spends its own
  * get/put/update around the handler and cannot fold completion into the same
@@ -78,6 +89,43 @@ export class DynamoDbLedger implements Ledger {
     });
     if (begun === 'new') return { state: 'new' };
     return { state: 'duplicate', of: begun.status === 'COMPLETED' ? 'completed' : 'in-progress' };
+  }
+
+  async recall(pairs: readonly { rule: string; resource: string }[]): Promise<Map<string, ClaimMemory>> {
+    const found = new Map<string, ClaimMemory>();
+    const byKey = new Map(pairs.map((p) => [claimKey(p.rule, p.resource), pairKey(p.rule, p.resource)]));
+    const keys = [...byKey.keys()].map((pk) => ({ pk, sk: 'CLAIM' }));
+    for (let start = 0; start < keys.length; start += MAX_BATCH_GET_KEYS) {
+      let wanted: Record<string, unknown>[] | undefined = keys.slice(start, start + MAX_BATCH_GET_KEYS);
+      for (let attempt = 0; wanted && wanted.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: wanted,
+                // Strongly consistent: a release written a moment ago must be seen.
+                ConsistentRead: true,
+                ProjectionExpression: 'pk, openTickets, lastStatus, lastStatusAt',
+              },
+            },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const openTickets = item.openTickets as Set<string> | undefined;
+          const lastStatus = item.lastStatus as string | undefined;
+          const pair = byKey.get(String(item.pk));
+          if (!pair) continue;
+          found.set(pair, {
+            ticketOpen: (openTickets?.size ?? 0) > 0,
+            last: lastStatus ? { status: lastStatus, at: Number(item.lastStatusAt ?? 0) } : undefined,
+          });
+        }
+        wanted = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
   }
 
   async claim(rule: string, resource: string, owner: string): Promise<ClaimResult> {
@@ -126,6 +174,7 @@ export class DynamoDbLedger implements Ledger {
   }: Parameters<Ledger['complete']>[0]): Promise<void> {
     const now = this.now();
     if (!eventId) return this.settlePage(entries, releases, now);
+    if (releases.length === 0 && !failed) return this.settleReadOnlyEvent(eventId, owner, entries, now);
     const items: TransactItem[] = entries.map((entry) => ({
       Put: { TableName: this.tableName, Item: this.historyItem(entry, now) },
     }));
@@ -180,6 +229,46 @@ export class DynamoDbLedger implements Ledger {
   }
 
   /**
+   * An event that claimed nothing changed nothing (every resource was compliant or
+   * gone): its history and its completed marker go in one BatchWriteItem, the
+   * marker last. The marker is overwritten, not updated on condition: the only
+   * other owner it can have is a redelivery of this very event that took over an
+   * expired lock, and it reads the same live state.
+   */
+  private async settleReadOnlyEvent(
+    eventId: string,
+    owner: string,
+    entries: readonly HistoryEntry[],
+    now: number,
+  ): Promise<void> {
+    const marker = {
+      pk: `EVENT#${eventId}`,
+      sk: 'EVENT',
+      status: 'COMPLETED',
+      owner,
+      expiresAt: now + this.settings.dedupSeconds,
+    };
+    await this.batchPut([...entries.map((entry) => this.historyItem(entry, now)), marker]);
+  }
+
+  /** BatchWriteItem puts, 25 at a time, unprocessed items retried with back-off, in order. */
+  private async batchPut(items: readonly Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < items.length; start += MAX_BATCH_WRITE_ITEMS) {
+      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = items
+        .slice(start, start + MAX_BATCH_WRITE_ITEMS)
+        .map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests && requests.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const out: BatchWriteCommandOutput = await this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = out.UnprocessedItems?.[this.tableName] as typeof requests;
+      }
+    }
+  }
+
+  /**
    * A sweep page has no event marker to settle atomically with its entries:
    * history goes in batches of 25 (half the write cost of a transaction) and each
    * claim is released on its own, conditional on still being ours.
@@ -189,17 +278,7 @@ export class DynamoDbLedger implements Ledger {
     releases: Parameters<Ledger['complete']>[0]['releases'],
     now: number,
   ): Promise<void> {
-    for (let start = 0; start < entries.length; start += 25) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = entries
-        .slice(start, start + 25)
-        .map((entry) => ({ PutRequest: { Item: this.historyItem(entry, now) } }));
-      while (requests && requests.length > 0) {
-        const out: BatchWriteCommandOutput = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = out.UnprocessedItems?.[this.tableName] as typeof requests;
-      }
-    }
+    await this.batchPut(entries.map((entry) => this.historyItem(entry, now)));
     await Promise.all(
       releases.map(async (release) => {
         try {

@@ -40,6 +40,19 @@ export type EventBegin =
   /** Already processed (completed), or being processed right now by another delivery. */
   | { state: 'duplicate'; of: 'completed' | 'in-progress' };
 
+/** What the registry remembers of one (rule, resource), read without taking its claim. */
+export interface ClaimMemory {
+  /** A ticket sink has an open ticket for this (rule, resource). */
+  ticketOpen: boolean;
+  /** The status this (rule, resource) last ended in, and when (epoch seconds). */
+  last?: { status: string; at: number };
+}
+
+/** The key of a (rule, resource) pair in {@link Ledger.recall}'s answer. */
+export function pairKey(rule: string, resource: string): string {
+  return `${rule}\u0000${resource}`;
+}
+
 export type ClaimResult =
   | {
       acquired: true;
@@ -100,12 +113,22 @@ export interface Ledger {
   readonly description: string;
   /** Marks `eventId` in progress for `owner`, unless it was already processed or is being processed. */
   beginEvent(eventId: string, owner: string): Promise<EventBegin>;
+  /**
+   * What is remembered of each pair (absent: nothing), in as few reads as the store
+   * allows. A resource found compliant without its claim needs this to tell "still
+   * fine" (nothing to write) from "a finding just resolved" (its ticket and its last
+   * status must be settled under the claim).
+   */
+  recall(pairs: readonly { rule: string; resource: string }[]): Promise<Map<string, ClaimMemory>>;
   /** Takes the (rule, resource) claim for `owner` unless another live owner holds it. */
   claim(rule: string, resource: string, owner: string): Promise<ClaimResult>;
   /**
    * Writes the history entries, releases the claims and settles the event marker in
    * as few calls as the store allows: completed, or removed when `failed` (so the
-   * retried delivery runs again instead of being taken for a duplicate).
+   * retried delivery runs again instead of being taken for a duplicate). Entries,
+   * releases and marker are written atomically when any claim is released (something
+   * may have been changed); an event that only read (every resource compliant) has
+   * nothing to keep atomic.
    */
   complete(settlement: {
     eventId?: string;

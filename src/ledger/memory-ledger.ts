@@ -1,4 +1,5 @@
 import {
+  type ClaimMemory,
   type ClaimResult,
   DEFAULT_LEDGER_SETTINGS,
   type EventBegin,
@@ -6,6 +7,7 @@ import {
   type HistoryQuery,
   type Ledger,
   type LedgerSettings,
+  pairKey,
 } from './ledger';
 
 /**
@@ -40,9 +42,18 @@ export class MemoryLedger implements Ledger {
     return { state: 'new' };
   }
 
+  async recall(pairs: readonly { rule: string; resource: string }[]): Promise<Map<string, ClaimMemory>> {
+    const found = new Map<string, ClaimMemory>();
+    for (const { rule, resource } of pairs) {
+      const claim = this.claims.get(pairKey(rule, resource));
+      if (claim) found.set(pairKey(rule, resource), { ticketOpen: false, last: claim.last });
+    }
+    return found;
+  }
+
   async claim(rule: string, resource: string, owner: string): Promise<ClaimResult> {
     const now = this.now();
-    const key = `${rule}\u0000${resource}`;
+    const key = pairKey(rule, resource);
     const claim = this.claims.get(key) ?? { lockUntil: 0, remediatedAt: [] };
     if (claim.owner && claim.lockUntil > now) return { acquired: false, heldUntil: claim.lockUntil };
     claim.owner = owner;
@@ -60,7 +71,7 @@ export class MemoryLedger implements Ledger {
     const now = this.now();
     this.entries.push(...settlement.entries.map((entry) => structuredClone(entry)));
     for (const release of settlement.releases) {
-      const claim = this.claims.get(`${release.rule}\u0000${release.resource}`);
+      const claim = this.claims.get(pairKey(release.rule, release.resource));
       if (!claim || claim.owner !== release.owner) continue;
       claim.owner = undefined;
       claim.lockUntil = 0;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mapLimited } from '../concurrency';
-import { type Engine, Settlement } from '../engine';
+import { type Engine, type EvaluationPair, Settlement } from '../engine';
 import { RuleDefinitionError } from '../errors';
 import type { Outcome } from '../outcome';
 import { ReadCache } from '../read-cache';
@@ -66,14 +65,11 @@ export class Sweeper {
     do {
       const page = await lister.listPage(ctx, token);
       const settlement = new Settlement(`sweep:${shard.runId}/${randomUUID()}`);
-      // Resources in parallel; the rules of one resource in registry order (they may write to it).
-      const perResource = await mapLimited(page.arns, this.options.concurrency, async (arn) => {
-        const results: Outcome[] = [];
-        for (const rule of rules)
-          results.push(await this.engine.sweepEvaluate(rule, arn, ctx, facts, settlement));
-        return results;
+      // Per resource, its rules in registry order (they may write to it); resources in parallel.
+      const pairs: EvaluationPair[] = page.arns.flatMap((arn) => rules.map((rule) => ({ rule, arn, ctx })));
+      const pageOutcomes = await this.engine.evaluatePairs(pairs, facts, settlement, {
+        recordUnclaimed: false,
       });
-      const pageOutcomes = perResource.flat();
       await this.engine.ledger.complete({
         owner: settlement.owner,
         failed: false,

@@ -9,7 +9,7 @@ import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventPatterns,
-  LEDGER_WRITER_ACTIONS,
+  LEDGER_ITEM_ACTIONS,
   notifierChannelStatements,
   rulePolicyStatements,
 } from '../../infra/stack-fragments';
@@ -114,6 +114,8 @@ describe('packaged stack (osls package)', () => {
     expect(granted).toEqual(declared);
     const runtime = role.Policies.find((p) => p.PolicyName === 'runtime');
     expect(runtime?.PolicyDocument.Statement.flatMap((s) => s.Action).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -129,7 +131,7 @@ describe('packaged stack (osls package)', () => {
     expect(runtime?.PolicyDocument.Statement.find((s) => String(s.Action).startsWith('dynamodb:'))).toEqual({
       Sid: 'ActionRegistryItems',
       Effect: 'Allow',
-      Action: LEDGER_WRITER_ACTIONS,
+      Action: LEDGER_ITEM_ACTIONS,
       Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
     });
   });

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DeletePublicAccessBlockCommand, PutBucketAclCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEDGER_ITEM_ACTIONS } from '../../infra/stack-fragments';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { HistoryEntry } from '../../src/ledger/ledger';
@@ -130,6 +131,60 @@ describe('event de-duplication and claims', () => {
     expect(again.outcomes[0]?.status).toBe('duplicate');
     expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1 });
     expect(proxy.calls.filter((c) => c.service !== 'DynamoDB_20120810')).toEqual([]);
+  });
+
+  it('a compliant resource costs 3 DynamoDB calls, none of them a lock or a transaction, and is recorded', async () => {
+    const bucket = uniqueName('compliant-count');
+    await seed.createCompliantBucket(s3, bucket);
+    const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
+    proxy.reset();
+    const first = await apply(event, lambdaContext);
+    expect(first.outcomes[0]?.status).toBe('compliant');
+    expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1, BatchGetItem: 1, BatchWriteItem: 1 });
+    expect(proxy.count((c) => c.service === 's3' && c.bucket === bucket)).toEqual({
+      GetPublicAccessBlock: 1,
+      GetBucketAcl: 1,
+      GetBucketPolicy: 1,
+    });
+    expect((await historyOf(`arn:aws:s3:::${bucket}`)).map((h) => h.status)).toEqual(['compliant']);
+    // The marker was completed in the same batch: the redelivery is a duplicate, at 1 call.
+    proxy.reset();
+    const again = await apply(structuredClone(event), lambdaContext);
+    expect(again.outcomes[0]?.status).toBe('duplicate');
+    expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1 });
+    expect(proxy.calls.filter((c) => c.service !== 'DynamoDB_20120810')).toEqual([]);
+  });
+
+  it('a finding fixed by a person is settled under the claim, so the next drift is announced at once', async () => {
+    const bucket = await publicBucket('resolved-finding');
+    const arn = `arn:aws:s3:::${bucket}`;
+    const dryRun = await loadHandler({ PHIGUARD_DRY_RUN: 'true' });
+    const found = await dryRun(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    expect(found.outcomes[0]).toMatchObject({ status: 'would-remediate' });
+    await seed.blockPublicAccess(s3, bucket);
+    await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'private' }));
+
+    proxy.reset();
+    const fixed = await dryRun(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    expect(fixed.outcomes[0]).toMatchObject({ status: 'compliant' });
+    // The registry remembered an open finding: the claim path reset it.
+    expect(proxy.count(dynamoCalls)).toEqual({
+      PutItem: 1,
+      BatchGetItem: 1,
+      UpdateItem: 1,
+      TransactWriteItems: 1,
+    });
+
+    await reopen(bucket);
+    const again = await dryRun(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    // Not a repeat of the first finding (that one was resolved): people hear of it now.
+    expect(again.outcomes[0]).toMatchObject({ status: 'would-remediate' });
+    expect(again.outcomes[0]).not.toHaveProperty('repeat');
+    expect((await historyOf(arn)).map((h) => h.status)).toEqual([
+      'would-remediate',
+      'compliant',
+      'would-remediate',
+    ]);
   });
 
   it('a claim abandoned mid-remediation is taken over once its lock expires, and the fix is applied once', async () => {
@@ -347,5 +402,40 @@ describe('configuration of the registry', () => {
     const result = await phiguard(['history'], { PHIGUARD_LEDGER_TABLE: '' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no table: set PHIGUARD_LEDGER_TABLE/);
+  });
+});
+
+describe('least privilege', () => {
+  it('every registry call of the event and sweep paths is one their role is granted', async () => {
+    proxy.reset();
+    const drifted = await publicBucket('iam-drift');
+    const event = bucketEvent('s3/PutBucketAcl.public-read', drifted);
+    await apply(event, lambdaContext); // marker, claim, transaction
+    await apply(structuredClone(event), lambdaContext); // duplicate
+    await apply(bucketEvent('s3/PutBucketAcl.public-read', drifted), lambdaContext); // compliant: batch read + write
+    const failing = await loadHandler({ PHIGUARD_DRY_RUN: 'false', PHIGUARD_S3_KMS_KEY_ID: 'not-a-key' });
+    await failing(bucketEvent('s3/DeleteBucketEncryption.basic', drifted), lambdaContext).catch(
+      () => undefined,
+    );
+    // A sweep page with a fix and a compliant bucket, in a region of its own.
+    const region = 'eu-north-1';
+    const regional = (await import('../../src/aws-clients'))
+      .createAwsClients({ region, overrides: { endpoint: motoEndpoint() } })
+      .s3();
+    await seed.createPublicBucket(regional, uniqueName('iam-sweep'));
+    await seed.createCompliantBucket(regional, uniqueName('iam-sweep-ok'));
+    expect((await phiguard(['scan', '--region', region, '--apply', '--format', 'json'])).code).not.toBe(1);
+
+    const used = new Set(
+      proxy.calls
+        .filter(dynamoCalls)
+        // IAM authorises a transaction by the actions of its items.
+        .flatMap((c) =>
+          c.operation === 'TransactWriteItems' ? ['PutItem', 'UpdateItem', 'DeleteItem'] : [c.operation],
+        )
+        .map((operation) => `dynamodb:${operation}`),
+    );
+    expect(used.size).toBeGreaterThanOrEqual(5);
+    expect([...used].filter((action) => !LEDGER_ITEM_ACTIONS.includes(action))).toEqual([]);
   });
 });

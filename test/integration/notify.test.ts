@@ -14,11 +14,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAwsClients } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { HistoryEntry } from '../../src/ledger/ledger';
-import { bucketEvent } from '../../src/local/fixtures';
+import { bucketEvent, inRegion } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
 import type { EngineLogger } from '../../src/logger';
 import { buildNotifierDeps } from '../../src/notify/build';
@@ -565,6 +566,65 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
     ]);
     // Closed: a further compliant event is no news.
     await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    expect(await drain()).toEqual([]);
+  });
+
+  it('when a person fixes a ticketed resource and no event comes, the sweep resolves the ticket', async () => {
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('sweep-resolve') })))
+      .QueueUrl as string;
+    // A region of its own: the sweep lists every bucket of it.
+    const region = 'eu-central-1';
+    const s3 = createAwsClients({ region }).s3();
+    const bucket = uniqueName('sweep-ticket');
+    await seed.createPublicBucket(s3, bucket);
+    const engineEnv = {
+      ...env,
+      PHIGUARD_NOTIFY_QUEUE_URL: queueUrl,
+      PHIGUARD_RULE_MODES: 's3-bucket-public-access=ticket',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    };
+    const report = await loadHandler({ ...engineEnv, PHIGUARD_DRY_RUN: 'false' });
+    const event = inRegion(bucketEvent('s3/PutBucketAcl.public-read', bucket), region);
+    expect((await report(event, lambdaContext)).outcomes[0]?.status).toBe('ticket');
+    const deliver = await loadNotifierHandler({
+      ...env,
+      PHIGUARD_NOTIFY_ROUTES: '[{"channels":["jira"]}]',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const drain = async () => {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+      const records = (out.Messages ?? []).map((m) => ({
+        messageId: m.MessageId as string,
+        body: m.Body as string,
+      }));
+      expect(await deliver({ Records: records }, lambdaContext)).toEqual({ batchItemFailures: [] });
+      return records.map((r) => JSON.parse(r.body)).map((n) => `${n.kind} ${n.resource}`);
+    };
+    expect(await drain()).toEqual([`needs-person arn:aws:s3:::${bucket}`]);
+    const opened = jira.requests.length;
+
+    // Fixed by hand, and the event of it lost: the hourly sweep finds the bucket compliant,
+    // learns from the registry that a ticket is open, and settles it under the claim.
+    await seed.blockPublicAccess(s3, bucket);
+    const sweep = await runPhiguard(
+      ['scan', '--region', region, '--rule', 's3-bucket-public-access', '--format', 'json'],
+      { env: engineEnv, cwd: mkdtempSync(join(tmpdir(), 'phiguard-sweep-')) },
+    );
+    expect(sweep.code).toBe(0);
+    expect(JSON.parse(sweep.stdout).outcomes).toMatchObject([
+      { resource: `arn:aws:s3:::${bucket}`, status: 'compliant' },
+    ]);
+    expect(await drain()).toEqual([`resolved arn:aws:s3:::${bucket}`]);
+    expect(jira.requests.slice(opened).map((r) => `${r.method} ${r.path}`)).toEqual([
+      expect.stringMatching(/^POST \/rest\/api\/3\/issue\/SEC-\d+\/comment$/),
+      expect.stringMatching(/^GET \/rest\/api\/3\/issue\/SEC-\d+\/transitions$/),
+      expect.stringMatching(/^POST \/rest\/api\/3\/issue\/SEC-\d+\/transitions$/),
+    ]);
+    // Settled: the next sweep has nothing to say.
+    await runPhiguard(['scan', '--region', region, '--rule', 's3-bucket-public-access'], {
+      env: engineEnv,
+      cwd: mkdtempSync(join(tmpdir(), 'phiguard-sweep-')),
+    });
     expect(await drain()).toEqual([]);
   });
 });
