@@ -75,11 +75,11 @@ export default defineRule<Observed>({
   check: (arn, ctx) =>
     checkBucket(arn, async (bucket) => {
       const state = bucketState(ctx, arn, bucket);
-      const [blockPublicAccess, acl, policyText] = await Promise.all([
-        state.publicAccessBlock(),
-        state.acl(),
-        state.policy(),
-      ]);
+      const [blockPublicAccess, acl] = await Promise.all([state.publicAccessBlock(), state.acl()]);
+      // A public policy matters only while RestrictPublicBuckets is off (which is a finding
+      // already): only then is the policy read, to name the exposure. A compliant bucket
+      // costs two reads, not three.
+      const policyText = blockPublicAccess.RestrictPublicBuckets ? undefined : await state.policy();
       const grants = acl.Grants ?? [];
       const publicGrants = grants.flatMap((grant) => {
         const group = publicGroupOf(grant);
@@ -106,7 +106,11 @@ export default defineRule<Observed>({
         state: findings.length === 0 ? 'compliant' : 'non-compliant',
         findings,
         observed: { blockPublicAccess, owner: acl.Owner, grants, publicGrants, policyAllowsPublic },
-        summary: { ...blockPublicAccess, publicAclGrants: publicGrants.length, policyAllowsPublic },
+        summary: {
+          ...blockPublicAccess,
+          publicAclGrants: publicGrants.length,
+          ...(blockPublicAccess.RestrictPublicBuckets ? {} : { policyAllowsPublic }),
+        },
         tags: state.tags,
       };
     }),

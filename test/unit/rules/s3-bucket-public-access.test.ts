@@ -1,4 +1,10 @@
-import { GetBucketAclCommand, PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import {
+  GetBucketAclCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  PutBucketAclCommand,
+  PutPublicAccessBlockCommand,
+} from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import rule from '../../../remediations/s3-bucket-public-access';
 import { bucketEvent } from '../../../src/local/fixtures';
@@ -14,6 +20,12 @@ const ALL_ON = {
   BlockPublicPolicy: true,
   RestrictPublicBuckets: true,
 };
+const PUBLIC_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` },
+  ],
+};
 const engine = (dryRun = false) => testEngine({ rules: [rule as Rule], dryRun });
 const event = () => bucketEvent('s3/PutBucketAcl.public-read', BUCKET);
 
@@ -21,11 +33,31 @@ let fake: ReturnType<typeof fakeS3>;
 afterEach(() => fake?.mock.restore());
 
 describe('s3-bucket-public-access', () => {
-  it('compliant bucket: no write', async () => {
-    fake = fakeS3({ publicAccessBlock: ALL_ON });
+  it('compliant bucket: no write, and two reads (a public policy cannot matter with all four settings on)', async () => {
+    fake = fakeS3({ publicAccessBlock: ALL_ON, policy: JSON.stringify(PUBLIC_POLICY) });
     const report = await processEvent(engine(), event());
     expect(report.outcomes).toMatchObject([{ status: 'compliant', resource: `arn:aws:s3:::${BUCKET}` }]);
     expect(fake.writes()).toEqual([]);
+    expect(fake.mock.commandCalls(GetBucketPolicyCommand)).toHaveLength(0);
+    expect(fake.mock.commandCalls(GetPublicAccessBlockCommand)).toHaveLength(1);
+    expect(fake.mock.commandCalls(GetBucketAclCommand)).toHaveLength(1);
+  });
+
+  it('names a public policy while RestrictPublicBuckets is off, and turns it on', async () => {
+    fake = fakeS3({
+      publicAccessBlock: { ...ALL_ON, RestrictPublicBuckets: false },
+      policy: JSON.stringify(PUBLIC_POLICY),
+    });
+    const report = await processEvent(engine(), event());
+    expect(report.outcomes[0]).toMatchObject({
+      status: 'remediated',
+      findings: [
+        'Block Public Access setting RestrictPublicBuckets is off',
+        'bucket policy allows public access and RestrictPublicBuckets is off',
+      ],
+      before: { RestrictPublicBuckets: false, policyAllowsPublic: true },
+    });
+    expect(fake.writes()).toEqual(['PutPublicAccessBlock']);
   });
 
   it('public bucket: removes only the public grants, then turns all four Block Public Access settings on', async () => {
