@@ -18,7 +18,7 @@ import { notificationsFor } from './notify/notification';
 import type { NotificationPublisher } from './notify/queue-publisher';
 import { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, type ReportedAction } from './outcome';
 import { ReadCache } from './read-cache';
-import { listAll, type Rule, type RuleContext, type RuleMode } from './rule';
+import { type CheckResult, listAll, type Rule, type RuleContext, type RuleMode } from './rule';
 import { isSelfPrincipal } from './self-principal';
 
 export interface EngineOptions {
@@ -72,6 +72,15 @@ export interface EvaluationPair {
   rule: Rule;
   arn: string;
   ctx: RuleContext;
+}
+
+/** A read made before the claim: its outcome when final (compliant or gone), and when it began. */
+interface Precheck {
+  /** Epoch seconds when the reads began. */
+  readAt: number;
+  /** Undefined when the read failed. */
+  result?: CheckResult<unknown>;
+  final?: Outcome;
 }
 
 /** A compliant resource must still pass through its claim when the registry holds an open ticket or finding for it. */
@@ -404,15 +413,17 @@ export class Engine {
         });
     });
     if (live.length === 0) return results;
+    // One start time for all: rules of a resource share reads, so a read may predate its rule's check.
+    const readAt = Math.floor(Date.now() / 1000);
     const prechecked = await mapLimited(live, this.concurrency, (i) => {
       const pair = pairs[i] as EvaluationPair;
-      return this.precheck(pair.rule, pair.arn, pair.ctx, facts);
+      return this.precheck(pair.rule, pair.arn, pair.ctx, facts, readAt);
     });
     // Asked only about pairs found compliant or gone, so a new drift stays at its three
     // registry calls (marker, claim, settlement). Unknown memory (the read failed): every
     // pair takes the claimed path, which reports the registry's failure.
     const finished = live
-      .filter((_, n) => prechecked[n] !== undefined)
+      .filter((_, n) => prechecked[n]?.final !== undefined)
       .map((i) => pairs[i] as EvaluationPair);
     const memory =
       finished.length === 0
@@ -420,50 +431,71 @@ export class Engine {
         : await this.ledger
             .recall(finished.map((pair) => ({ rule: pair.rule.id, resource: pair.arn })))
             .catch(() => undefined);
-    const claimedByResource = new Map<string, number[]>();
+    const claimedByResource = new Map<string, { index: number; precheck: Precheck }[]>();
     live.forEach((i, n) => {
       const pair = pairs[i] as EvaluationPair;
-      const outcome = prechecked[n];
-      if (outcome && memory && !mustSettleUnderClaim(memory.get(pairKey(pair.rule.id, pair.arn)))) {
-        if (options.recordUnclaimed) settlement.record(outcome);
-        results[i] = outcome;
+      const precheck = prechecked[n] as Precheck;
+      const { final } = precheck;
+      if (final && memory && !mustSettleUnderClaim(memory.get(pairKey(pair.rule.id, pair.arn)))) {
+        if (options.recordUnclaimed) settlement.record(final);
+        results[i] = final;
         return;
       }
       const key = `${pair.ctx.region}\u0000${pair.arn}`;
-      claimedByResource.set(key, [...(claimedByResource.get(key) ?? []), i]);
+      claimedByResource.set(key, [...(claimedByResource.get(key) ?? []), { index: i, precheck }]);
     });
-    await mapLimited([...claimedByResource.values()], this.concurrency, async (indexes) => {
-      const first = pairs[indexes[0] as number] as EvaluationPair;
-      first.ctx.reads.invalidate(first.arn);
-      for (const i of indexes) {
-        const pair = pairs[i] as EvaluationPair;
-        results[i] = await this.evaluateClaimed(pair.rule, pair.arn, pair.ctx, facts, settlement);
+    await mapLimited([...claimedByResource.values()], this.concurrency, async (claimed) => {
+      let changed = false;
+      for (const { index, precheck } of claimed) {
+        const pair = pairs[index] as EvaluationPair;
+        // After a fix by an earlier rule of this resource the first read is stale: read again.
+        const prior = changed ? undefined : precheck;
+        const outcome = await this.evaluateClaimed(pair.rule, pair.arn, pair.ctx, facts, settlement, prior);
+        if (outcome.status === 'remediated' || outcome.status === 'error') changed = true;
+        results[index] = outcome;
       }
     });
     return results;
   }
 
-  /** Live state without the registry: the final outcome when compliant or gone, else undefined. */
+  /**
+   * Live state without the registry: the final outcome when compliant or gone, and
+   * the check itself (with when its reads began, epoch seconds) for the claimed path.
+   */
   private async precheck(
     rule: Rule,
     arn: string,
     ctx: RuleContext,
     facts: EventFacts,
-  ): Promise<Outcome | undefined> {
+    readAt: number,
+  ): Promise<Precheck> {
     try {
-      const first = await rule.check(arn, ctx);
-      if (first.state === 'gone')
-        return this.outcome(rule, arn, 'gone', {
-          reason: 'resource no longer exists',
-          region: ctx.region,
-          ...facts,
-        });
-      if (first.state === 'compliant')
-        return this.outcome(rule, arn, 'compliant', { before: first.summary, region: ctx.region, ...facts });
+      const result = await rule.check(arn, ctx);
+      if (result.state === 'gone')
+        return {
+          readAt,
+          result,
+          final: this.outcome(rule, arn, 'gone', {
+            reason: 'resource no longer exists',
+            region: ctx.region,
+            ...facts,
+          }),
+        };
+      if (result.state === 'compliant')
+        return {
+          readAt,
+          result,
+          final: this.outcome(rule, arn, 'compliant', {
+            before: result.summary,
+            region: ctx.region,
+            ...facts,
+          }),
+        };
+      return { readAt, result };
     } catch {
       // Read again under the claim; an error there is reported with its reason.
+      return { readAt };
     }
-    return undefined;
   }
 
   /**
@@ -471,6 +503,11 @@ export class Engine {
    * entry in `settlement`. A claim held by another live invocation is waited for
    * (it re-reads live state afterwards, so a drift that arrived meanwhile is not
    * lost); a holder that died loses the claim when its lock times out.
+   *
+   * `prior` is the read made before the claim. It is acted on only when the claim
+   * proves no other invocation can have touched the resource since: taken at the
+   * first try, from no holder that died, and nothing settled since the read began.
+   * Otherwise live state is read again under the claim.
    */
   async evaluateClaimed(
     rule: Rule,
@@ -478,11 +515,13 @@ export class Engine {
     ctx: RuleContext,
     facts: EventFacts,
     settlement: Settlement,
+    prior?: Precheck,
   ): Promise<Outcome> {
     const { lockSeconds, fightThreshold, fightWindowSeconds } = this.config.ledger;
     const deadline = Date.now() + (lockSeconds + 1) * 1000;
     let claim: Awaited<ReturnType<Ledger['claim']>>;
-    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+    let waited = false;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000), waited = true) {
       try {
         claim = await this.ledger.claim(rule.id, arn, settlement.owner);
       } catch (error) {
@@ -509,7 +548,21 @@ export class Engine {
       fights >= fightThreshold
         ? `remediated ${fights} times in the last ${Math.round(fightWindowSeconds / 60)} min: the drift keeps coming back (an IaC pipeline, a person or another tool is reverting it), so PHI Guard stops changing it`
         : undefined;
-    const outcome = await this.evaluate(rule, arn, ctx, facts, fight);
+    const undisturbed =
+      prior?.result !== undefined &&
+      !waited &&
+      !claim.tookOver &&
+      // Seconds on both sides, and hosts' clocks differ by a little: a second of margin.
+      (claim.last === undefined || claim.last.at < prior.readAt - 1);
+    if (!undisturbed) ctx.reads.invalidate(arn);
+    const outcome = await this.evaluate(
+      rule,
+      arn,
+      ctx,
+      facts,
+      fight,
+      undisturbed ? prior?.result : undefined,
+    );
     if (outcome.status === 'compliant' && claim.ticketOpen) outcome.ticketOpen = true;
     const { last } = claim;
     if (
@@ -542,15 +595,16 @@ export class Engine {
     ctx: RuleContext,
     facts: EventFacts = {},
     fight?: string,
+    alreadyChecked?: CheckResult<unknown>,
   ): Promise<Outcome> {
     const base = { region: ctx.region, ...facts };
     const mode = this.modeOf(rule);
     if (mode === 'off')
       return this.outcome(rule, arn, 'ignored', { reason: 'rule is off in the configuration', ...base });
 
-    let checked: Awaited<ReturnType<Rule['check']>>;
+    let checked: CheckResult<unknown>;
     try {
-      checked = await rule.check(arn, ctx);
+      checked = alreadyChecked ?? (await rule.check(arn, ctx));
     } catch (error) {
       return this.outcome(rule, arn, 'error', {
         reason: `reading live state failed: ${describeAwsError(error)}`,

@@ -143,7 +143,9 @@ export class DynamoDbLedger implements Ledger {
             ':ttl': now + this.settings.fightWindowSeconds + DAY_SECONDS,
             ':now': now,
           },
-          ReturnValues: 'ALL_NEW',
+          // The item as it was: everything the claim does not change, and whether an
+          // unreleased lock (a holder that died) was taken over.
+          ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -155,6 +157,7 @@ export class DynamoDbLedger implements Ledger {
         recentRemediations: times.filter((t) => t > now - this.settings.fightWindowSeconds),
         ticketOpen: (openTickets?.size ?? 0) > 0,
         last: lastStatus ? { status: lastStatus, at: Number(out.Attributes?.lastStatusAt ?? 0) } : undefined,
+        tookOver: out.Attributes?.lockOwner !== undefined,
       };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

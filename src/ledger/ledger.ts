@@ -62,6 +62,8 @@ export type ClaimResult =
       ticketOpen: boolean;
       /** The status this (rule, resource) last ended in, and when (epoch seconds). */
       last?: { status: string; at: number };
+      /** The claim was taken over from a holder whose lock expired unreleased (it may have crashed mid-fix). */
+      tookOver: boolean;
     }
   | { acquired: false; heldUntil: number };
 

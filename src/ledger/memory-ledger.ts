@@ -56,6 +56,7 @@ export class MemoryLedger implements Ledger {
     const key = pairKey(rule, resource);
     const claim = this.claims.get(key) ?? { lockUntil: 0, remediatedAt: [] };
     if (claim.owner && claim.lockUntil > now) return { acquired: false, heldUntil: claim.lockUntil };
+    const tookOver = claim.owner !== undefined;
     claim.owner = owner;
     claim.lockUntil = now + this.settings.lockSeconds;
     this.claims.set(key, claim);
@@ -64,6 +65,7 @@ export class MemoryLedger implements Ledger {
       recentRemediations: claim.remediatedAt.filter((t) => t > now - this.settings.fightWindowSeconds),
       ticketOpen: false,
       last: claim.last,
+      tookOver,
     };
   }
 
