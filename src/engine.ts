@@ -448,9 +448,12 @@ export class Engine {
       let changed = false;
       for (const { index, precheck } of claimed) {
         const pair = pairs[index] as EvaluationPair;
-        // After a fix by an earlier rule of this resource the first read is stale: read again.
-        const prior = changed ? undefined : precheck;
-        const outcome = await this.evaluateClaimed(pair.rule, pair.arn, pair.ctx, facts, settlement, prior);
+        // After a fix by an earlier rule of this resource its first read is stale (the
+        // fix emptied the shared reads, so the next check reads live state again).
+        const outcome = await this.evaluateClaimed(pair.rule, pair.arn, pair.ctx, facts, settlement, {
+          precheck,
+          reusable: !changed,
+        });
         if (outcome.status === 'remediated' || outcome.status === 'error') changed = true;
         results[index] = outcome;
       }
@@ -504,18 +507,18 @@ export class Engine {
    * (it re-reads live state afterwards, so a drift that arrived meanwhile is not
    * lost); a holder that died loses the claim when its lock times out.
    *
-   * `prior` is the read made before the claim. It is acted on only when the claim
+   * `before` is the read made before the claim. It is acted on only when the claim
    * proves no other invocation can have touched the resource since: taken at the
    * first try, from no holder that died, and nothing settled since the read began.
    * Otherwise live state is read again under the claim.
    */
-  async evaluateClaimed(
+  private async evaluateClaimed(
     rule: Rule,
     arn: string,
     ctx: RuleContext,
     facts: EventFacts,
     settlement: Settlement,
-    prior?: Precheck,
+    before: { precheck: Precheck; reusable: boolean },
   ): Promise<Outcome> {
     const { lockSeconds, fightThreshold, fightWindowSeconds } = this.config.ledger;
     const deadline = Date.now() + (lockSeconds + 1) * 1000;
@@ -548,21 +551,16 @@ export class Engine {
       fights >= fightThreshold
         ? `remediated ${fights} times in the last ${Math.round(fightWindowSeconds / 60)} min: the drift keeps coming back (an IaC pipeline, a person or another tool is reverting it), so PHI Guard stops changing it`
         : undefined;
-    const undisturbed =
-      prior?.result !== undefined &&
-      !waited &&
-      !claim.tookOver &&
+    const { precheck } = before;
+    const disturbed =
+      precheck.result === undefined || // the first read failed (and the failure is cached)
+      waited ||
+      claim.tookOver ||
       // Seconds on both sides, and hosts' clocks differ by a little: a second of margin.
-      (claim.last === undefined || claim.last.at < prior.readAt - 1);
-    if (!undisturbed) ctx.reads.invalidate(arn);
-    const outcome = await this.evaluate(
-      rule,
-      arn,
-      ctx,
-      facts,
-      fight,
-      undisturbed ? prior?.result : undefined,
-    );
+      (claim.last !== undefined && claim.last.at >= precheck.readAt - 1);
+    if (disturbed) ctx.reads.invalidate(arn);
+    const reuse = !disturbed && before.reusable ? precheck.result : undefined;
+    const outcome = await this.evaluate(rule, arn, ctx, facts, fight, reuse);
     if (outcome.status === 'compliant' && claim.ticketOpen) outcome.ticketOpen = true;
     const { last } = claim;
     if (

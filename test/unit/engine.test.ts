@@ -108,6 +108,35 @@ describe('engine', () => {
     expect(fake.check).toHaveBeenCalledTimes(2);
   });
 
+  it('a later rule of the same resource reads again after an earlier rule changed it', async () => {
+    const first = fakeRule({ compliant: false });
+    const second = fakeRule({ compliant: false });
+    // Both rules look at one setting of one resource; the first rule's fix also fixes it for the second.
+    second.state.compliant = false;
+    first.rule.plan = () => ({
+      kind: 'fix',
+      actions: [
+        {
+          service: 's3',
+          api: 'PutBucketAcl',
+          params: { Bucket: 'fake-bucket' },
+          run: async () => {
+            first.writes.push('PutBucketAcl');
+            first.state.compliant = true;
+            second.state.compliant = true;
+          },
+        },
+      ],
+    });
+    const later = { ...second.rule, id: 'fake-rule-two' } as Rule;
+    const report = await processEvent(testEngine({ rules: [first.rule, later] }), event());
+    expect(report.outcomes.map((o) => [o.rule, o.status])).toEqual([
+      ['fake-rule', 'remediated'],
+      ['fake-rule-two', 'compliant'],
+    ]);
+    expect(second.writes).toEqual([]);
+  });
+
   it('reads again under a claim taken over from an invocation that died holding it', async () => {
     const fake = fakeRule({ compliant: false });
     let now = 1_000_000;
