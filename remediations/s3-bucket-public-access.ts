@@ -106,10 +106,11 @@ export default defineRule<Observed>({
         state: findings.length === 0 ? 'compliant' : 'non-compliant',
         findings,
         observed: { blockPublicAccess, owner: acl.Owner, grants, publicGrants, policyAllowsPublic },
+        // Effective exposure: with RestrictPublicBuckets on, no policy makes the bucket public.
         summary: {
           ...blockPublicAccess,
           publicAclGrants: publicGrants.length,
-          ...(blockPublicAccess.RestrictPublicBuckets ? {} : { policyAllowsPublic }),
+          publicThroughPolicy: !blockPublicAccess.RestrictPublicBuckets && policyAllowsPublic,
         },
         tags: state.tags,
       };

@@ -2,6 +2,7 @@ import type { Outcome } from '../outcome';
 import { renderTable } from './table';
 
 function show(value: unknown): string {
+  if (value === undefined) return '-';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

@@ -55,7 +55,8 @@ describe('s3-bucket-public-access', () => {
         'Block Public Access setting RestrictPublicBuckets is off',
         'bucket policy allows public access and RestrictPublicBuckets is off',
       ],
-      before: { RestrictPublicBuckets: false, policyAllowsPublic: true },
+      before: { RestrictPublicBuckets: false, publicThroughPolicy: true },
+      after: { RestrictPublicBuckets: true, publicThroughPolicy: false },
     });
     expect(fake.writes()).toEqual(['PutPublicAccessBlock']);
   });

@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * `npm start` is the README's first command: it must keep working. The demo
+ * starts its own emulator, so this runs it exactly as a user does.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+
+describe('npm start (the demo)', () => {
+  it('drifts an account, reviews it in dry-run, fixes it, and shows the settings it changed', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      timeout: 120_000,
+    });
+    expect(stdout).toContain('== Before / after');
+    expect(stdout).toMatch(/s3-bucket-public-access\s+RestrictPublicBuckets\s+false\s+true/);
+    expect(stdout).toMatch(/s3-bucket-encryption\s+algorithm\s+none\s+aws:kms/);
+    expect(stdout).toMatch(/Summary of the apply pass[\s\S]*remediated: \d+/);
+    expect(stdout).toContain('emulator stopped');
+  }, 120_000);
+});
