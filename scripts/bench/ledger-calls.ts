@@ -5,8 +5,8 @@
  * the wire.
  *
  * Section "action registry": DynamoDB calls per event for a new drift, a
- * duplicate delivery and a compliant resource (targets: ≤ 3, 1, —), plus the
- * guarded-API calls and the wall time of each.
+ * duplicate delivery, a compliant resource and one whose open finding a person
+ * fixed (targets: ≤ 3, 1, —, —), plus the guarded-API calls and the wall time of each.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -69,6 +69,7 @@ try {
   const { bucketEvent } = await import('../../src/local/fixtures');
   const { processEvent } = await import('../../src/process-event');
   const seed = await import('../../src/local/seed');
+  const { PutBucketAclCommand } = await import('@aws-sdk/client-s3');
 
   await initLedgerTable(new DynamoDBClient({}), 'phiguard-bench-ledger');
   // Seeding talks to moto directly, so the proxy counts only what PHI Guard does.
@@ -130,6 +131,22 @@ try {
     await measure('compliant bucket (PutBucketAcl)', async (i) => {
       await seed.createCompliantBucket(s3, `bench-ok-${i}`);
       return bucketEvent('s3/PutBucketAcl.public-read', `bench-ok-${i}`);
+    }),
+  );
+  const reviewOnly = new Engine({
+    rules: publicAccess,
+    config: { ...config, dryRun: true },
+    ledger: createLedger(config),
+    clientsFor: createClientPool(),
+  });
+  rows.push(
+    await measure('compliant again: a finding a person fixed (settled under the claim)', async (i) => {
+      const bucket = `bench-fixed-${i}`;
+      await seed.createPublicBucket(s3, bucket);
+      await processEvent(reviewOnly, bucketEvent('s3/PutBucketAcl.public-read', bucket));
+      await seed.blockPublicAccess(s3, bucket);
+      await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'private' }));
+      return bucketEvent('s3/PutBucketAcl.public-read', bucket);
     }),
   );
   rows.push(
