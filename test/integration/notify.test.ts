@@ -105,6 +105,27 @@ async function topicMessages(): Promise<
   return found;
 }
 
+/**
+ * The notifier Lambda routed to Jira only, draining `queueUrl` the way SQS would feed
+ * it: each call delivers what is queued and returns the notifications it delivered.
+ */
+async function jiraNotifier(queueUrl: string): Promise<() => Promise<Notification[]>> {
+  const deliver = await loadNotifierHandler({
+    ...env,
+    PHIGUARD_NOTIFY_ROUTES: '[{"channels":["jira"]}]',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  return async () => {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    const records = (out.Messages ?? []).map((m) => ({
+      messageId: m.MessageId as string,
+      body: m.Body as string,
+    }));
+    expect(await deliver({ Records: records }, lambdaContext)).toEqual({ batchItemFailures: [] });
+    return records.map((r) => JSON.parse(r.body) as Notification);
+  };
+}
+
 const bodies = (server: FakeHttpServer) => server.requests.map((r) => r.raw).join('\n');
 
 beforeAll(async () => {
@@ -536,20 +557,8 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
     expect(
       (await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)).outcomes[0]?.status,
     ).toBe('ticket');
-    const deliver = await loadNotifierHandler({
-      ...env,
-      PHIGUARD_NOTIFY_ROUTES: '[{"channels":["jira"]}]',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
-    const drain = async () => {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-      const records = (out.Messages ?? []).map((m) => ({
-        messageId: m.MessageId as string,
-        body: m.Body as string,
-      }));
-      expect(await deliver({ Records: records }, lambdaContext)).toEqual({ batchItemFailures: [] });
-      return records.map((r) => JSON.parse(r.body).kind);
-    };
+    const deliverAll = await jiraNotifier(queueUrl);
+    const drain = async () => (await deliverAll()).map((n) => n.kind);
     expect(await drain()).toEqual(['needs-person']);
     expect(jira.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /rest/api/3/issue']);
 
@@ -586,20 +595,8 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
     const report = await loadHandler({ ...engineEnv, PHIGUARD_DRY_RUN: 'false' });
     const event = inRegion(bucketEvent('s3/PutBucketAcl.public-read', bucket), region);
     expect((await report(event, lambdaContext)).outcomes[0]?.status).toBe('ticket');
-    const deliver = await loadNotifierHandler({
-      ...env,
-      PHIGUARD_NOTIFY_ROUTES: '[{"channels":["jira"]}]',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
-    const drain = async () => {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-      const records = (out.Messages ?? []).map((m) => ({
-        messageId: m.MessageId as string,
-        body: m.Body as string,
-      }));
-      expect(await deliver({ Records: records }, lambdaContext)).toEqual({ batchItemFailures: [] });
-      return records.map((r) => JSON.parse(r.body)).map((n) => `${n.kind} ${n.resource}`);
-    };
+    const deliverAll = await jiraNotifier(queueUrl);
+    const drain = async () => (await deliverAll()).map((n) => `${n.kind} ${n.resource}`);
     expect(await drain()).toEqual([`needs-person arn:aws:s3:::${bucket}`]);
     const opened = jira.requests.length;
 

@@ -12,8 +12,12 @@ import { asSelf, testEngine } from '../support/engine';
  * The engine's rules of evidence and its check → plan → apply → read-back loop,
  * with an in-memory rule whose "resource" is a variable: every call is visible.
  */
-function fakeRule(initial: { compliant: boolean; tags?: Record<string, string> }) {
-  const state = { compliant: initial.compliant, tags: initial.tags ?? {}, exists: true };
+function fakeRule(
+  initial: { compliant: boolean; tags?: Record<string, string> },
+  /** Another fake rule's resource, to look at the same one. */
+  shared?: { compliant: boolean; tags: Record<string, string>; exists: boolean },
+) {
+  const state = shared ?? { compliant: initial.compliant, tags: initial.tags ?? {}, exists: true };
   const writes: string[] = [];
   const check = vi.fn(async (): Promise<CheckResult<{ compliant: boolean }>> => {
     if (!state.exists) return { state: 'gone' };
@@ -110,30 +114,15 @@ describe('engine', () => {
 
   it('a later rule of the same resource reads again after an earlier rule changed it', async () => {
     const first = fakeRule({ compliant: false });
-    const second = fakeRule({ compliant: false });
-    // Both rules look at one setting of one resource; the first rule's fix also fixes it for the second.
-    second.state.compliant = false;
-    first.rule.plan = () => ({
-      kind: 'fix',
-      actions: [
-        {
-          service: 's3',
-          api: 'PutBucketAcl',
-          params: { Bucket: 'fake-bucket' },
-          run: async () => {
-            first.writes.push('PutBucketAcl');
-            first.state.compliant = true;
-            second.state.compliant = true;
-          },
-        },
-      ],
-    });
+    // The second rule looks at the same setting of the same resource: the first fix fixes it too.
+    const second = fakeRule({ compliant: false }, first.state);
     const later = { ...second.rule, id: 'fake-rule-two' } as Rule;
     const report = await processEvent(testEngine({ rules: [first.rule, later] }), event());
     expect(report.outcomes.map((o) => [o.rule, o.status])).toEqual([
       ['fake-rule', 'remediated'],
       ['fake-rule-two', 'compliant'],
     ]);
+    expect(first.writes).toEqual(['PutBucketAcl']);
     expect(second.writes).toEqual([]);
   });
 
