@@ -387,9 +387,10 @@ export class Engine {
    * reads, and the registry is only asked, in one batch read afterwards, whether it
    * remembers an open ticket or an open finding for the pair (which must then be
    * settled under the claim: a ticket resolved, a reminder window reset).
-   * Everything else goes through the claim and is read again under it (another
-   * invocation may be fixing it at this very moment). Rules of one resource run in
-   * registry order (they may write to it); resources run in parallel.
+   * Everything else goes through the claim, and is read again under it when the
+   * claim shows another invocation may have touched it since the first read. Rules
+   * of one resource run in registry order (they may write to it); resources run in
+   * parallel.
    *
    * `recordUnclaimed`: whether compliant and gone outcomes enter the history. An
    * event's do (one record per evaluated outcome); a sweep's don't (every resource,
