@@ -15,6 +15,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { mapLimited } from '../concurrency';
 import { putInProgressMarker } from './in-progress-marker';
 import {
   type ClaimMemory,
@@ -35,6 +36,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 const MAX_TRANSACTION_ITEMS = 100;
 const MAX_BATCH_GET_KEYS = 100;
 const MAX_BATCH_WRITE_ITEMS = 25;
+/** BatchGetItem calls of one recall in flight at once. */
+const RECALL_CONCURRENCY = 4;
 
 const DAY_SECONDS = 86_400;
 
@@ -95,8 +98,12 @@ export class DynamoDbLedger implements Ledger {
     const found = new Map<string, ClaimMemory>();
     const byKey = new Map(pairs.map((p) => [claimKey(p.rule, p.resource), pairKey(p.rule, p.resource)]));
     const keys = [...byKey.keys()].map((pk) => ({ pk, sk: 'CLAIM' }));
-    for (let start = 0; start < keys.length; start += MAX_BATCH_GET_KEYS) {
-      let wanted: Record<string, unknown>[] | undefined = keys.slice(start, start + MAX_BATCH_GET_KEYS);
+    const chunks: Record<string, unknown>[][] = [];
+    for (let start = 0; start < keys.length; start += MAX_BATCH_GET_KEYS)
+      chunks.push(keys.slice(start, start + MAX_BATCH_GET_KEYS));
+    // A sweep page asks about thousands of pairs: a few batches at a time, not one after another.
+    await mapLimited(chunks, RECALL_CONCURRENCY, async (chunk) => {
+      let wanted: Record<string, unknown>[] | undefined = chunk;
       for (let attempt = 0; wanted && wanted.length > 0; attempt++) {
         if (attempt > 0)
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
@@ -124,7 +131,7 @@ export class DynamoDbLedger implements Ledger {
         }
         wanted = out.UnprocessedKeys?.[this.tableName]?.Keys;
       }
-    }
+    });
     return found;
   }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_ITEM_ACTIONS } from '../../infra/stack-fragments';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
-import type { HistoryEntry } from '../../src/ledger/ledger';
+import { type HistoryEntry, pairKey } from '../../src/ledger/ledger';
 import { type CountingProxy, type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
 import { bucketEvent } from '../../src/local/fixtures';
 import { emulatorEnv } from '../../src/local/moto-server';
@@ -401,6 +401,46 @@ describe('configuration of the registry', () => {
     const result = await phiguard(['history'], { PHIGUARD_LEDGER_TABLE: '' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no table: set PHIGUARD_LEDGER_TABLE/);
+  });
+});
+
+describe('recall', () => {
+  it('answers for hundreds of pairs at once, with only the pairs it remembers', async () => {
+    const ledger = new DynamoDbLedger(TABLE, dynamodb);
+    const prefix = uniqueName('arn:aws:s3:::recall');
+    const pairs = Array.from({ length: 250 }, (_, i) => ({
+      rule: 's3-bucket-encryption',
+      resource: `${prefix}-${i}`,
+    }));
+    const remembered = [3, 120, 249];
+    for (const i of remembered) {
+      const pair = pairs[i] as (typeof pairs)[number];
+      await ledger.claim(pair.rule, pair.resource, 'recall-test');
+      await ledger.complete({
+        owner: 'recall-test',
+        failed: false,
+        entries: [],
+        releases: [
+          {
+            ...pair,
+            owner: 'recall-test',
+            status: i === 120 ? 'ticket' : 'remediated',
+            remediated: i !== 120,
+            recentRemediations: [],
+          },
+        ],
+      });
+    }
+    proxy.reset();
+    const memory = await ledger.recall(pairs);
+    expect([...memory.keys()].sort()).toEqual(
+      remembered.map((i) => pairKey(pairs[i]?.rule ?? '', pairs[i]?.resource ?? '')).sort(),
+    );
+    expect(memory.get(pairKey('s3-bucket-encryption', `${prefix}-120`))).toMatchObject({
+      ticketOpen: false,
+      last: { status: 'ticket' },
+    });
+    expect(proxy.count(dynamoCalls)).toEqual({ BatchGetItem: 3 });
   });
 });
 
