@@ -32,7 +32,7 @@ import { HISTORY_BY_DAY_INDEX } from './table-schema';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** DynamoDB allows at most 100 actions in one TransactWriteItems call, 100 keys in one BatchGetItem, 25 puts in one BatchWriteItem. */
+/** DynamoDB's limits: 100 actions per TransactWriteItems, 100 keys per BatchGetItem, 25 puts per BatchWriteItem. */
 const MAX_TRANSACTION_ITEMS = 100;
 const MAX_BATCH_GET_KEYS = 100;
 const MAX_BATCH_WRITE_ITEMS = 25;
@@ -51,10 +51,10 @@ const DAY_SECONDS = 86_400;
  * - a duplicate delivery costs 1: the failed conditional PutItem returns the old
  *   marker, which says whether the event is done or in progress;
  * - a compliant resource costs 3 as well, but no lock and no transaction: PutItem
- *   (marker), one BatchGetItem of the claim items (read while the resource is
- *   read, to catch a finding that just resolved) and one BatchWriteItem (history
- *   + marker completed). Compliant events are most events; this is a third of the
- *   write units of the claimed path, one round trip fewer.
+ *   (marker), one BatchGetItem of the claim items (after the resource's reads, to
+ *   catch a finding that just resolved) and one BatchWriteItem (history + marker
+ *   completed). Compliant events are most events; this is a third of the write
+ *   units of the claimed path.
  *
  * Powertools Idempotency was considered for the event marker; it spends its own
  * get/put/update around the handler and cannot fold completion into the same
