@@ -11,8 +11,10 @@
 import {
   CreateFlowLogsCommand,
   DescribeVpcsCommand,
+  type EC2Client,
   type FlowLog,
   paginateDescribeFlowLogs,
+  paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
 import { parseArn, partitionOf } from '../src/arn';
 import { hasErrorCode } from '../src/aws-errors';
@@ -74,6 +76,50 @@ interface Observed {
   flowLogs: FlowLog[];
 }
 
+/** What `check` reads of one VPC; shared through `ctx.reads`, so a batch read can fill it. */
+interface VpcRead {
+  tags: Record<string, string>;
+  flowLogs: FlowLog[];
+}
+const VPC_READ = 'ec2:vpc+flow-logs';
+
+/** EC2 filters take up to 200 values; a page of VPCs is read in batches of this many. */
+const FILTER_VALUES = 100;
+
+function tagsOf(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
+async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...(items(page) ?? []));
+  return all;
+}
+
+/** One VPC on its own: undefined when it does not exist (after waiting for a new one to become visible). */
+async function readVpc(ec2: EC2Client, vpcId: string): Promise<VpcRead | undefined> {
+  let tags: Record<string, string> | undefined;
+  for (let attempt = 0; tags === undefined; attempt++) {
+    try {
+      const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+      const vpc = out.Vpcs?.[0];
+      if (!vpc)
+        throw Object.assign(new Error('empty DescribeVpcs answer'), { name: 'InvalidVpcID.NotFound' });
+      tags = tagsOf(vpc.Tags);
+    } catch (error) {
+      if (!hasErrorCode(error, 'InvalidVpcID.NotFound')) throw error;
+      const delay = VISIBILITY_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) return undefined;
+      await sleep(delay);
+    }
+  }
+  const flowLogs = await collect(
+    paginateDescribeFlowLogs({ client: ec2 }, { Filter: [{ Name: 'resource-id', Values: [vpcId] }] }),
+    (page) => page.FlowLogs,
+  );
+  return { tags, flowLogs };
+}
+
 function destinationOf(ctx: RuleContext) {
   const destination = ctx.settings.flowLogsDestination;
   if (!destination) return undefined;
@@ -120,29 +166,9 @@ export default defineRule<Observed>({
 
   async check(arn, ctx) {
     const vpcId = vpcIdOf(arn);
-    const ec2 = ctx.clients.ec2();
-    let tags: Record<string, string> | undefined;
-    for (let attempt = 0; tags === undefined; attempt++) {
-      try {
-        const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-        const vpc = out.Vpcs?.[0];
-        if (!vpc)
-          throw Object.assign(new Error('empty DescribeVpcs answer'), { name: 'InvalidVpcID.NotFound' });
-        tags = Object.fromEntries((vpc.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-      } catch (error) {
-        if (!hasErrorCode(error, 'InvalidVpcID.NotFound')) throw error;
-        const delay = VISIBILITY_RETRY_DELAYS_MS[attempt];
-        if (delay === undefined) return { state: 'gone' };
-        await sleep(delay);
-      }
-    }
-    const flowLogs: FlowLog[] = [];
-    for await (const page of paginateDescribeFlowLogs(
-      { client: ec2 },
-      { Filter: [{ Name: 'resource-id', Values: [vpcId] }] },
-    )) {
-      flowLogs.push(...(page.FlowLogs ?? []));
-    }
+    const read = await ctx.reads.get(arn, VPC_READ, () => readVpc(ctx.clients.ec2(), vpcId));
+    if (!read) return { state: 'gone' };
+    const { tags, flowLogs } = read;
     const active = flowLogs.filter((log) => log.FlowLogStatus === 'ACTIVE' && log.TrafficType === 'ALL');
     const findings =
       active.length > 0
@@ -167,6 +193,38 @@ export default defineRule<Observed>({
       // DescribeVpcs already returned them: no extra call.
       tags: async () => tags,
     };
+  },
+
+  async prefetch(arns, ctx) {
+    const ec2 = ctx.clients.ec2();
+    const arnOf = new Map(arns.map((arn) => [vpcIdOf(arn), arn]));
+    const ids = [...arnOf.keys()];
+    const chunks: string[][] = [];
+    for (let start = 0; start < ids.length; start += FILTER_VALUES)
+      chunks.push(ids.slice(start, start + FILTER_VALUES));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        // Filters, not VpcIds: a VPC not visible yet must not fail the whole batch (its check retries it).
+        const [vpcs, flowLogs] = await Promise.all([
+          collect(
+            paginateDescribeVpcs({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: chunk }] }),
+            (p) => p.Vpcs,
+          ),
+          collect(
+            paginateDescribeFlowLogs({ client: ec2 }, { Filter: [{ Name: 'resource-id', Values: chunk }] }),
+            (p) => p.FlowLogs,
+          ),
+        ]);
+        for (const vpc of vpcs) {
+          const arn = vpc.VpcId ? arnOf.get(vpc.VpcId) : undefined;
+          if (!arn) continue;
+          ctx.reads.prime<VpcRead>(arn, VPC_READ, {
+            tags: tagsOf(vpc.Tags),
+            flowLogs: flowLogs.filter((log) => log.ResourceId === vpc.VpcId),
+          });
+        }
+      }),
+    );
   },
 
   plan(_arn, observed, ctx) {

@@ -416,6 +416,7 @@ export class Engine {
     if (live.length === 0) return results;
     // One start time for all: rules of a resource share reads, so a read may predate its rule's check.
     const readAt = Math.floor(Date.now() / 1000);
+    await this.prefetch(live.map((i) => pairs[i] as EvaluationPair));
     const prechecked = await mapLimited(live, this.concurrency, (i) => {
       const pair = pairs[i] as EvaluationPair;
       return this.precheck(pair.rule, pair.arn, pair.ctx, facts, readAt);
@@ -460,6 +461,23 @@ export class Engine {
       }
     });
     return results;
+  }
+
+  /** Lets each rule that can read many resources in one call do so, before the checks. */
+  private async prefetch(pairs: readonly EvaluationPair[]): Promise<void> {
+    const byRule = new Map<Rule, { ctx: RuleContext; arns: string[] }>();
+    for (const { rule, arn, ctx } of pairs) {
+      if (!rule.prefetch) continue;
+      const group = byRule.get(rule) ?? { ctx, arns: [] };
+      group.arns.push(arn);
+      byRule.set(rule, group);
+    }
+    await Promise.all(
+      [...byRule].map(([rule, { ctx, arns }]) =>
+        // Best effort: each check reads on its own what this did not load.
+        rule.prefetch?.(arns, ctx).catch(() => undefined),
+      ),
+    );
   }
 
   /**

@@ -21,6 +21,11 @@ export class ReadCache {
     return read;
   }
 
+  /** Stores a read already made (by a batch read of many resources), unless one is cached. */
+  prime<T>(resource: string, key: string, value: T): void {
+    void this.get(resource, key, async () => value);
+  }
+
   invalidate(resource: string): void {
     this.byResource.delete(resource);
   }

@@ -128,6 +128,13 @@ export interface Rule<Observed = unknown> {
   listPage(ctx: RuleContext, token?: string): Promise<ResourcePage>;
   /** Reads LIVE state. Must not throw for a missing resource: return `{ state: 'gone' }`. */
   check(arn: string, ctx: RuleContext): Promise<CheckResult<Observed>>;
+  /**
+   * Optional: when the service can describe many resources in one call, loads what
+   * `check` will read for all of `arns` (a sweep page, every VPC of a DeleteFlowLogs
+   * event) into `ctx.reads`, in as few calls as the API allows. Best effort: what it
+   * could not load, `check` reads on its own (and a failure here is not reported).
+   */
+  prefetch?(arns: readonly string[], ctx: RuleContext): Promise<void>;
   /** The idempotent calls that would fix what `check` observed, or a ticket. */
   plan(arn: string, observed: Observed, ctx: RuleContext): Plan;
   /** IAM actions, split so that a read-only deployment can be generated. */

@@ -171,6 +171,11 @@ describe('phiguard scan over a seeded account', () => {
         GetBucketEncryption: 1,
       });
     }
+    // The region's VPCs and their flow logs are read in one batch each, not VPC by VPC.
+    expect(proxy.count((c) => c.operation === 'DescribeFlowLogs' || c.operation === 'DescribeVpcs')).toEqual({
+      DescribeVpcs: 2, // the listing, and the batch read
+      DescribeFlowLogs: 1,
+    });
 
     const applied = await scan(['--apply', '--format', 'json']);
     expect(applied.code).toBe(2);

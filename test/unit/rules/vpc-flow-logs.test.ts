@@ -3,6 +3,7 @@ import {
   DescribeFlowLogsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  type Filter,
   type FlowLog,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -29,6 +30,19 @@ interface FakeVpc {
 function fakeEc2(vpcs: FakeVpc[]) {
   const mock = mockClient(EC2Client);
   mock.on(DescribeVpcsCommand).callsFake((input) => {
+    const filtered = input.Filters?.find((f: Filter) => f.Name === 'vpc-id')?.Values;
+    if (filtered) {
+      // A filter never fails: a VPC not visible yet is simply not in the answer.
+      return {
+        Vpcs: vpcs
+          .filter((v) => filtered.includes(v.id) && (v.invisibleFor ?? 0) === 0)
+          .map((v) => ({
+            VpcId: v.id,
+            OwnerId: '123456789012',
+            Tags: Object.entries(v.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+          })),
+      };
+    }
     const wanted = input.VpcIds as string[] | undefined;
     const found = vpcs.filter((v) => !wanted || wanted.includes(v.id));
     for (const vpc of found) {
@@ -47,8 +61,12 @@ function fakeEc2(vpcs: FakeVpc[]) {
     };
   });
   mock.on(DescribeFlowLogsCommand).callsFake((input) => {
-    const id = input.Filter?.[0]?.Values?.[0];
-    return { FlowLogs: vpcs.find((v) => v.id === id)?.flowLogs ?? [] };
+    const ids = input.Filter?.find((f: Filter) => f.Name === 'resource-id')?.Values ?? [];
+    return {
+      FlowLogs: vpcs
+        .filter((v) => ids.includes(v.id))
+        .flatMap((v) => v.flowLogs.map((log) => ({ ...log, ResourceId: v.id }))),
+    };
   });
   mock.on(CreateFlowLogsCommand).callsFake((input) => {
     const vpc = vpcs.find((v) => v.id === input.ResourceIds?.[0]);
@@ -144,6 +162,10 @@ describe('vpc-flow-logs', () => {
       ['vpc-bbbb'],
       ['vpc-cccc'],
     ]);
+    // All three VPCs' flow logs in one call; then each fixed VPC alone, to confirm the fix.
+    expect(
+      mock.commandCalls(DescribeFlowLogsCommand).map((c) => c.args[0].input.Filter?.[0]?.Values),
+    ).toEqual([['vpc-aaaa', 'vpc-bbbb', 'vpc-cccc'], ['vpc-bbbb'], ['vpc-cccc']]);
   });
 
   it('a VPC not yet describable is retried, then checked', async () => {
