@@ -19,6 +19,7 @@ import { mapLimited } from '../concurrency';
 import { putInProgressMarker } from './in-progress-marker';
 import {
   type ClaimMemory,
+  type ClaimRelease,
   type ClaimResult,
   DEFAULT_LEDGER_SETTINGS,
   type EventBegin,
@@ -40,6 +41,11 @@ const MAX_BATCH_WRITE_ITEMS = 25;
 const RECALL_CONCURRENCY = 4;
 
 const DAY_SECONDS = 86_400;
+
+/** Before retrying what a batch call left unprocessed: 100 ms, doubling, at most 1 s. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+}
 
 /**
  * The action registry in one DynamoDB table (see table-schema.ts), with
@@ -105,8 +111,7 @@ export class DynamoDbLedger implements Ledger {
     await mapLimited(chunks, RECALL_CONCURRENCY, async (chunk) => {
       let wanted: Record<string, unknown>[] | undefined = chunk;
       for (let attempt = 0; wanted && wanted.length > 0; attempt++) {
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        if (attempt > 0) await backOff(attempt);
         const out: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({
             RequestItems: {
@@ -188,25 +193,7 @@ export class DynamoDbLedger implements Ledger {
     const items: TransactItem[] = entries.map((entry) => ({
       Put: { TableName: this.tableName, Item: this.historyItem(entry, now) },
     }));
-    for (const release of releases) {
-      const times = [...release.recentRemediations, ...(release.remediated ? [now] : [])];
-      items.push({
-        Update: {
-          TableName: this.tableName,
-          Key: { pk: claimKey(release.rule, release.resource), sk: 'CLAIM' },
-          UpdateExpression:
-            'SET remediatedAt = :times, lastStatus = :status, lastStatusAt = :now REMOVE lockOwner, lockUntil',
-          // Only our own claim: if it expired and another invocation took it, theirs stands.
-          ConditionExpression: 'lockOwner = :owner',
-          ExpressionAttributeValues: {
-            ':times': times,
-            ':owner': release.owner,
-            ':status': release.status,
-            ':now': now,
-          },
-        },
-      });
-    }
+    for (const release of releases) items.push({ Update: this.releaseUpdate(release, now) });
     if (eventId) {
       const key = { pk: `EVENT#${eventId}`, sk: 'EVENT' };
       items.push(
@@ -268,8 +255,7 @@ export class DynamoDbLedger implements Ledger {
         .slice(start, start + MAX_BATCH_WRITE_ITEMS)
         .map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        if (attempt > 0) await backOff(attempt);
         const out: BatchWriteCommandOutput = await this.doc.send(
           new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
         );
@@ -292,27 +278,34 @@ export class DynamoDbLedger implements Ledger {
     await Promise.all(
       releases.map(async (release) => {
         try {
-          await this.doc.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { pk: claimKey(release.rule, release.resource), sk: 'CLAIM' },
-              UpdateExpression:
-                'SET remediatedAt = :times, lastStatus = :status, lastStatusAt = :now REMOVE lockOwner, lockUntil',
-              ConditionExpression: 'lockOwner = :owner',
-              ExpressionAttributeValues: {
-                ':times': [...release.recentRemediations, ...(release.remediated ? [now] : [])],
-                ':owner': release.owner,
-                ':status': release.status,
-                ':now': now,
-              },
-            }),
-          );
+          await this.doc.send(new UpdateCommand(this.releaseUpdate(release, now)));
         } catch (error) {
           // Taken over after our lock expired: the newer claim stands.
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
         }
       }),
     );
+  }
+
+  /**
+   * Releases a claim and remembers how it ended (remediation times for fight
+   * detection, last status for reminders), only if the claim is still ours: if it
+   * expired and another invocation took it, theirs stands.
+   */
+  private releaseUpdate(release: ClaimRelease, now: number) {
+    return {
+      TableName: this.tableName,
+      Key: { pk: claimKey(release.rule, release.resource), sk: 'CLAIM' },
+      UpdateExpression:
+        'SET remediatedAt = :times, lastStatus = :status, lastStatusAt = :now REMOVE lockOwner, lockUntil',
+      ConditionExpression: 'lockOwner = :owner',
+      ExpressionAttributeValues: {
+        ':times': [...release.recentRemediations, ...(release.remediated ? [now] : [])],
+        ':owner': release.owner,
+        ':status': release.status,
+        ':now': now,
+      },
+    };
   }
 
   /** One transaction; conditions that no longer hold (a claim taken over) are dropped, the rest retried once. */
