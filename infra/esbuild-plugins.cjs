@@ -1,5 +1,5 @@
 // esbuild plugins for the Lambda bundles (`custom.esbuild.plugins` in serverless.yml).
-// Both make the bundles smaller without changing what the code does; the
+// They make the bundles smaller without changing what the code does; the
 // packaged-stack contract test runs the bundles against moto to prove it.
 const { readFile } = require('node:fs/promises');
 const path = require('node:path');
@@ -37,15 +37,49 @@ const sdkSchemaLiteralKeys = {
   },
 };
 
-/** See src/lambda-credential-provider.ts: in Lambda, credentials come from the environment only. */
-const lambdaCredentials = {
-  name: 'phiguard-lambda-credentials',
+const CLIENT_PACKAGE_JSON = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/**
+ * Every SDK client imports its whole package.json (`import packageInfo from
+ * "../package.json"`) to put `packageInfo.version` in the User-Agent header. A
+ * default import of JSON cannot be tree-shaken, so each client carried its
+ * manifest (scripts, dependency lists: ~2.3 KB) into the bundle. This hands the
+ * client its name and version only; the header is unchanged.
+ */
+const sdkPackageVersionOnly = {
+  name: 'phiguard-sdk-package-version-only',
   setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
-      path: path.join(__dirname, '..', 'src', 'lambda-credential-provider.ts'),
+    build.onLoad({ filter: CLIENT_PACKAGE_JSON }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+/**
+ * SDK modules the Lambda bundles replace with a stand-in from src/lambda-bundle/
+ * (each file says why the SDK's module can never be needed there). The CLI and
+ * the tests, which never go through this plugin, keep the SDK's own modules.
+ */
+const LAMBDA_STAND_INS = {
+  // In Lambda, credentials come from the environment only.
+  '@aws-sdk/credential-provider-node': 'credential-provider.ts',
+  // S3's SelectObjectContent codec; PHI Guard never reads objects.
+  '@smithy/core/event-streams': 'event-streams.ts',
+  // DynamoDB's endpoint cache, which no command of this SDK version reads.
+  '@aws-sdk/middleware-endpoint-discovery': 'endpoint-discovery.ts',
+};
+
+const lambdaStandIns = {
+  name: 'phiguard-lambda-stand-ins',
+  setup(build) {
+    const specifiers = Object.keys(LAMBDA_STAND_INS).map((s) => s.replace(/[/.-]/g, '\\$&'));
+    build.onResolve({ filter: new RegExp(`^(${specifiers.join('|')})$`) }, (args) => ({
+      path: path.join(__dirname, '..', 'src', 'lambda-bundle', LAMBDA_STAND_INS[args.path]),
     }));
   },
 };
 
-module.exports = [sdkSchemaLiteralKeys, lambdaCredentials];
+module.exports = [sdkSchemaLiteralKeys, sdkPackageVersionOnly, lambdaStandIns];
+module.exports.LAMBDA_STAND_INS = LAMBDA_STAND_INS;
 module.exports.literalTraitKeys = literalTraitKeys;

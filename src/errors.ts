@@ -54,3 +54,15 @@ export class RemediationFailedError extends PhiGuardError {
     this.failures = failures;
   }
 }
+
+/**
+ * A Lambda bundle was asked for an SDK capability that infra/esbuild-plugins.cjs
+ * left out of it (S3 event streams, DynamoDB endpoint discovery). No rule uses
+ * one today; a rule that needs one must take its stand-in out of the plugin.
+ */
+export class NotBundledError extends PhiGuardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotBundledError';
+  }
+}

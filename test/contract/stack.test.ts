@@ -6,6 +6,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventPatterns,
@@ -196,10 +197,12 @@ describe('packaged stack (osls package)', () => {
     execFileSync('python3', ['-m', 'zipfile', '-e', join(OUT, 'onCloudTrailEvent.zip'), dir]);
     const bundled = readFileSync(join(dir, 'handlers', 'on-cloudtrail-event.mjs'), 'utf8');
     // Only the API shapes PHI Guard calls are in (no RunInstances among EC2's 13,000),
-    // and no credential source Lambda never uses (SSO, shared config files).
+    // no credential source Lambda never uses (SSO, shared config files), no S3 event-stream
+    // codec, no DynamoDB endpoint cache, no client manifest beyond its name and version.
     expect(bundled).toContain('DescribeFlowLogs');
-    expect(bundled).not.toContain('RunInstances');
-    expect(bundled).not.toMatch(/fromSSO|fromIni|fromProcess|fromTokenFile/);
+    expect(bundled.includes('RunInstances')).toBe(false);
+    expect(/fromSSO|fromIni|fromProcess|fromTokenFile/.test(bundled)).toBe(false);
+    expect(/:message-type|mnemonist|devDependencies/.test(bundled)).toBe(false);
     const clients = motoClients();
     const bucket = uniqueName('bundle-check');
     await seed.createPublicBucket(clients.s3(), bucket);
@@ -219,6 +222,10 @@ describe('packaged stack (osls package)', () => {
     const drifted = await seed.createVpc(ec2, flowRegion);
     const table = uniqueName('bundle-ledger');
     await initLedgerTable(new DynamoDBClient({ region: REGION }), table);
+    const sqs = new SQSClient({ region: REGION });
+    const { QueueUrl: notifyQueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: uniqueName('bundle-notify') }),
+    );
     const events = [
       bucketEvent('s3/PutBucketAcl.public-read', bucket),
       listenerEvent('elasticloadbalancing/CreateListener.http', alb.loadBalancerArn, alb.httpListenerArn),
@@ -239,6 +246,7 @@ describe('packaged stack (osls package)', () => {
         PATH: process.env.PATH ?? '',
         PHIGUARD_DRY_RUN: 'false',
         PHIGUARD_LEDGER_TABLE: table,
+        PHIGUARD_NOTIFY_QUEUE_URL: notifyQueueUrl,
         PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${flowLogBucket}`,
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -279,6 +287,15 @@ describe('packaged stack (osls package)', () => {
     );
     expect(history.Items?.map((item) => item.status?.S)).toHaveLength(2 + (vpcOutcomes?.length ?? 0));
     expect(new Set(history.Items?.map((item) => item.status?.S))).toEqual(new Set(['remediated']));
+    // SQS JSON: one notification per fix reached the notifier's queue.
+    const notified: string[] = [];
+    for (let i = 0; i < 10 && notified.length < (history.Items?.length ?? 0); i++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: notifyQueueUrl, MaxNumberOfMessages: 10 }),
+      );
+      notified.push(...Messages.map((m) => (JSON.parse(m.Body ?? '{}') as { kind?: string }).kind ?? ''));
+    }
+    expect(notified).toEqual(history.Items?.map(() => 'remediated'));
   });
 });
 

@@ -1,5 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const { literalTraitKeys } = require('../../infra/esbuild-plugins.cjs') as {
@@ -43,5 +48,65 @@ describe('literalTraitKeys (esbuild plugin for the SDK schema modules)', () => {
     const source =
       'const _c = "client";\nexport var E$ = [-3, n0, "E", { "error": _c, "httpError": 400 }, [], []];';
     expect(literalTraitKeys(source)).toBe(source);
+  });
+});
+
+describe('the Lambda bundle plugins, on a bundle built with them', () => {
+  // Prepare: bundle a small program the way serverless-esbuild bundles the handlers,
+  // outside the repository so nothing can resolve back to node_modules at run time.
+  const plugins = require('../../infra/esbuild-plugins.cjs') as Plugin[];
+  const program = `
+    import { S3Client } from '@aws-sdk/client-s3';
+    import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+    const outcome = async (f) => { try { await f(); return 'ok'; } catch (e) { return e.name; } };
+    const s3 = new S3Client({ region: 'us-east-1' });
+    export const userAgent = await s3.config.defaultUserAgentProvider();
+    export const selectObjectContent = await outcome(() => s3.config.eventStreamMarshaller.deserialize());
+    export const discoveryOn = await outcome(() => new DynamoDBClient({ region: 'us-east-1', endpointDiscoveryEnabled: true }));
+    export const discoveryDefault = await new DynamoDBClient({ region: 'us-east-1' }).config.endpointDiscoveryEnabled();
+  `;
+  let bundled = '';
+  let loaded: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    const result = await build({
+      stdin: { contents: program, resolveDir: process.cwd(), loader: 'js' },
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      write: false,
+      plugins,
+      logLevel: 'silent',
+    });
+    bundled = result.outputFiles[0]?.text ?? '';
+    const dir = mkdtempSync(join(tmpdir(), 'phiguard-plugins-'));
+    const file = join(dir, 'bundle.mjs');
+    writeFileSync(file, bundled);
+    loaded = await import(pathToFileURL(file).href);
+  }, 60_000);
+
+  it('keeps only the name and version of each client manifest, and the User-Agent still carries the version', () => {
+    expect(bundled.includes('"@aws-sdk/client-s3"')).toBe(true);
+    expect(bundled.includes('devDependencies')).toBe(false);
+    const { version } = require('@aws-sdk/client-s3/package.json') as { version: string };
+    expect(loaded.userAgent).toContainEqual(['api/S3', version]);
+  });
+
+  it('leaves the event-stream codec out; an event-stream operation fails with a named error', () => {
+    expect(bundled.includes(':message-type')).toBe(false);
+    expect(loaded.selectObjectContent).toBe('NotBundledError');
+  });
+
+  it('leaves the DynamoDB endpoint cache out; discovery stays off and turning it on is refused', () => {
+    expect(bundled.includes('mnemonist')).toBe(false);
+    expect(loaded.discoveryDefault).toBe(false);
+    expect(loaded.discoveryOn).toBe('NotBundledError');
+  });
+
+  it('swaps the credential chain for the environment provider', () => {
+    expect(/fromSSO|fromIni|fromProcess|fromTokenFile/.test(bundled)).toBe(false);
   });
 });
