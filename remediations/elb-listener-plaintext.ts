@@ -69,6 +69,9 @@ function loadBalancerArns(record: CloudTrailRecord): string[] {
   return unique(candidates.filter((arn): arn is string => arn !== undefined && LB_ARN.test(arn)));
 }
 
+/** The type segment of a load balancer ARN, as DescribeLoadBalancers names it. */
+const LB_TYPES: Record<string, string> = { app: 'application', net: 'network', gwy: 'gateway' };
+
 const PLAINTEXT_NLB = new Set(['TCP', 'UDP', 'TCP_UDP']);
 
 interface ListenerView {
@@ -143,21 +146,20 @@ export default defineRule<Observed>({
   },
 
   async check(arn, ctx) {
+    // The type is in the ARN, and DescribeListeners answers LoadBalancerNotFound for a
+    // deleted balancer: no DescribeLoadBalancers call is needed to read one.
+    const type = LB_TYPES[LB_ARN.exec(arn)?.[1] ?? ''];
+    if (!type) throw new TypeError(`not an Application/Network/Gateway Load Balancer ARN: ${arn}`);
     const elbv2 = ctx.clients.elbv2();
-    let type: string;
+    const listeners: Listener[] = [];
     try {
-      const out = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
-      const lb = out.LoadBalancers?.[0];
-      if (!lb) return { state: 'gone' };
-      type = lb.Type ?? 'application';
+      for await (const page of paginateDescribeListeners({ client: elbv2 }, { LoadBalancerArn: arn })) {
+        listeners.push(...(page.Listeners ?? []));
+      }
     } catch (error) {
       if (hasErrorCode(error, 'LoadBalancerNotFound', 'LoadBalancerNotFoundException'))
         return { state: 'gone' };
       throw error;
-    }
-    const listeners: Listener[] = [];
-    for await (const page of paginateDescribeListeners({ client: elbv2 }, { LoadBalancerArn: arn })) {
-      listeners.push(...(page.Listeners ?? []));
     }
     const tags = async () => {
       const out = await elbv2.send(new DescribeTagsCommand({ ResourceArns: [arn] }));

@@ -1,6 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeFlowLogsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DeleteLoadBalancerCommand,
+  DescribeListenersCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
@@ -202,6 +205,18 @@ describe('on-cloudtrail-event handler against moto', () => {
     });
     expect((await actionsOf(withHttps.loadBalancerArn)).HTTPS).toMatchObject({ Type: 'forward' });
     expect((await actionsOf(httpOnly.loadBalancerArn)).HTTP).toMatchObject({ Type: 'forward' });
+
+    // A balancer deleted before its event is handled is gone (DescribeListeners says so), not an error.
+    await clients.elbv2().send(new DeleteLoadBalancerCommand({ LoadBalancerArn: httpOnly.loadBalancerArn }));
+    const late = await applyHandler(
+      listenerEvent(
+        'elasticloadbalancing/CreateListener.http',
+        httpOnly.loadBalancerArn,
+        httpOnly.httpListenerArn,
+      ),
+      context,
+    );
+    expect(late.outcomes).toMatchObject([{ status: 'gone', resource: httpOnly.loadBalancerArn }]);
   });
 
   it('DeleteFlowLogs: the VPC that lost its flow log gets exactly one back, delivered twice', async () => {

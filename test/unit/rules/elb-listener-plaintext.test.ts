@@ -21,6 +21,9 @@ import { testEngine } from '../../support/engine';
 import { awsError } from '../../support/fake-s3';
 
 const LB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/phi-portal/50dc6c495c0c9188';
+const NLB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/phi-db/6d0ecf831eec9f09';
+/** The load balancer of each type the tests use; the type is part of the ARN. */
+const arnOf = (type = 'application') => (type === 'network' ? NLB : LB);
 const HTTP_LISTENER =
   'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/phi-portal/50dc6c495c0c9188/aaaa';
 const HTTPS_LISTENER =
@@ -37,15 +40,15 @@ function fakeElbv2(options: {
   exists?: boolean;
 }) {
   const mock = mockClient(ElasticLoadBalancingV2Client);
-  const listeners = options.listeners.map((l) => ({ ...l, LoadBalancerArn: LB }));
-  mock.on(DescribeLoadBalancersCommand).callsFake(() => {
+  const arn = arnOf(options.type);
+  const listeners = options.listeners.map((l) => ({ ...l, LoadBalancerArn: arn }));
+  mock.on(DescribeListenersCommand).callsFake(() => {
     if (options.exists === false) throw awsError('LoadBalancerNotFound', 400);
-    return { LoadBalancers: [{ LoadBalancerArn: LB, Type: options.type ?? 'application' }] };
+    return { Listeners: listeners };
   });
-  mock.on(DescribeListenersCommand).callsFake(() => ({ Listeners: listeners }));
   mock.on(DescribeTagsCommand).resolves({
     TagDescriptions: [
-      { ResourceArn: LB, Tags: Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) },
+      { ResourceArn: arn, Tags: Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value })) },
     ],
   });
   mock.on(DescribeRulesCommand).resolves({
@@ -75,7 +78,12 @@ const https = (port = 443): Listener => ({
   DefaultActions: FORWARD,
 });
 const engine = (dryRun = false) => testEngine({ rules: [rule as Rule], dryRun });
-const event = () => listenerEvent('elasticloadbalancing/CreateListener.http', LB, HTTP_LISTENER);
+const event = (type?: string) =>
+  listenerEvent(
+    'elasticloadbalancing/CreateListener.http',
+    arnOf(type),
+    `${arnOf(type).replace(':loadbalancer/', ':listener/')}/aaaa`,
+  );
 
 let mock: ReturnType<typeof fakeElbv2>;
 afterEach(() => mock?.restore());
@@ -99,6 +107,8 @@ describe('elb-listener-plaintext', () => {
     mock = fakeElbv2({ listeners: [https(), http()] });
     const report = await processEvent(engine(), event());
     expect(report.outcomes[0]).toMatchObject({ status: 'remediated', resource: LB });
+    // The type comes from the ARN: reading a balancer is its listeners (and an HTTP listener's rules).
+    expect(mock.commandCalls(DescribeLoadBalancersCommand)).toHaveLength(0);
     const calls = mock.commandCalls(ModifyListenerCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input).toEqual({
@@ -152,7 +162,7 @@ describe('elb-listener-plaintext', () => {
     ],
   ])('%s: ticket, no write', async (_label, options, reason) => {
     mock = fakeElbv2(options);
-    const report = await processEvent(engine(), event());
+    const report = await processEvent(engine(), event('type' in options ? options.type : undefined));
     expect(report.outcomes[0]).toMatchObject({ status: 'ticket', reason: expect.stringMatching(reason) });
     expect(mock.commandCalls(ModifyListenerCommand)).toHaveLength(0);
   });
@@ -162,7 +172,7 @@ describe('elb-listener-plaintext', () => {
       type: 'network',
       listeners: [{ ListenerArn: HTTPS_LISTENER, Protocol: 'TLS', Port: 443 }],
     });
-    expect((await processEvent(engine(), event())).outcomes[0]?.status).toBe('compliant');
+    expect((await processEvent(engine(), event('network'))).outcomes[0]?.status).toBe('compliant');
   });
 
   it('exempt, gone and AccessDenied', async () => {
