@@ -7,7 +7,12 @@
  * Events: CreateLoadBalancer (classic API: `loadBalancerName` and `listeners`
  * in the request, no ARN anywhere) and CreateLoadBalancerListeners.
  */
-import { DescribeLoadBalancersCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing';
+import {
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  type ElasticLoadBalancingClient,
+  type LoadBalancerDescription,
+} from '@aws-sdk/client-elastic-load-balancing';
 import { parseArn, partitionOf } from '../src/arn';
 import { hasErrorCode } from '../src/aws-errors';
 import type { CloudTrailRecord } from '../src/cloudtrail-event';
@@ -16,6 +21,28 @@ import { stringField } from '../src/record-fields';
 import { defineRule } from '../src/rule';
 
 const PLAINTEXT = new Set(['HTTP', 'TCP']);
+
+/** One balancer's description, shared between the sweep's batch read and the check. */
+const DESCRIPTION_READ = 'elb:classic-description';
+
+/** Names per DescribeLoadBalancers call when a sweep page is read in batches. */
+const NAMES_PER_CALL = 20;
+
+/** `undefined` when the balancer no longer exists. */
+async function describeLoadBalancer(
+  elb: ElasticLoadBalancingClient,
+  name: string,
+): Promise<LoadBalancerDescription | undefined> {
+  try {
+    const out = await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: [name] }));
+    return out.LoadBalancerDescriptions?.[0];
+  } catch (error) {
+    if (hasErrorCode(error, 'LoadBalancerNotFound', 'AccessPointNotFound', 'AccessPointNotFoundException')) {
+      return undefined;
+    }
+    throw error;
+  }
+}
 
 function classicArn(partition: string, region: string, accountId: string, name: string): string {
   return `arn:${partition}:elasticloadbalancing:${region}:${accountId}:loadbalancer/${name}`;
@@ -84,25 +111,14 @@ export default defineRule<Observed>({
     const name = nameOf(arn);
     if (!name) throw new TypeError(`not a Classic Load Balancer ARN: ${arn}`);
     const elb = ctx.clients.elb();
-    let listeners: ListenerView[];
-    try {
-      const out = await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: [name] }));
-      const lb = out.LoadBalancerDescriptions?.[0];
-      if (!lb) return { state: 'gone' };
-      listeners = (lb.ListenerDescriptions ?? []).map(({ Listener: l }) => ({
-        protocol: (l?.Protocol ?? 'UNKNOWN').toUpperCase(),
-        port: l?.LoadBalancerPort,
-        instanceProtocol: (l?.InstanceProtocol ?? l?.Protocol ?? 'UNKNOWN').toUpperCase(),
-        instancePort: l?.InstancePort,
-      }));
-    } catch (error) {
-      if (
-        hasErrorCode(error, 'LoadBalancerNotFound', 'AccessPointNotFound', 'AccessPointNotFoundException')
-      ) {
-        return { state: 'gone' };
-      }
-      throw error;
-    }
+    const lb = await ctx.reads.get(arn, DESCRIPTION_READ, () => describeLoadBalancer(elb, name));
+    if (!lb) return { state: 'gone' };
+    const listeners: ListenerView[] = (lb.ListenerDescriptions ?? []).map(({ Listener: l }) => ({
+      protocol: (l?.Protocol ?? 'UNKNOWN').toUpperCase(),
+      port: l?.LoadBalancerPort,
+      instanceProtocol: (l?.InstanceProtocol ?? l?.Protocol ?? 'UNKNOWN').toUpperCase(),
+      instancePort: l?.InstancePort,
+    }));
     const tags = async () => {
       const out = await elb.send(new DescribeTagsCommand({ LoadBalancerNames: [name] }));
       return Object.fromEntries(
@@ -122,6 +138,34 @@ export default defineRule<Observed>({
       },
       tags,
     };
+  },
+
+  async prefetch(arns, ctx) {
+    // A sweep page: twenty balancers per call instead of one. A single event reads its own.
+    if (arns.length < 2) return;
+    const elb = ctx.clients.elb();
+    const arnOf = new Map<string, string>();
+    for (const arn of arns) {
+      const name = nameOf(arn);
+      if (name) arnOf.set(name, arn);
+    }
+    const names = [...arnOf.keys()];
+    const chunks: string[][] = [];
+    for (let start = 0; start < names.length; start += NAMES_PER_CALL)
+      chunks.push(names.slice(start, start + NAMES_PER_CALL));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const out = await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: chunk }));
+          for (const lb of out.LoadBalancerDescriptions ?? []) {
+            const arn = lb.LoadBalancerName ? arnOf.get(lb.LoadBalancerName) : undefined;
+            if (arn) ctx.reads.prime(arn, DESCRIPTION_READ, lb);
+          }
+        } catch {
+          // One balancer deleted since the listing fails its whole batch: each check reads its own.
+        }
+      }),
+    );
   },
 
   plan(_arn, observed) {
