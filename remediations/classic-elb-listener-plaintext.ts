@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing';
 import { parseArn, partitionOf } from '../src/arn';
 import { hasErrorCode } from '../src/aws-errors';
+import { chunksOf } from '../src/chunks';
 import type { CloudTrailRecord } from '../src/cloudtrail-event';
 import { classicLoadBalancerConsoleUrl } from '../src/console-url';
 import { stringField } from '../src/record-fields';
@@ -149,12 +150,8 @@ export default defineRule<Observed>({
       const name = nameOf(arn);
       if (name) arnOf.set(name, arn);
     }
-    const names = [...arnOf.keys()];
-    const chunks: string[][] = [];
-    for (let start = 0; start < names.length; start += NAMES_PER_CALL)
-      chunks.push(names.slice(start, start + NAMES_PER_CALL));
     await Promise.all(
-      chunks.map(async (chunk) => {
+      chunksOf([...arnOf.keys()], NAMES_PER_CALL).map(async (chunk) => {
         try {
           const out = await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: chunk }));
           for (const lb of out.LoadBalancerDescriptions ?? []) {

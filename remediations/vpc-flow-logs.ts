@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { parseArn, partitionOf } from '../src/arn';
 import { hasErrorCode } from '../src/aws-errors';
+import { chunksOf } from '../src/chunks';
 import type { CloudTrailRecord } from '../src/cloudtrail-event';
 import { vpcConsoleUrl } from '../src/console-url';
 import { PhiGuardError } from '../src/errors';
@@ -198,12 +199,8 @@ export default defineRule<Observed>({
   async prefetch(arns, ctx) {
     const ec2 = ctx.clients.ec2();
     const arnOf = new Map(arns.map((arn) => [vpcIdOf(arn), arn]));
-    const ids = [...arnOf.keys()];
-    const chunks: string[][] = [];
-    for (let start = 0; start < ids.length; start += FILTER_VALUES)
-      chunks.push(ids.slice(start, start + FILTER_VALUES));
     await Promise.all(
-      chunks.map(async (chunk) => {
+      chunksOf([...arnOf.keys()], FILTER_VALUES).map(async (chunk) => {
         // Filters, not VpcIds: a VPC not visible yet must not fail the whole batch (its check retries it).
         const [vpcs, flowLogs] = await Promise.all([
           collect(

@@ -15,6 +15,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { chunksOf } from '../chunks';
 import { mapLimited } from '../concurrency';
 import { putInProgressMarker } from './in-progress-marker';
 import {
@@ -104,11 +105,8 @@ export class DynamoDbLedger implements Ledger {
     const found = new Map<string, ClaimMemory>();
     const byKey = new Map(pairs.map((p) => [claimKey(p.rule, p.resource), pairKey(p.rule, p.resource)]));
     const keys = [...byKey.keys()].map((pk) => ({ pk, sk: 'CLAIM' }));
-    const chunks: Record<string, unknown>[][] = [];
-    for (let start = 0; start < keys.length; start += MAX_BATCH_GET_KEYS)
-      chunks.push(keys.slice(start, start + MAX_BATCH_GET_KEYS));
     // A sweep page asks about thousands of pairs: a few batches at a time, not one after another.
-    await mapLimited(chunks, RECALL_CONCURRENCY, async (chunk) => {
+    await mapLimited(chunksOf(keys, MAX_BATCH_GET_KEYS), RECALL_CONCURRENCY, async (chunk) => {
       let wanted: Record<string, unknown>[] | undefined = chunk;
       for (let attempt = 0; wanted && wanted.length > 0; attempt++) {
         if (attempt > 0) await backOff(attempt);
@@ -220,9 +218,7 @@ export class DynamoDbLedger implements Ledger {
             },
       );
     }
-    for (let start = 0; start < items.length; start += MAX_TRANSACTION_ITEMS) {
-      await this.transact(items.slice(start, start + MAX_TRANSACTION_ITEMS));
-    }
+    for (const chunk of chunksOf(items, MAX_TRANSACTION_ITEMS)) await this.transact(chunk);
   }
 
   /**
@@ -250,10 +246,10 @@ export class DynamoDbLedger implements Ledger {
 
   /** BatchWriteItem puts, 25 at a time, unprocessed items retried with back-off, in order. */
   private async batchPut(items: readonly Record<string, unknown>[]): Promise<void> {
-    for (let start = 0; start < items.length; start += MAX_BATCH_WRITE_ITEMS) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = items
-        .slice(start, start + MAX_BATCH_WRITE_ITEMS)
-        .map((Item) => ({ PutRequest: { Item } }));
+    for (const chunk of chunksOf(items, MAX_BATCH_WRITE_ITEMS)) {
+      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = chunk.map((Item) => ({
+        PutRequest: { Item },
+      }));
       for (let attempt = 0; requests && requests.length > 0; attempt++) {
         if (attempt > 0) await backOff(attempt);
         const out: BatchWriteCommandOutput = await this.doc.send(

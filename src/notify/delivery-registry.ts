@@ -12,6 +12,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { chunksOf } from '../chunks';
 import { claimKey, historyKey } from '../ledger/dynamodb-ledger';
 import { putInProgressMarker } from '../ledger/in-progress-marker';
 import type { TicketRef } from './channels/channel';
@@ -81,10 +82,11 @@ export class DynamoDbDeliveryRegistry implements DeliveryRegistry {
 
   async delivered(channel: string, ids: readonly string[]): Promise<Set<string>> {
     const done = new Set<string>();
-    for (let start = 0; start < ids.length; start += 100) {
-      let keys: Record<string, unknown>[] | undefined = ids
-        .slice(start, start + 100)
-        .map((id) => ({ pk: `DELIVERY#${channel}:${id}`, sk: 'DELIVERY' }));
+    for (const chunk of chunksOf(ids, 100)) {
+      let keys: Record<string, unknown>[] | undefined = chunk.map((id) => ({
+        pk: `DELIVERY#${channel}:${id}`,
+        sk: 'DELIVERY',
+      }));
       while (keys && keys.length > 0) {
         const out: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
@@ -100,10 +102,10 @@ export class DynamoDbDeliveryRegistry implements DeliveryRegistry {
 
   async markDelivered(channel: string, ids: readonly string[]): Promise<void> {
     const expiresAt = this.now() + DELIVERY_TTL_SECONDS;
-    for (let start = 0; start < ids.length; start += 25) {
+    for (const chunk of chunksOf(ids, 25)) {
       let requests:
         | NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]
-        | undefined = ids.slice(start, start + 25).map((id) => ({
+        | undefined = chunk.map((id) => ({
         PutRequest: { Item: { pk: `DELIVERY#${channel}:${id}`, sk: 'DELIVERY', status: 'DONE', expiresAt } },
       }));
       while (requests && requests.length > 0) {

@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { chunksOf } from '../chunks';
 import { PhiGuardError } from '../errors';
 import type { Notification } from './notification';
 
@@ -22,8 +23,7 @@ export class SqsNotificationPublisher implements NotificationPublisher {
   ) {}
 
   async publish(notifications: readonly Notification[]): Promise<void> {
-    for (let start = 0; start < notifications.length; start += 10) {
-      const chunk = notifications.slice(start, start + 10);
+    for (const chunk of chunksOf(notifications, 10)) {
       const out = await this.client.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,

@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { chunksOf } from '../chunks';
 import { PhiGuardError } from '../errors';
 import type { Shard } from './shard';
 
@@ -15,8 +16,7 @@ export async function enqueueShards(
   queueUrl: string,
   shards: readonly Shard[],
 ): Promise<void> {
-  for (let start = 0; start < shards.length; start += 10) {
-    const chunk = shards.slice(start, start + 10);
+  for (const chunk of chunksOf(shards, 10)) {
     const out = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
