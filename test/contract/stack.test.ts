@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
+import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -20,6 +21,7 @@ import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
 import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
+import { planShards } from '../../src/sweep/shard';
 import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 
 /**
@@ -52,6 +54,41 @@ function only(type: string): Json {
   const found = resourcesOfType(type);
   expect(found, type).toHaveLength(1);
   return found[0]?.[1].Properties;
+}
+
+/** Unpacks a function's artifact outside the repository (no node_modules to fall back on). */
+function unpackBundle(zip: string, handlerFile: string): { dir: string; file: string; source: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'phiguard-bundle-'));
+  execFileSync('python3', ['-m', 'zipfile', '-e', join(OUT, zip), dir]);
+  const file = join(dir, 'handlers', handlerFile);
+  return { dir, file, source: readFileSync(file, 'utf8') };
+}
+
+/**
+ * Runs an unpacked handler in a fresh Node process, as Lambda would: each input in
+ * INPUTS is handed to `handler` in turn; prints the results as JSON.
+ */
+function runBundle(bundle: { dir: string; file: string }, inputs: unknown[], env: Record<string, string>) {
+  const script = [
+    `const { handler } = await import(${JSON.stringify(bundle.file)});`,
+    'const context = { functionName: "bundle", awsRequestId: "r", getRemainingTimeInMillis: () => 60000 };',
+    'const results = [];',
+    'for (const input of JSON.parse(process.env.INPUTS)) results.push(await handler(input, context));',
+    'process.stdout.write(JSON.stringify(results));',
+  ].join('\n');
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: bundle.dir,
+    encoding: 'utf8',
+    env: {
+      ...useMoto(),
+      PATH: process.env.PATH ?? '',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+      INPUTS: JSON.stringify(inputs),
+    },
+  });
+  return JSON.parse(out) as unknown[];
 }
 
 beforeAll(() => {
@@ -193,9 +230,8 @@ describe('packaged stack (osls package)', () => {
     // protocol (S3 REST-XML, ELB query, EC2 query, DynamoDB and SQS JSON) by fixing
     // real drift through the unpacked artifact, outside the repository (no node_modules
     // to fall back on), and reading the result back.
-    const dir = mkdtempSync(join(tmpdir(), 'phiguard-bundle-'));
-    execFileSync('python3', ['-m', 'zipfile', '-e', join(OUT, 'onCloudTrailEvent.zip'), dir]);
-    const bundled = readFileSync(join(dir, 'handlers', 'on-cloudtrail-event.mjs'), 'utf8');
+    const bundle = unpackBundle('onCloudTrailEvent.zip', 'on-cloudtrail-event.mjs');
+    const bundled = bundle.source;
     // Only the API shapes PHI Guard calls are in (no RunInstances among EC2's 13,000),
     // no credential source Lambda never uses (SSO, shared config files), no S3 event-stream
     // codec, no DynamoDB endpoint cache, no client manifest beyond its name and version.
@@ -231,29 +267,15 @@ describe('packaged stack (osls package)', () => {
       listenerEvent('elasticloadbalancing/CreateListener.http', alb.loadBalancerArn, alb.httpListenerArn),
       inRegion(loadFixture('ec2/DeleteFlowLogs.single'), flowRegion),
     ];
-    const script = [
-      `const { handler } = await import(${JSON.stringify(join(dir, 'handlers', 'on-cloudtrail-event.mjs'))});`,
-      'const context = { functionName: "bundle", awsRequestId: "r", getRemainingTimeInMillis: () => 60000 };',
-      'const results = [];',
-      'for (const event of JSON.parse(process.env.EVENTS)) results.push(await handler(event, context));',
-      'process.stdout.write(JSON.stringify(results.map((r) => r.outcomes.map((o) => [o.status, o.resource]))));',
-    ].join('\n');
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        ...useMoto(),
-        PATH: process.env.PATH ?? '',
-        PHIGUARD_DRY_RUN: 'false',
-        PHIGUARD_LEDGER_TABLE: table,
-        PHIGUARD_NOTIFY_QUEUE_URL: notifyQueueUrl,
-        PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${flowLogBucket}`,
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        EVENTS: JSON.stringify(events),
-      },
-    });
-    const [s3Outcomes, albOutcomes, vpcOutcomes] = JSON.parse(out) as [string, string][][];
+    const results = runBundle(bundle, events, {
+      PHIGUARD_DRY_RUN: 'false',
+      PHIGUARD_LEDGER_TABLE: table,
+      PHIGUARD_NOTIFY_QUEUE_URL: notifyQueueUrl as string,
+      PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${flowLogBucket}`,
+    }) as { outcomes: { status: string; resource: string }[] }[];
+    const [s3Outcomes, albOutcomes, vpcOutcomes] = results.map((r) =>
+      r.outcomes.map((o) => [o.status, o.resource]),
+    );
     expect(s3Outcomes).toEqual([['remediated', `arn:aws:s3:::${bucket}`]]);
     expect(albOutcomes).toEqual([['remediated', alb.loadBalancerArn]]);
     // moto's default VPC of the region has no flow log either.
@@ -296,6 +318,72 @@ describe('packaged stack (osls package)', () => {
       notified.push(...Messages.map((m) => (JSON.parse(m.Body ?? '{}') as { kind?: string }).kind ?? ''));
     }
     expect(notified).toEqual(history.Items?.map(() => 'remediated'));
+  });
+
+  it('bundles a sweep worker that sweeps a shard on its own and continues it through its queue', async () => {
+    const bundle = unpackBundle('sweepWorker.zip', 'sweep-worker.mjs');
+    expect(/:message-type|mnemonist|devDependencies|RunInstances/.test(bundle.source)).toBe(false);
+    // Its own region, so the shard holds only these balancers: 7 plaintext ones, pages of 5.
+    const region = 'ap-southeast-2';
+    const elb = createAwsClients({ region }).elb();
+    const names = Array.from({ length: 7 }, () => uniqueName('bundle-clb'));
+    for (const name of names) {
+      await elb.send(
+        new CreateLoadBalancerCommand({
+          LoadBalancerName: name,
+          Listeners: [
+            { Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 8080 },
+          ],
+          AvailabilityZones: [`${region}a`],
+        }),
+      );
+    }
+    const table = uniqueName('bundle-sweep-ledger');
+    await initLedgerTable(new DynamoDBClient({ region: REGION }), table);
+    const sqs = new SQSClient({ region: REGION });
+    const { QueueUrl: queueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: uniqueName('bundle-shards') }),
+    );
+    const [shard] = planShards(rules, {
+      runId: 'bundle-run',
+      account: '123456789012',
+      regions: [region],
+      ruleIds: ['classic-elb-listener-plaintext'],
+    });
+    const env = {
+      PHIGUARD_LEDGER_TABLE: table,
+      PHIGUARD_SWEEP_QUEUE_URL: queueUrl as string,
+      PHIGUARD_SWEEP_REGIONS: region,
+      PHIGUARD_SWEEP_PAGE_SIZE: '5',
+      // More than the invocation has left: the shard continues after its first page.
+      PHIGUARD_SWEEP_RESERVE_SECONDS: '600',
+    };
+    const first = runBundle(bundle, [{ Records: [{ messageId: 'm1', body: JSON.stringify(shard) }] }], env);
+    expect(first).toEqual([{ batchItemFailures: [] }]);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages).toHaveLength(1);
+    const next = JSON.parse(Messages[0]?.Body ?? '{}');
+    expect(next).toMatchObject({ runId: 'bundle-run', pages: 1, token: expect.any(String) });
+    expect(runBundle(bundle, [{ Records: [{ messageId: 'm2', body: JSON.stringify(next) }] }], env)).toEqual([
+      { batchItemFailures: [] },
+    ]);
+
+    // Every balancer swept once across the two invocations: one ticket each in the registry.
+    const history = await new DynamoDBClient({ region: REGION }).send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'begins_with(pk, :hist)',
+        ExpressionAttributeValues: { ':hist': { S: 'HIST#' } },
+      }),
+    );
+    const swept = (history.Items ?? []).map((item) => `${item.status?.S} ${item.resource?.S}`).sort();
+    expect(swept).toEqual(
+      names
+        .map((name) => `ticket arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/${name}`)
+        .sort(),
+    );
   });
 });
 
