@@ -54,6 +54,13 @@ export interface EventFacts {
   account?: string;
 }
 
+/**
+ * The log message of notifications that could not be queued. The stack counts it with
+ * a metric filter and raises an alarm (serverless.yml): the one failure PHI Guard logs
+ * instead of throwing, so it must not pass unseen.
+ */
+export const NOTIFICATIONS_NOT_ENQUEUED = 'notifications not enqueued';
+
 /** Statuses that enter the audit history (not `ignored` or `duplicate`: nothing was evaluated). */
 const RECORDED: ReadonlySet<OutcomeStatus> = new Set(
   OUTCOME_STATUSES.filter((status) => status !== 'ignored' && status !== 'duplicate'),
@@ -309,7 +316,7 @@ export class Engine {
     try {
       await this.publisher.publish(notifications);
     } catch (error) {
-      this.logger.error('notifications not enqueued', {
+      this.logger.error(NOTIFICATIONS_NOT_ENQUEUED, {
         notifications: notifications.length,
         error: describeAwsError(error),
         rules: [...new Set(notifications.map((n) => n.rule))],

@@ -17,6 +17,7 @@ import {
 } from '../../infra/stack-fragments';
 import { rules } from '../../remediations';
 import { createAwsClients } from '../../src/aws-clients';
+import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
 import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
@@ -470,6 +471,52 @@ describe('notifications in the packaged stack', () => {
     ]);
     expect(JSON.stringify(statements[0]?.Resource)).toContain(':parameter/phiguard/slack-webhook');
     expect(JSON.stringify(statements[2]?.Resource)).toContain(':secret:phiguard/jira-*');
+  });
+
+  it('tells people of every alarm on the notifications topic, including notifications that could not be queued', () => {
+    const topic = {
+      'Fn::If': ['UseStackTopic', { Ref: 'NotificationsTopic' }, { Ref: 'ExistingNotificationsTopicArn' }],
+    };
+    const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
+    expect(alarms.map(([id]) => id).sort()).toEqual([
+      'EventsDeadLetterAlarm',
+      'NotificationsNotEnqueuedAlarm',
+      'NotifyDeadLetterAlarm',
+      'SweepDeadLetterAlarm',
+    ]);
+    for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([topic]);
+
+    // The engine's one logged-not-thrown failure is counted in both functions that enqueue.
+    const filters = resourcesOfType('AWS::Logs::MetricFilter').map(([, f]) => f.Properties as Json);
+    expect(filters.map((f) => f.LogGroupName.Ref).sort()).toEqual([
+      'OnCloudTrailEventLogGroup',
+      'SweepWorkerLogGroup',
+    ]);
+    for (const filter of filters) {
+      expect(filter.FilterPattern).toBe(`{ $.message = "${NOTIFICATIONS_NOT_ENQUEUED}" }`);
+      expect(filter.MetricTransformations).toEqual([
+        {
+          MetricNamespace: props('NotificationsNotEnqueuedAlarm').Namespace,
+          MetricName: 'NotificationsNotEnqueued',
+          MetricValue: '1',
+        },
+      ]);
+    }
+    expect(props('NotificationsNotEnqueuedAlarm')).toMatchObject({
+      MetricName: 'NotificationsNotEnqueued',
+      Statistic: 'Sum',
+      Threshold: 0,
+    });
+
+    // CloudWatch may publish to the encrypted topic: the topic policy and the key allow it, for this stack's alarms only.
+    const topicPolicy = JSON.stringify(props('NotificationsTopicPolicy'));
+    expect(topicPolicy).toContain('"Service":"cloudwatch.amazonaws.com"');
+    expect(topicPolicy).toContain(':alarm:phiguard-contract-*');
+    const keyStatements = props('PhiGuardKey').KeyPolicy.Statement as Json[];
+    expect(keyStatements.find((st) => st.Principal?.Service === 'cloudwatch.amazonaws.com')).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
   });
 
   it('has an encrypted log group with a retention period for every function', () => {

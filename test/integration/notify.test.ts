@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -13,9 +14,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsClients } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
+import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { HistoryEntry } from '../../src/ledger/ledger';
@@ -30,7 +32,7 @@ import type { Outcome } from '../../src/outcome';
 import { runPhiguard } from '../support/cli';
 import { type FakeHttpServer, startFakeHttpServer } from '../support/fake-http';
 import { lambdaContext, loadHandler, loadNotifierHandler } from '../support/handler';
-import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
+import { motoClients, motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
 import { outcome } from '../support/outcomes';
 
 /**
@@ -539,6 +541,44 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
     expect((slack.requests[0]?.body as { text?: string } | undefined)?.text).toContain(
       `Resource: arn:aws:s3:::${bucket}`,
     );
+  });
+
+  it('a queue that refuses the notification: the fix stands, the event completes, and the line the stack alarms on is logged', async () => {
+    const bucket = uniqueName('e2e-unqueued');
+    await seed.createPublicBucket(motoClients().s3(), bucket);
+    const logged: string[] = [];
+    const capture = (chunk: unknown) => {
+      logged.push(String(chunk));
+      return true;
+    };
+    // Powertools writes errors to stderr, the rest to stdout; Lambda sends both to the log group.
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    try {
+      const remediate = await loadHandler({
+        ...env,
+        PHIGUARD_DRY_RUN: 'false',
+        // A queue that does not exist: SQS answers with an error, as it would for a deleted queue.
+        PHIGUARD_NOTIFY_QUEUE_URL: `${motoEndpoint()}/123456789012/${uniqueName('missing-queue')}`,
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      });
+      const result = await remediate(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+      expect(result.outcomes[0]?.status).toBe('remediated');
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    const blocked = await motoClients()
+      .s3()
+      .send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    expect(blocked.PublicAccessBlockConfiguration?.BlockPublicPolicy).toBe(true);
+    // The stack's metric filter matches `{ $.message = "<this>" }` in the function's JSON log.
+    const lines = logged.flatMap((chunk) => chunk.split('\n')).filter((line) => line.startsWith('{'));
+    const lost = lines
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.message === NOTIFICATIONS_NOT_ENQUEUED);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ level: 'ERROR', notifications: 1, rules: ['s3-bucket-public-access'] });
   });
 
   it('when a ticketed resource is found compliant again, the engine says so and the ticket closes', async () => {
