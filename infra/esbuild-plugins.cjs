@@ -60,6 +60,9 @@ const sdkPackageVersionOnly = {
  * SDK modules the Lambda bundles replace with a stand-in from src/lambda-bundle/
  * (each file says why the SDK's module can never be needed there). The CLI and
  * the tests, which never go through this plugin, keep the SDK's own modules.
+ * A stand-in exports only what today's clients import: should an SDK update
+ * import anything else from one, esbuild fails the build ("No matching export")
+ * instead of bundling around it.
  */
 const LAMBDA_STAND_INS = {
   // In Lambda, credentials come from the environment only.

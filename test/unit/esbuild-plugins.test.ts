@@ -106,6 +106,28 @@ describe('the Lambda bundle plugins, on a bundle built with them', () => {
     expect(loaded.discoveryOn).toBe('NotBundledError');
   });
 
+  it('fails the build, not the Lambda, when SDK code imports something a stand-in does not provide', async () => {
+    const importing = (specifier: string, name: string) =>
+      build({
+        stdin: {
+          contents: `import { ${name} } from '${specifier}'; console.log(${name});`,
+          resolveDir: process.cwd(),
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        write: false,
+        plugins,
+        logLevel: 'silent',
+      });
+    await expect(
+      importing('@aws-sdk/middleware-endpoint-discovery', 'getEndpointDiscoveryPlugin'),
+    ).rejects.toThrow(/No matching export/);
+    await expect(importing('@smithy/core/event-streams', 'EventStreamMarshaller')).rejects.toThrow(
+      /No matching export/,
+    );
+  });
+
   it('swaps the credential chain for the environment provider', () => {
     expect(/fromSSO|fromIni|fromProcess|fromTokenFile/.test(bundled)).toBe(false);
   });
