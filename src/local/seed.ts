@@ -7,6 +7,10 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
+  CreateLoadBalancerCommand as CreateClassicLoadBalancerCommand,
+  type ElasticLoadBalancingClient,
+} from '@aws-sdk/client-elastic-load-balancing';
+import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
@@ -172,6 +176,21 @@ export interface SeededAlb {
   loadBalancerArn: string;
   httpListenerArn: string;
   httpsListenerArn?: string;
+}
+
+/** A Classic Load Balancer in the region's first zone, plaintext on both sides (HTTP:80 -> HTTP:8080). */
+export async function createPlaintextClassicLb(
+  elb: ElasticLoadBalancingClient,
+  region: string,
+  name: string,
+): Promise<void> {
+  await elb.send(
+    new CreateClassicLoadBalancerCommand({
+      LoadBalancerName: name,
+      Listeners: [{ Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 8080 }],
+      AvailabilityZones: [`${region}a`],
+    }),
+  );
 }
 
 /** An ALB whose HTTP listener forwards plaintext; with `https`, an HTTPS listener beside it. */

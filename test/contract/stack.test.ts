@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
-import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -328,17 +327,7 @@ describe('packaged stack (osls package)', () => {
     const region = 'ap-southeast-2';
     const elb = createAwsClients({ region }).elb();
     const names = Array.from({ length: 7 }, () => uniqueName('bundle-clb'));
-    for (const name of names) {
-      await elb.send(
-        new CreateLoadBalancerCommand({
-          LoadBalancerName: name,
-          Listeners: [
-            { Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 8080 },
-          ],
-          AvailabilityZones: [`${region}a`],
-        }),
-      );
-    }
+    for (const name of names) await seed.createPlaintextClassicLb(elb, region, name);
     const table = uniqueName('bundle-sweep-ledger');
     await initLedgerTable(new DynamoDBClient({ region: REGION }), table);
     const sqs = new SQSClient({ region: REGION });

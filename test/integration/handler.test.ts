@@ -11,12 +11,13 @@ import {
   GetPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/aws-clients';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
 import { asSelf, SELF_ROLE_ARN } from '../support/engine';
+import { captureFunctionLogs } from '../support/function-logs';
 import { type Handler, lambdaContext, loadHandler } from '../support/handler';
 import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 
@@ -252,14 +253,7 @@ describe('on-cloudtrail-event handler against moto', () => {
 
   it('never writes PHI-bearing content (object keys, tag values, policy bodies) to logs or results', async () => {
     const CANARY = 'CANARY-PHI-7f3a9c';
-    const logged: string[] = [];
-    const capture = (chunk: unknown) => {
-      logged.push(String(chunk));
-      return true;
-    };
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-    try {
+    const { result: results, text: logged } = await captureFunctionLogs(async () => {
       const verbose = await loadHandler({
         PHIGUARD_LEDGER_TABLE: LEDGER_TABLE,
         PHIGUARD_DRY_RUN: 'false',
@@ -290,18 +284,16 @@ describe('on-cloudtrail-event handler against moto', () => {
       await expect(
         verbose({ 'detail-type': 'AWS API Call via CloudTrail', detail: { secret: CANARY } }, context),
       ).rejects.toThrow();
+      return results;
+    });
 
-      expect(results.flatMap((r) => r.outcomes.map((o) => o.status))).toEqual([
-        'exempt',
-        'remediated',
-        'remediated',
-      ]);
-      expect(logged.join('')).toContain('"message":"remediation outcome"');
-      expect(logged.join('')).not.toContain(CANARY);
-      expect(JSON.stringify(results)).not.toContain(CANARY);
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-    }
+    expect(results.flatMap((r) => r.outcomes.map((o) => o.status))).toEqual([
+      'exempt',
+      'remediated',
+      'remediated',
+    ]);
+    expect(logged).toContain('"message":"remediation outcome"');
+    expect(logged).not.toContain(CANARY);
+    expect(JSON.stringify(results)).not.toContain(CANARY);
   });
 });

@@ -14,7 +14,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine';
@@ -31,6 +31,7 @@ import { loadNotifierSettings } from '../../src/notify/settings';
 import type { Outcome } from '../../src/outcome';
 import { runPhiguard } from '../support/cli';
 import { type FakeHttpServer, startFakeHttpServer } from '../support/fake-http';
+import { captureFunctionLogs } from '../support/function-logs';
 import { lambdaContext, loadHandler, loadNotifierHandler } from '../support/handler';
 import { motoClients, motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
 import { outcome } from '../support/outcomes';
@@ -546,15 +547,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
   it('a queue that refuses the notification: the fix stands, the event completes, and the line the stack alarms on is logged', async () => {
     const bucket = uniqueName('e2e-unqueued');
     await seed.createPublicBucket(motoClients().s3(), bucket);
-    const logged: string[] = [];
-    const capture = (chunk: unknown) => {
-      logged.push(String(chunk));
-      return true;
-    };
-    // Powertools writes errors to stderr, the rest to stdout; Lambda sends both to the log group.
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-    try {
+    const { result, entries } = await captureFunctionLogs(async () => {
       const remediate = await loadHandler({
         ...env,
         PHIGUARD_DRY_RUN: 'false',
@@ -562,21 +555,15 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
         PHIGUARD_NOTIFY_QUEUE_URL: `${motoEndpoint()}/123456789012/${uniqueName('missing-queue')}`,
         POWERTOOLS_LOG_LEVEL: 'ERROR',
       });
-      const result = await remediate(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
-      expect(result.outcomes[0]?.status).toBe('remediated');
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-    }
+      return remediate(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
+    });
+    expect(result.outcomes[0]?.status).toBe('remediated');
     const blocked = await motoClients()
       .s3()
       .send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
     expect(blocked.PublicAccessBlockConfiguration?.BlockPublicPolicy).toBe(true);
     // The stack's metric filter matches `{ $.message = "<this>" }` in the function's JSON log.
-    const lines = logged.flatMap((chunk) => chunk.split('\n')).filter((line) => line.startsWith('{'));
-    const lost = lines
-      .map((line) => JSON.parse(line))
-      .filter((entry) => entry.message === NOTIFICATIONS_NOT_ENQUEUED);
+    const lost = entries.filter((entry) => entry.message === NOTIFICATIONS_NOT_ENQUEUED);
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatchObject({ level: 'ERROR', notifications: 1, rules: ['s3-bucket-public-access'] });
   });

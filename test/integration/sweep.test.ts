@@ -3,10 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateLoadBalancerCommand,
-  ElasticLoadBalancingClient,
-} from '@aws-sdk/client-elastic-load-balancing';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -364,17 +361,7 @@ describe('sweep Lambdas', () => {
     const region = 'sa-east-1';
     const elb = new ElasticLoadBalancingClient({ region, endpoint: motoEndpoint() });
     const names = Array.from({ length: 7 }, (_, i) => `legacy-${i}-${randomUUID().slice(0, 8)}`);
-    for (const name of names) {
-      await elb.send(
-        new CreateLoadBalancerCommand({
-          LoadBalancerName: name,
-          Listeners: [
-            { Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 8080 },
-          ],
-          AvailabilityZones: [`${region}a`],
-        }),
-      );
-    }
+    for (const name of names) await seed.createPlaintextClassicLb(elb, region, name);
     const queueUrl = (await sqs().send(new CreateQueueCommand({ QueueName: uniqueName('shards') })))
       .QueueUrl as string;
     type Worker = (e: unknown, c: Context) => Promise<{ batchItemFailures: unknown[] }>;
