@@ -323,8 +323,9 @@ describe('packaged stack (osls package)', () => {
   it('bundles a sweep worker that sweeps a shard on its own and continues it through its queue', async () => {
     const bundle = unpackBundle('sweepWorker.zip', 'sweep-worker.mjs');
     expect(/:message-type|mnemonist|devDependencies|RunInstances/.test(bundle.source)).toBe(false);
-    // Its own region, so the shard holds only these balancers: 7 plaintext ones, pages of 5.
-    const region = 'ap-southeast-2';
+    // A region no other test uses (the test files share one emulator), so the shard holds only
+    // these balancers: 7 plaintext ones, in pages of 5.
+    const region = 'eu-west-3';
     const elb = createAwsClients({ region }).elb();
     const names = Array.from({ length: 7 }, () => uniqueName('bundle-clb'));
     for (const name of names) await seed.createPlaintextClassicLb(elb, region, name);
