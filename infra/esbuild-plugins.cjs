@@ -84,5 +84,4 @@ const lambdaStandIns = {
 };
 
 module.exports = [sdkSchemaLiteralKeys, sdkPackageVersionOnly, lambdaStandIns];
-module.exports.LAMBDA_STAND_INS = LAMBDA_STAND_INS;
 module.exports.literalTraitKeys = literalTraitKeys;
