@@ -14,6 +14,8 @@ export interface RecordedCall {
   path: string;
   /** The X-Amz-Target service prefix, `s3`, or `query` for EC2/ELB-style calls. */
   service: string;
+  /** For `query` calls, the API version that names the service (`2016-11-15` is EC2). */
+  apiVersion?: string;
   /** For S3, the bucket the call is about. */
   bucket?: string;
 }
@@ -71,8 +73,12 @@ function classify(req: IncomingMessage, body: string): RecordedCall {
     const [service, operation] = target.split('.');
     return { operation: operation ?? target, method, path: url.pathname, service: service ?? 'json' };
   }
-  const action = new URLSearchParams(body).get('Action') ?? url.searchParams.get('Action');
-  if (action) return { operation: action, method, path: url.pathname, service: 'query' };
+  const form = new URLSearchParams(body);
+  const action = form.get('Action') ?? url.searchParams.get('Action');
+  if (action) {
+    const apiVersion = form.get('Version') ?? url.searchParams.get('Version') ?? undefined;
+    return { operation: action, method, path: url.pathname, service: 'query', apiVersion };
+  }
   return { ...s3Operation(method, url), method, path: url.pathname, service: 's3' };
 }
 

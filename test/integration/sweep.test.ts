@@ -27,6 +27,7 @@ import { planShards } from '../../src/sweep/shard';
 import { Sweeper } from '../../src/sweep/sweeper';
 import { runPhiguard } from '../support/cli';
 import { lambdaContext, loadHandler } from '../support/handler';
+import { ruleActionOf } from '../support/iam-actions';
 import { motoEndpoint, uniqueName } from '../support/moto';
 
 /**
@@ -228,6 +229,52 @@ describe('phiguard scan over a seeded account', () => {
     expect((await scan(['--rule', 'nope'])).code).toBe(1);
     expect((await scan(['--format', 'xml'])).code).toBe(1);
     expect((await scan(['--concurrency', '0'])).stderr).toMatch(/--concurrency must be a whole number/);
+  });
+});
+
+describe('least privilege on the wire', () => {
+  it('every AWS call a sweep makes, in dry-run and apply, is an IAM action its rules declare', async () => {
+    // A region of its own with one drifted resource of each type, so every rule reads, plans and fixes.
+    const region = 'us-west-1';
+    const clients = direct(region);
+    await seed.createPublicBucket(clients.s3(), uniqueName('iam-public'));
+    await seed.createCompliantBucket(clients.s3(), uniqueName('iam-ok'));
+    const vpc = await seed.createVpc(clients.ec2(), region, 2);
+    const acm = new (await import('@aws-sdk/client-acm')).ACMClient({ region, endpoint: motoEndpoint() });
+    await seed.createAlb(clients.elbv2(), acm, vpc, uniqueName('iam-alb'), { https: true });
+    await seed.createPlaintextClassicLb(clients.elb(), region, uniqueName('iam-clb'));
+
+    proxy.reset();
+    expect((await scan(['--region', region, '--format', 'json'])).code).toBe(2);
+    const applied = await scan(['--region', region, '--apply', '--format', 'json']);
+    expect(applied.code).toBe(2); // the Classic Load Balancer is a ticket
+    const fixed = new Set(
+      (JSON.parse(applied.stdout).outcomes as Outcome[])
+        .filter((o) => o.status === 'remediated')
+        .map((o) => o.rule),
+    );
+    expect([...fixed].sort()).toEqual([
+      'elb-listener-plaintext',
+      's3-bucket-encryption',
+      's3-bucket-public-access',
+      's3-bucket-tls-only',
+      'vpc-flow-logs',
+    ]);
+
+    const declared = new Set(rules.flatMap((r) => [...r.permissions.read, ...r.permissions.write]));
+    const used = new Set(proxy.calls.map(ruleActionOf).filter((a): a is string => a !== undefined));
+    // Every service and every write was exercised, so an undeclared call could not hide.
+    expect(
+      [...used].filter((a) => /^(s3|ec2|elasticloadbalancing):(Put|Create|Modify)/.test(a)).sort(),
+    ).toEqual([
+      'ec2:CreateFlowLogs',
+      'elasticloadbalancing:ModifyListener',
+      's3:PutBucketAcl',
+      's3:PutBucketPolicy',
+      's3:PutBucketPublicAccessBlock',
+      's3:PutEncryptionConfiguration',
+    ]);
+    expect([...used].filter((action) => !declared.has(action))).toEqual([]);
   });
 });
 
