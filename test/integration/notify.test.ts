@@ -15,12 +15,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NOTIFIER_LEDGER_ACTIONS, notifierChannelStatements } from '../../infra/stack-fragments';
 import { createAwsClients } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { HistoryEntry } from '../../src/ledger/ledger';
+import { type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
 import { bucketEvent, inRegion } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
 import type { EngineLogger } from '../../src/logger';
@@ -440,6 +442,62 @@ describe('digest', () => {
     expect(messages).toHaveLength(1);
     expect(JSON.parse(messages[0]?.Message as string)).toMatchObject({ type: 'digest', count: 200 });
     expect(JSON.parse(messages[0]?.Message as string).items).toHaveLength(10);
+  });
+});
+
+describe('least privilege on the wire', () => {
+  it('every AWS call of the notifier (secrets, topic, markers, tickets, digests) is an action its role is granted', async () => {
+    const proxy = await startCountingProxy(motoEndpoint());
+    const direct = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+    try {
+      const resource = `arn:aws:s3:::${uniqueName('iam-notify')}`;
+      const instance = await notifier({
+        PHIGUARD_NOTIFY_ROUTES: '[{"channels":["slack","sns","jira","servicenow"]}]',
+      });
+      const deliver = async (outcomes: Outcome[]) =>
+        expect((await instance.processBatch(records(await recorded(outcomes)))).batchItemFailures).toEqual(
+          [],
+        );
+      // Tickets opened, the same drift again, resolved; then a burst that becomes digests.
+      await deliver([outcome({ resource, status: 'ticket', eventId: 'iam-1' })]);
+      await deliver([outcome({ resource, status: 'ticket', eventId: 'iam-2' })]);
+      await deliver([outcome({ resource, status: 'compliant', ticketOpen: true, actions: [] })]);
+      await deliver(
+        Array.from({ length: 25 }, (_, i) =>
+          outcome({ resource: `${resource}-${i}`, status: 'remediated', eventId: `iam-burst-${i}` }),
+        ),
+      );
+    } finally {
+      process.env.AWS_ENDPOINT_URL = direct;
+      await proxy.close();
+    }
+    expect(jira.requests.map((r) => `${r.method} ${r.path}`)).toContain(
+      'POST /rest/api/3/issue/SEC-1/transitions',
+    );
+
+    const actionOf = (call: RecordedCall): string[] => {
+      if (call.service === 'DynamoDB_20120810')
+        // IAM authorises a transaction by the actions of its items.
+        return call.operation === 'TransactWriteItems'
+          ? ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']
+          : [`dynamodb:${call.operation}`];
+      if (call.service === 'AmazonSSM') return [`ssm:${call.operation}`];
+      if (call.service === 'secretsmanager') return [`secretsmanager:${call.operation}`];
+      if (call.service === 'query' && call.apiVersion === '2010-03-31') return [`sns:${call.operation}`];
+      throw new Error(`the notifier made a call no statement covers: ${call.service} ${call.operation}`);
+    };
+    const used = new Set(proxy.calls.flatMap(actionOf));
+    const granted = new Set([
+      ...NOTIFIER_LEDGER_ACTIONS,
+      'sns:Publish',
+      ...notifierChannelStatements(env).flatMap((statement) => statement.Action),
+    ]);
+    expect([...used].filter((action) => action.startsWith('dynamodb:')).length).toBeGreaterThanOrEqual(4);
+    expect(used).toContain('sns:Publish');
+    expect(used).toContain('secretsmanager:GetSecretValue');
+    expect(used).toContain('ssm:GetParameter');
+    expect([...used].filter((action) => !granted.has(action))).toEqual([]);
   });
 });
 
