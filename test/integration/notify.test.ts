@@ -468,6 +468,16 @@ describe('least privilege on the wire', () => {
           outcome({ resource: `${resource}-${i}`, status: 'remediated', eventId: `iam-burst-${i}` }),
         ),
       );
+      // A notifier reads its channel secrets once per process (Powertools caches them), so
+      // fresh processes read them here: the CLI's test messages take the notifier's path.
+      const dir = mkdtempSync(join(tmpdir(), 'phiguard-iam-notify-'));
+      for (const channel of ['slack', 'jira', 'servicenow']) {
+        const run = await runPhiguard(['notify', 'test', '--channel', channel], {
+          env: { ...env, AWS_ENDPOINT_URL: proxy.endpoint },
+          cwd: dir,
+        });
+        expect(run.code, run.stderr).toBe(0);
+      }
     } finally {
       process.env.AWS_ENDPOINT_URL = direct;
       await proxy.close();
