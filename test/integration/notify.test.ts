@@ -469,9 +469,10 @@ describe('least privilege on the wire', () => {
         ),
       );
       // A notifier reads its channel secrets once per process (Powertools caches them), so
-      // fresh processes read them here: the CLI's test messages take the notifier's path.
+      // fresh processes read them here (an SSM parameter, a Secrets Manager secret): the
+      // CLI's test messages take the notifier's path.
       const dir = mkdtempSync(join(tmpdir(), 'phiguard-iam-notify-'));
-      for (const channel of ['slack', 'jira', 'servicenow']) {
+      for (const channel of ['slack', 'jira']) {
         const run = await runPhiguard(['notify', 'test', '--channel', channel], {
           env: { ...env, AWS_ENDPOINT_URL: proxy.endpoint },
           cwd: dir,
