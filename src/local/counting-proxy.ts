@@ -89,8 +89,11 @@ export interface InjectedFault {
   body: string;
 }
 
+/** EC2's query API version; its errors have their own XML shape. */
+const EC2_API_VERSION = '2016-11-15';
+
 /** The throttling answer each protocol's SDK deserializer recognises as retryable. */
-export function throttlingFault(call: RecordedCall, body = ''): InjectedFault {
+export function throttlingFault(call: RecordedCall): InjectedFault {
   if (call.service === 's3') {
     return {
       status: 503,
@@ -98,7 +101,7 @@ export function throttlingFault(call: RecordedCall, body = ''): InjectedFault {
       body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>proxy</RequestId></Error>',
     };
   }
-  if (call.service === 'query' && body.includes('Version=2016-11-15')) {
+  if (call.service === 'query' && call.apiVersion === EC2_API_VERSION) {
     return {
       status: 503,
       contentType: 'text/xml',

@@ -335,7 +335,7 @@ describe('throttling', () => {
         if (seen.has(id) || ++counter % 4 !== 0) return undefined;
         seen.add(id);
         throttled++;
-        return throttlingFault(call, body);
+        return throttlingFault(call);
       },
     });
     try {
