@@ -6,20 +6,15 @@ import { actorOf, type CloudTrailRecord, type ParsedEvent, parseEvent } from './
 import { mapLimited } from './concurrency';
 import type { PhiGuardConfig } from './config';
 import { ConfigError, InvalidEventError } from './errors';
-import {
-  type ClaimMemory,
-  type ClaimRelease,
-  type HistoryEntry,
-  type Ledger,
-  pairKey,
-} from './ledger/ledger';
+import { type ClaimMemory, type Ledger, pairKey } from './ledger/ledger';
 import { type EngineLogger, silentLogger } from './logger';
 import { notificationsFor } from './notify/notification';
 import type { NotificationPublisher } from './notify/queue-publisher';
-import { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, type ReportedAction } from './outcome';
+import type { Outcome, OutcomeStatus, ReportedAction } from './outcome';
 import { ReadCache } from './read-cache';
 import { type CheckResult, listAll, type Rule, type RuleContext, type RuleMode } from './rule';
 import { isSelfPrincipal } from './self-principal';
+import { Settlement } from './settlement';
 
 export interface EngineOptions {
   rules: readonly Rule[];
@@ -61,11 +56,6 @@ export interface EventFacts {
  */
 export const NOTIFICATIONS_NOT_ENQUEUED = 'notifications not enqueued';
 
-/** Statuses that enter the audit history (not `ignored` or `duplicate`: nothing was evaluated). */
-const RECORDED: ReadonlySet<OutcomeStatus> = new Set(
-  OUTCOME_STATUSES.filter((status) => status !== 'ignored' && status !== 'duplicate'),
-);
-
 /** Statuses that mean "still the same finding": announced once per reminder window. */
 const UNCHANGED: ReadonlySet<OutcomeStatus> = new Set([
   'ticket',
@@ -96,37 +86,6 @@ function mustSettleUnderClaim(memory: ClaimMemory | undefined): boolean {
   return (
     memory.ticketOpen || (memory.last !== undefined && UNCHANGED.has(memory.last.status as OutcomeStatus))
   );
-}
-
-/** What one event's (or sweep's) evaluations leave for the ledger to settle in one write. */
-export class Settlement {
-  readonly entries: HistoryEntry[] = [];
-  readonly releases: ClaimRelease[] = [];
-  constructor(readonly owner: string) {}
-
-  record(outcome: Outcome): void {
-    if (!RECORDED.has(outcome.status)) return;
-    const id = randomUUID().replaceAll('-', '').slice(0, 16);
-    outcome.historyId = id;
-    this.entries.push({
-      id,
-      rule: outcome.rule,
-      resource: outcome.resource,
-      status: outcome.status,
-      safeguards: outcome.safeguards,
-      eventId: outcome.eventId,
-      eventName: outcome.eventName,
-      actor: outcome.actor,
-      time: outcome.time,
-      dryRun: outcome.dryRun,
-      actions: outcome.actions,
-      before: outcome.before,
-      after: outcome.after,
-      reason: outcome.reason,
-      findings: outcome.findings,
-      region: outcome.region,
-    });
-  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Engine, type EvaluationPair, Settlement } from '../engine';
+import type { Engine, EvaluationPair } from '../engine';
 import { RuleDefinitionError } from '../errors';
 import type { Outcome } from '../outcome';
 import { ReadCache } from '../read-cache';
 import type { Rule } from '../rule';
+import { Settlement } from '../settlement';
 import type { Shard } from './shard';
 
 export interface ShardProgress {
