@@ -473,8 +473,15 @@ describe('notifications in the packaged stack', () => {
       'NotificationsNotEnqueuedAlarm',
       'NotifyDeadLetterAlarm',
       'SweepDeadLetterAlarm',
+      'SweepNotStartedAlarm',
     ]);
     for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([topic]);
+    // A sweep that cannot start leaves no message behind: the coordinator's errors are the signal.
+    expect(props('SweepNotStartedAlarm')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'SweepCoordinatorLambdaFunction' } }],
+    });
 
     // The engine's one logged-not-thrown failure is counted in both functions that enqueue.
     const filters = resourcesOfType('AWS::Logs::MetricFilter').map(([, f]) => f.Properties as Json);
