@@ -4,7 +4,8 @@
  *
  * Starts its own moto server behind a recording proxy, builds an account of the
  * given size, and measures: the emulator's own ceiling; a dry-run and an apply
- * sweep (wall time, resources/s, API calls per resource, peak RSS); the bundled
+ * sweep (wall time, resources/s, API calls per resource, client and emulator CPU,
+ * peak RSS); the bundled
  * handlers (size, module load, a cold process handling one event, warm latency
  * over 1,000 compliant-bucket events and over 100 fixes); and DynamoDB calls per
  * event. Writes bench-results/bench-<N>.json.
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { GetBucketAclCommand } from '@aws-sdk/client-s3';
 import { type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
 import { emulatorEnv, startMotoServer } from '../../src/local/moto-server';
+import { processCpuSeconds } from './process-cpu';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values: args } = parseArgs({
@@ -122,6 +124,7 @@ try {
   // The emulator's ceiling: simple reads, a tight parallel client, through the same proxy.
   const viaProxy = createAwsClients({ region: REGION, overrides: { endpoint: proxy.endpoint } }).s3();
   let reads = 0;
+  const ceilingCpuBefore = processCpuSeconds(moto.pid);
   const until = performance.now() + 3000;
   await Promise.all(
     Array.from({ length: 32 }, async (_, w) => {
@@ -136,17 +139,26 @@ try {
     }),
   );
   const ceiling = reads / 3;
+  const ceilingCpuAfter = processCpuSeconds(moto.pid);
+  const ceilingCpu =
+    ceilingCpuBefore === undefined || ceilingCpuAfter === undefined
+      ? undefined
+      : (100 * (ceilingCpuAfter - ceilingCpuBefore)) / 3;
   report.emulatorReadsPerSecond = ceiling;
+  report.emulatorCpuPercentAtCeiling = ceilingCpu;
 
   const sweeps: (string | number)[][] = [];
   for (const mode of ['dry-run', 'apply'] as const) {
     proxy.reset();
+    const motoCpuBefore = processCpuSeconds(moto.pid);
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/bench/sweep-child.ts'], {
       ...env,
       PHIGUARD_DRY_RUN: mode === 'dry-run' ? 'true' : 'false',
     });
+    const motoCpuAfter = processCpuSeconds(moto.pid);
     const result = lastJson(stdout) as {
       wallMs: number;
+      cpuMs: number;
       resources: number;
       maxRssMb: number;
       counts: Record<string, number>;
@@ -158,6 +170,12 @@ try {
       guarded.filter((c) => c.bucket && compliant.has(c.bucket)).length / account.compliantBuckets.length;
     const bound = (guarded.length + dynamo) / ceiling;
     const seconds = result.wallMs / 1000;
+    // Busy share of one core over the sweep: the client's own process, and the emulator's.
+    const clientCpu = (100 * result.cpuMs) / result.wallMs;
+    const motoCpu =
+      motoCpuBefore === undefined || motoCpuAfter === undefined
+        ? undefined
+        : (100 * (motoCpuAfter - motoCpuBefore)) / seconds;
     sweeps.push([
       mode,
       seconds,
@@ -168,6 +186,8 @@ try {
       guarded.filter(isWrite).length,
       bound,
       seconds / bound,
+      clientCpu,
+      motoCpu ?? '-',
       result.maxRssMb,
     ]);
     report[`sweep-${mode}`] = {
@@ -176,6 +196,8 @@ try {
       dynamoCalls: dynamo,
       compliantCalls,
       boundSeconds: bound,
+      clientCpuPercent: clientCpu,
+      emulatorCpuPercent: motoCpu,
     };
   }
 
@@ -183,7 +205,7 @@ try {
     `\nPHI Guard benchmark — ${BUCKETS} buckets, 20 ALBs, 20 VPCs; ${report.machine}; ${report.date}\n\n`,
   );
   process.stdout.write(
-    `Emulator ceiling: ${ceiling.toFixed(0)} simple reads/s (32 parallel clients through the counting proxy)\n\n`,
+    `Emulator ceiling: ${ceiling.toFixed(0)} simple reads/s (32 parallel clients through the counting proxy${ceilingCpu === undefined ? '' : `; emulator at ${ceilingCpu.toFixed(0)}% of one core`})\n\n`,
   );
   process.stdout.write(
     `${table(
@@ -197,6 +219,8 @@ try {
         'writes',
         'emulator bound s',
         'wall/bound',
+        'client CPU %',
+        'emulator CPU %',
         'peak RSS MB',
       ],
       sweeps,

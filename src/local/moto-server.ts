@@ -19,6 +19,8 @@ export class EmulatorError extends PhiGuardError {
 export interface MotoServer {
   endpoint: string;
   port: number;
+  /** The server's process id (the benchmark reads its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startMotoServer(
       return {
         endpoint,
         port,
+        pid: child.pid,
         stop: () =>
           new Promise((resolve) => {
             if (child.exitCode !== null) return resolve();
