@@ -9,14 +9,14 @@ import { Engine } from '../engine';
 import { InvalidEventError, PhiGuardError } from '../errors';
 import { createLedger } from '../ledger/create-ledger';
 import { initLedgerTable } from '../ledger/init-table';
-import type { Ledger } from '../ledger/ledger';
 import { createStderrLogger, silentLogger } from '../logger';
-import { buildChannels, createDeliveryRegistry, createPublisher } from '../notify/build';
+import { buildChannels, createDeliveryRegistry } from '../notify/build';
 import { Notifier } from '../notify/notifier';
 import { configuredChannels } from '../notify/routing';
 import { CHANNELS, type ChannelName, loadNotifierSettings, onlyChannel } from '../notify/settings';
 import { testNotification } from '../notify/test-message';
 import { EventFailedError, processEvent } from '../process-event';
+import { createCliEngine, loadCliConfig } from './cli-engine';
 import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
 import { runScan, type ScanFormat, ScanInputError } from './scan';
@@ -58,32 +58,6 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
-/** The configured registry; without a table, an in-memory one, said once on stderr. */
-function ledgerFor(config: PhiGuardConfig): Ledger {
-  const ledger = createLedger(config);
-  if (!config.ledgerTable) {
-    process.stderr.write(
-      'phiguard: PHIGUARD_LEDGER_TABLE is not set; using an in-memory action registry for this run (no de-duplication across runs, no history kept)\n',
-    );
-  }
-  return ledger;
-}
-
-function buildEngine(apply: boolean, verbose: boolean): Engine {
-  const env = { ...process.env };
-  // --apply is the CLI's explicit opt-in; without it the CLI is always a dry-run.
-  env.PHIGUARD_DRY_RUN = apply ? 'false' : 'true';
-  const config = loadConfig(env);
-  return new Engine({
-    rules,
-    config,
-    ledger: ledgerFor(config),
-    publisher: createPublisher(config),
-    clientsFor: createClientPool(),
-    logger: verbose ? createStderrLogger() : silentLogger,
-  });
-}
-
 function requireTable(config: PhiGuardConfig, explicit?: string): string {
   const table = explicit ?? config.ledgerTable;
   if (!table) throw new CliInputError('no table: set PHIGUARD_LEDGER_TABLE (or pass --table)');
@@ -114,7 +88,10 @@ export function buildProgram(): Command {
       const event = parseJson(readEventText(file), file);
       // Reject what is not an event before anything is set up (or said about the set-up).
       parseEvent(event);
-      const engine = buildEngine(opts.apply, opts.verbose);
+      const engine = createCliEngine(
+        loadCliConfig(opts.apply),
+        opts.verbose ? createStderrLogger() : undefined,
+      );
       let report: Awaited<ReturnType<typeof processEvent>>;
       let failed: EventFailedError | undefined;
       try {

@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { rules } from '../../remediations';
-import { createClientPool } from '../aws-clients';
 import { describeAwsError } from '../aws-errors';
 import { mapLimited } from '../concurrency';
-import { loadConfig } from '../config';
-import { Engine } from '../engine';
 import { PhiGuardError } from '../errors';
-import { createLedger } from '../ledger/create-ledger';
-import { silentLogger } from '../logger';
-import { createPublisher } from '../notify/build';
 import type { Outcome, OutcomeStatus } from '../outcome';
 import { planShards } from '../sweep/shard';
 import { Sweeper } from '../sweep/sweeper';
+import { createCliEngine, loadCliConfig } from './cli-engine';
 import { renderTable } from './table';
 
 export type ScanFormat = 'table' | 'json' | 'markdown';
@@ -123,8 +118,7 @@ export function formatScanMarkdown(
 export async function runScan(options: ScanOptions): Promise<number> {
   const unknown = options.rules.filter((id) => !rules.some((r) => r.id === id));
   if (unknown.length > 0) throw new ScanInputError(`unknown rule(s): ${unknown.join(', ')}`);
-  const env = { ...process.env, PHIGUARD_DRY_RUN: options.apply ? 'false' : 'true' };
-  const config = loadConfig(env);
+  const config = loadCliConfig(options.apply);
   const regions = options.regions.length
     ? options.regions
     : [process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1'];
@@ -137,19 +131,7 @@ export async function runScan(options: ScanOptions): Promise<number> {
       `cannot tell which account this is (sts:GetCallerIdentity): ${describeAwsError(error)}`,
     );
   }
-  if (!config.ledgerTable) {
-    process.stderr.write(
-      'phiguard: PHIGUARD_LEDGER_TABLE is not set; using an in-memory action registry for this run\n',
-    );
-  }
-  const engine = new Engine({
-    rules,
-    config,
-    ledger: createLedger(config),
-    publisher: createPublisher(config),
-    clientsFor: createClientPool(),
-    logger: silentLogger,
-  });
+  const engine = createCliEngine(config);
   const shards = planShards(rules, { runId: randomUUID(), account, regions, ruleIds: options.rules });
   const sweeper = new Sweeper(engine, { concurrency: options.concurrency });
 
