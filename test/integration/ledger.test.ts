@@ -19,6 +19,7 @@ import { emulatorEnv } from '../../src/local/moto-server';
 import * as seed from '../../src/local/seed';
 import { runPhiguard } from '../support/cli';
 import { type Handler, lambdaContext, loadHandler } from '../support/handler';
+import { iamActionsOf } from '../support/iam-actions';
 import { motoEndpoint, REGION, uniqueName } from '../support/moto';
 
 /**
@@ -465,15 +466,7 @@ describe('least privilege', () => {
     await seed.createCompliantBucket(regional, uniqueName('iam-sweep-ok'));
     expect((await phiguard(['scan', '--region', region, '--apply', '--format', 'json'])).code).not.toBe(1);
 
-    const used = new Set(
-      proxy.calls
-        .filter(dynamoCalls)
-        // IAM authorises a transaction by the actions of its items.
-        .flatMap((c) =>
-          c.operation === 'TransactWriteItems' ? ['PutItem', 'UpdateItem', 'DeleteItem'] : [c.operation],
-        )
-        .map((operation) => `dynamodb:${operation}`),
-    );
+    const used = new Set(proxy.calls.filter(dynamoCalls).flatMap(iamActionsOf));
     expect(used.size).toBeGreaterThanOrEqual(5);
     expect([...used].filter((action) => !LEDGER_ITEM_ACTIONS.includes(action))).toEqual([]);
   });

@@ -22,7 +22,7 @@ import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { HistoryEntry } from '../../src/ledger/ledger';
-import { type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
+import { startCountingProxy } from '../../src/local/counting-proxy';
 import { bucketEvent, inRegion } from '../../src/local/fixtures';
 import * as seed from '../../src/local/seed';
 import type { EngineLogger } from '../../src/logger';
@@ -35,6 +35,7 @@ import { runPhiguard } from '../support/cli';
 import { type FakeHttpServer, startFakeHttpServer } from '../support/fake-http';
 import { captureFunctionLogs } from '../support/function-logs';
 import { lambdaContext, loadHandler, loadNotifierHandler } from '../support/handler';
+import { iamActionsOf } from '../support/iam-actions';
 import { motoClients, motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
 import { outcome } from '../support/outcomes';
 
@@ -488,18 +489,7 @@ describe('least privilege on the wire', () => {
       'POST /rest/api/3/issue/SEC-1/transitions',
     );
 
-    const actionOf = (call: RecordedCall): string[] => {
-      if (call.service === 'DynamoDB_20120810')
-        // IAM authorises a transaction by the actions of its items.
-        return call.operation === 'TransactWriteItems'
-          ? ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']
-          : [`dynamodb:${call.operation}`];
-      if (call.service === 'AmazonSSM') return [`ssm:${call.operation}`];
-      if (call.service === 'secretsmanager') return [`secretsmanager:${call.operation}`];
-      if (call.service === 'query' && call.apiVersion === '2010-03-31') return [`sns:${call.operation}`];
-      throw new Error(`the notifier made a call no statement covers: ${call.service} ${call.operation}`);
-    };
-    const used = new Set(proxy.calls.flatMap(actionOf));
+    const used = new Set(proxy.calls.flatMap(iamActionsOf));
     const granted = new Set([
       ...NOTIFIER_LEDGER_ACTIONS,
       'sns:Publish',

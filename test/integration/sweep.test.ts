@@ -7,6 +7,7 @@ import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balanci
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LEDGER_ITEM_ACTIONS } from '../../infra/stack-fragments';
 import { rules } from '../../remediations';
 import { createAwsClients, createClientPool } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
@@ -27,7 +28,7 @@ import { planShards } from '../../src/sweep/shard';
 import { Sweeper } from '../../src/sweep/sweeper';
 import { runPhiguard } from '../support/cli';
 import { lambdaContext, loadHandler } from '../support/handler';
-import { ruleActionOf } from '../support/iam-actions';
+import { iamActionsOf } from '../support/iam-actions';
 import { motoEndpoint, uniqueName } from '../support/moto';
 
 /**
@@ -109,6 +110,12 @@ const vpcArn = (id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/${id}`;
 const bucketArn = (name: string) => `arn:aws:s3:::${name}`;
 const key = (o: Pick<Outcome, 'rule' | 'resource' | 'status'>) => `${o.status} ${o.rule} ${o.resource}`;
 const QUIET = new Set(['compliant', 'gone', 'ignored', 'duplicate']);
+/** What a `scan --format json` reported beyond the quiet statuses, one sorted line per outcome. */
+const reportedFindings = (stdout: string) =>
+  (JSON.parse(stdout).outcomes as Outcome[])
+    .filter((o) => !QUIET.has(o.status))
+    .map(key)
+    .sort();
 const isWrite = (c: RecordedCall) =>
   c.service !== 'DynamoDB_20120810' && /^(Put|Delete|Create|Modify)/.test(c.operation);
 
@@ -152,13 +159,7 @@ describe('phiguard scan over a seeded account', () => {
     proxy.reset();
     const dry = await scan(['--format', 'json']);
     expect(dry.code).toBe(2);
-    const dryOutcomes = JSON.parse(dry.stdout).outcomes as Outcome[];
-    expect(
-      dryOutcomes
-        .filter((o) => !QUIET.has(o.status))
-        .map(key)
-        .sort(),
-    ).toEqual(expected);
+    expect(reportedFindings(dry.stdout)).toEqual(expected);
     expect(proxy.calls.filter(isWrite)).toEqual([]);
     // At most 4 reads per compliant bucket for all three S3 rules together.
     for (const bucket of account.compliant) {
@@ -177,21 +178,14 @@ describe('phiguard scan over a seeded account', () => {
 
     const applied = await scan(['--apply', '--format', 'json']);
     expect(applied.code).toBe(2);
-    const appliedOutcomes = JSON.parse(applied.stdout).outcomes as Outcome[];
-    expect(
-      appliedOutcomes
-        .filter((o) => !QUIET.has(o.status))
-        .map(key)
-        .sort(),
-    ).toEqual(expected.map((line) => line.replace('would-remediate', 'remediated')).sort());
+    expect(reportedFindings(applied.stdout)).toEqual(
+      expected.map((line) => line.replace('would-remediate', 'remediated')).sort(),
+    );
 
     proxy.reset();
     const again = await scan(['--apply', '--format', 'json']);
     expect(again.code).toBe(2);
-    const remaining = (JSON.parse(again.stdout).outcomes as Outcome[])
-      .filter((o) => !QUIET.has(o.status))
-      .map(key);
-    expect(remaining).toEqual([`ticket elb-listener-plaintext ${account.httpOnlyAlb}`]);
+    expect(reportedFindings(again.stdout)).toEqual([`ticket elb-listener-plaintext ${account.httpOnlyAlb}`]);
     expect(proxy.calls.filter(isWrite)).toEqual([]);
   });
 
@@ -233,7 +227,7 @@ describe('phiguard scan over a seeded account', () => {
 });
 
 describe('least privilege on the wire', () => {
-  it('every AWS call a sweep makes, in dry-run and apply, is an IAM action its rules declare', async () => {
+  it('every AWS call a sweep makes, in dry-run and apply, is an IAM action its rules or its registry role declare', async () => {
     // A region of its own with one drifted resource of each type, so every rule reads, plans and fixes.
     const region = 'us-west-1';
     const clients = direct(region);
@@ -261,8 +255,12 @@ describe('least privilege on the wire', () => {
       'vpc-flow-logs',
     ]);
 
-    const declared = new Set(rules.flatMap((r) => [...r.permissions.read, ...r.permissions.write]));
-    const used = new Set(proxy.calls.map(ruleActionOf).filter((a): a is string => a !== undefined));
+    // The sweep worker's role: the rules' actions and its registry items.
+    const declared = new Set([
+      ...rules.flatMap((r) => [...r.permissions.read, ...r.permissions.write]),
+      ...LEDGER_ITEM_ACTIONS,
+    ]);
+    const used = new Set(proxy.calls.flatMap(iamActionsOf));
     // Every service and every write was exercised, so an undeclared call could not hide.
     expect(
       [...used].filter((a) => /^(s3|ec2|elasticloadbalancing):(Put|Create|Modify)/.test(a)).sort(),

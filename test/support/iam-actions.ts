@@ -32,24 +32,46 @@ const QUERY_SERVICES: Record<string, string> = {
 };
 
 const STS_VERSION = '2011-06-15';
+const SNS_VERSION = '2010-03-31';
+
+/** SQS batch operations are authorised by the single-message action. */
+const SQS_ACTIONS: Record<string, string> = {
+  SendMessageBatch: 'sqs:SendMessage',
+  DeleteMessageBatch: 'sqs:DeleteMessage',
+};
 
 /**
- * The IAM action a recorded call needs, for the services rules call (S3, EC2,
- * ELB); `undefined` for PHI Guard's own stores (DynamoDB, SQS), checked elsewhere.
- * Throws for a call it cannot name, so an unknown call cannot pass unchecked.
+ * The IAM actions a recorded call needs (several for a DynamoDB transaction, none
+ * for STS GetCallerIdentity). Throws for a call it cannot name, so an unknown call
+ * cannot pass unchecked.
  */
-export function ruleActionOf(call: RecordedCall): string | undefined {
-  if (call.service === 's3') {
-    const action = S3_ACTIONS[call.operation];
-    if (!action) throw new Error(`no IAM action known for S3 ${call.operation}: add it to S3_ACTIONS`);
-    return action;
+export function iamActionsOf(call: RecordedCall): string[] {
+  switch (call.service) {
+    case 's3': {
+      const action = S3_ACTIONS[call.operation];
+      if (!action) throw new Error(`no IAM action known for S3 ${call.operation}: add it to S3_ACTIONS`);
+      return [action];
+    }
+    case 'query': {
+      // STS GetCallerIdentity (the CLI asks who it is) needs no permission.
+      if (call.apiVersion === STS_VERSION && call.operation === 'GetCallerIdentity') return [];
+      if (call.apiVersion === SNS_VERSION) return [`sns:${call.operation}`];
+      const prefix = QUERY_SERVICES[call.apiVersion ?? ''];
+      if (!prefix) throw new Error(`no IAM service known for query API version ${call.apiVersion}`);
+      return [`${prefix}:${call.operation}`];
+    }
+    case 'DynamoDB_20120810':
+      // IAM authorises a transaction by the actions of its items.
+      return call.operation === 'TransactWriteItems'
+        ? ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']
+        : [`dynamodb:${call.operation}`];
+    case 'AmazonSQS':
+      return [SQS_ACTIONS[call.operation] ?? `sqs:${call.operation}`];
+    case 'AmazonSSM':
+      return [`ssm:${call.operation}`];
+    case 'secretsmanager':
+      return [`secretsmanager:${call.operation}`];
+    default:
+      throw new Error(`no IAM action known for ${call.service} ${call.operation}`);
   }
-  if (call.service === 'query') {
-    // STS GetCallerIdentity (the CLI asks who it is) needs no permission.
-    if (call.apiVersion === STS_VERSION && call.operation === 'GetCallerIdentity') return undefined;
-    const prefix = QUERY_SERVICES[call.apiVersion ?? ''];
-    if (!prefix) throw new Error(`no IAM service known for query API version ${call.apiVersion}`);
-    return `${prefix}:${call.operation}`;
-  }
-  return undefined;
 }
