@@ -2,52 +2,68 @@ import { InvalidEventError } from './errors';
 import * as z from './zod';
 
 /**
- * A CloudTrail record as PHI Guard needs it. The schema is deliberately loose
- * beyond the fields we read: real records vary by service, age and by the
- * tools that exported them (Panther rewrites `eventTime`, StreamAlert
- * replaces values with "..."), and unknown fields must survive untouched.
+ * A CloudTrail record as PHI Guard needs it: a tolerant reader. Only what the
+ * engine cannot work without is validated (`eventSource`, `eventName`). Every
+ * other field is optional, and a value of the wrong shape (`null`, which real
+ * records carry for `invokedBy`, `sessionContext`, `additionalEventData` and
+ * `responseElements`, a number where a string was expected, a `"..."` left by an
+ * export) reads as absent. That is safe because the engine never trusts the
+ * event for state: a record only says where to look, and live state decides. A
+ * field CloudTrail adds, or a sanitised value, must never dead-letter an event.
+ *
+ * Unknown fields survive untouched (real records vary by service, age and by the
+ * tools that exported them: Panther rewrites `eventTime`, StreamAlert replaces
+ * values with "...").
  */
+function tolerant<T extends z.core.SomeType>(schema: T) {
+  return z.catch(z.optional(schema), undefined);
+}
+
+const text = tolerant(z.string());
+const accountId = tolerant(z.union([z.string(), z.number()]));
+const fields = tolerant(z.record(z.string(), z.unknown()));
+
 const sessionIssuerSchema = z.looseObject({
-  type: z.optional(z.string()),
-  arn: z.optional(z.string()),
-  userName: z.optional(z.string()),
+  type: text,
+  arn: text,
+  userName: text,
 });
 
 const userIdentitySchema = z.looseObject({
-  type: z.optional(z.string()),
-  arn: z.optional(z.string()),
-  accountId: z.optional(z.union([z.string(), z.number()])),
-  principalId: z.optional(z.string()),
-  invokedBy: z.optional(z.string()),
-  sessionContext: z.optional(z.looseObject({ sessionIssuer: z.optional(sessionIssuerSchema) })),
+  type: text,
+  arn: text,
+  accountId,
+  principalId: text,
+  invokedBy: text,
+  sessionContext: tolerant(z.looseObject({ sessionIssuer: tolerant(sessionIssuerSchema) })),
 });
 
 export const cloudTrailRecordSchema = z.looseObject({
-  eventVersion: z.optional(z.string()),
+  eventVersion: text,
   eventSource: z
     .string()
     .check(z.regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'eventSource must look like "<service>.amazonaws.com"')),
   eventName: z.string().check(z.minLength(1)),
-  eventID: z.optional(z.string()),
-  eventTime: z.optional(z.string()),
-  awsRegion: z.optional(z.string()),
-  apiVersion: z.optional(z.string()),
-  errorCode: z.optional(z.string()),
-  recipientAccountId: z.optional(z.union([z.string(), z.number()])),
-  userIdentity: z.optional(userIdentitySchema),
-  requestParameters: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
-  responseElements: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  eventID: text,
+  eventTime: text,
+  awsRegion: text,
+  apiVersion: text,
+  errorCode: text,
+  recipientAccountId: accountId,
+  userIdentity: tolerant(userIdentitySchema),
+  requestParameters: fields,
+  responseElements: fields,
 });
 
 export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema>;
 
 const envelopeSchema = z.looseObject({
-  id: z.optional(z.string()),
+  id: text,
   'detail-type': z.string(),
-  source: z.optional(z.string()),
-  account: z.optional(z.union([z.string(), z.number()])),
-  region: z.optional(z.string()),
-  time: z.optional(z.string()),
+  source: text,
+  account: accountId,
+  region: text,
+  time: text,
   detail: z.unknown(),
 });
 

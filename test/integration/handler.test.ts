@@ -70,6 +70,23 @@ beforeAll(async () => {
 });
 
 describe('on-cloudtrail-event handler against moto', () => {
+  it('fixes a bucket from a record whose optional fields are null (CloudTrail sends them; none may dead-letter an event)', async () => {
+    const bucket = uniqueName('phi-nulls');
+    await seed.createPublicBucket(s3, bucket);
+    const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
+    event.detail.userIdentity.invokedBy = null;
+    event.detail.userIdentity.sessionContext = null;
+    event.detail.additionalEventData = null;
+    event.detail.responseElements = null;
+
+    const result = await applyHandler(event, context);
+
+    expect(result.outcomes.map((o) => `${o.rule}:${o.status}`)).toEqual([
+      's3-bucket-public-access:remediated',
+    ]);
+    expect((await bucketState(bucket)).publicGrants).toHaveLength(0);
+  });
+
   it('fixes a public, unencrypted bucket without TLS-only policy; other statements survive', async () => {
     const bucket = uniqueName('phi-claims');
     await seed.createPublicBucket(s3, bucket);

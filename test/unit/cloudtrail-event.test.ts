@@ -27,6 +27,52 @@ describe('parseEvent', () => {
     expect(parseEvent({ ...detail, p_log_type: 'AWS.CloudTrail' }).record.p_log_type).toBe('AWS.CloudTrail');
   });
 
+  it('reads optional fields that arrive as null as absent (a tolerant reader: CloudTrail sends them)', () => {
+    const event = loadFixture('s3/PutBucketAcl.public-read');
+    const withNulls = structuredClone(event);
+    withNulls.detail.userIdentity.invokedBy = null;
+    withNulls.detail.userIdentity.sessionContext = null;
+    withNulls.detail.additionalEventData = null;
+    withNulls.detail.responseElements = null;
+    withNulls.detail.errorCode = null;
+    const parsed = parseEvent(withNulls);
+    expect(parsed.record.userIdentity?.invokedBy).toBeUndefined();
+    expect(parsed.record.userIdentity?.sessionContext).toBeUndefined();
+    expect(parsed.record.responseElements).toBeUndefined();
+    expect(parsed.record.errorCode).toBeUndefined();
+    // What the engine needs is still there: where to look, and who did it.
+    expect(parsed.record.requestParameters).toEqual(event.detail.requestParameters);
+    expect(parsed.region).toBe('us-east-1');
+    expect(actorOf(parsed.record)).toBe('arn:aws:sts::123456789012:assumed-role/DataEngineer/alice');
+  });
+
+  it('reads a field of the wrong shape as absent instead of refusing the event', () => {
+    const { detail } = loadFixture('s3/PutBucketAcl.public-read');
+    const odd = structuredClone(detail);
+    odd.userIdentity.arn = 42;
+    odd.userIdentity.sessionContext = 'sanitised';
+    odd.eventTime = { when: 'later' };
+    odd.eventID = ['not', 'an', 'id'];
+    odd.responseElements = '...';
+    odd.aFieldCloudTrailAddsNextYear = { nested: [null] };
+    const parsed = parseEvent(odd);
+    expect(parsed.record.userIdentity?.arn).toBeUndefined();
+    expect(parsed.record.userIdentity?.sessionContext).toBeUndefined();
+    expect(parsed.record.eventTime).toBeUndefined();
+    expect(parsed.eventId).toBeUndefined();
+    expect(parsed.record.responseElements).toBeUndefined();
+    expect(parsed.record.aFieldCloudTrailAddsNextYear).toEqual({ nested: [null] });
+    expect(parsed.record.requestParameters).toEqual(detail.requestParameters);
+  });
+
+  it('still refuses a record without the fields the engine cannot work without', () => {
+    const { detail } = loadFixture('s3/PutBucketAcl.public-read');
+    expect(() => parseEvent({ ...detail, eventName: null })).toThrow(InvalidEventError);
+    expect(() => parseEvent({ ...detail, eventSource: 7 })).toThrow(
+      /malformed CloudTrail record: eventSource/,
+    );
+  });
+
   it.each([
     ['a string', 'hello', /must be a JSON object, got string/],
     ['an array', [1, 2], /got array/],
