@@ -64,9 +64,14 @@ function requireTable(config: PhiGuardConfig, explicit?: string): string {
   return table;
 }
 
-function fail(message: string, code: number): never {
+/**
+ * One line on stderr and the exit code, without `process.exit()`: exiting at once
+ * cuts whatever stdout has not drained to a pipe yet (a large JSON report was cut
+ * at 64 KiB). The process ends on its own once its output is written.
+ */
+function fail(message: string, code: number): void {
   process.stderr.write(`phiguard: ${message.split('\n')[0]}\n`);
-  process.exit(code);
+  process.exitCode = code;
 }
 
 export function buildProgram(): Command {
@@ -277,7 +282,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   } catch (error) {
     if (error instanceof InvalidEventError || error instanceof CliInputError)
       fail(error.message, EXIT.badInput);
-    if (error instanceof PhiGuardError) fail(`${error.name}: ${error.message}`, EXIT.failed);
-    fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, EXIT.failed);
+    else if (error instanceof PhiGuardError) fail(`${error.name}: ${error.message}`, EXIT.failed);
+    else fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, EXIT.failed);
   }
 }

@@ -146,6 +146,21 @@ describe('phiguard invoke', () => {
     expect(stderr).toMatch(/remediation\(s\) failed/);
   });
 
+  it('exits 1 only after all of a large report has reached a pipe (it was cut at 64 KiB)', async () => {
+    const region = 'eu-west-1';
+    const event = inRegion(loadFixture('ec2/DeleteFlowLogs.single'), region);
+    // Every outcome names the actor: a long one makes the report far larger than a pipe's buffer.
+    event.detail.userIdentity.arn = `arn:aws:sts::123456789012:assumed-role/Deployer/${'s'.repeat(300_000)}`;
+    const { code, stdout } = await phiguard(['invoke', writeEvent(event), '--apply', '--json'], {
+      env: { PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${uniqueName('missing-destination')}` },
+    });
+    expect(code).toBe(1);
+    expect(stdout.length).toBeGreaterThan(300_000);
+    const outcomes = JSON.parse(stdout);
+    expect(outcomes.some((o: { status: string }) => o.status === 'error')).toBe(true);
+    expect(outcomes.every((o: { actor: string }) => o.actor === event.detail.userIdentity.arn)).toBe(true);
+  });
+
   it('exits 1 with a clear message for bad configuration', async () => {
     const { code, stderr } = await phiguard(['invoke', writeEvent(loadFixture('s3/CreateBucket.basic'))], {
       env: { PHIGUARD_RULE_MODES: 'no-such-rule=off' },
