@@ -5,7 +5,9 @@
  * contract tests compare the packaged template with the same functions.
  */
 import { rules as registry } from '../remediations';
+import { booleanValue } from '../src/env-values';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../src/ledger/table-schema';
+import { parseSecretRef } from '../src/notify/secret-ref';
 import type { Rule } from '../src/rule';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
@@ -50,29 +52,36 @@ export interface PolicyStatement {
 
 /**
  * The rules' declared permissions as IAM statements. Rules act on whatever
- * resource an event names, so resources are `*`; iam:PassRole is the exception
- * and may only hand a role to the VPC flow-logs service.
+ * resource an event names, so resources are `*`; iam:PassRole is the exception:
+ * one statement per service a rule hands a role to (`permissions.passRole`, which
+ * the permission meta-test proves equal to what the rules' planned calls pass),
+ * limited to that service by `iam:PassedToService`.
  */
 export function rulePolicyStatements(rules: readonly Rule[] = registry): PolicyStatement[] {
   const read = new Set<string>();
   const write = new Set<string>();
+  const passRoleTo = new Set<string>();
   for (const rule of rules) {
     for (const action of rule.permissions.read) read.add(action);
     for (const action of rule.permissions.write) write.add(action);
+    for (const service of rule.permissions.passRole) passRoleTo.add(service);
   }
-  const passRole = write.delete('iam:PassRole');
   const statements: PolicyStatement[] = [
     { Sid: 'RulesRead', Effect: 'Allow', Action: [...read].sort(), Resource: '*' },
   ];
   if (write.size > 0)
     statements.push({ Sid: 'RulesRemediate', Effect: 'Allow', Action: [...write].sort(), Resource: '*' });
-  if (passRole) {
+  for (const service of [...passRoleTo].sort()) {
     statements.push({
-      Sid: 'RulesPassFlowLogsDeliveryRole',
+      Sid: `RulesPassRoleTo${service
+        .replace(/\.amazonaws\.com$/, '')
+        .split(/[^a-zA-Z0-9]+/)
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+        .join('')}`,
       Effect: 'Allow',
       Action: ['iam:PassRole'],
       Resource: '*',
-      Condition: { StringEquals: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } },
+      Condition: { StringEquals: { 'iam:PassedToService': service } },
     });
   }
   return statements;
@@ -111,15 +120,6 @@ export interface NotifierStatement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-function secretResource(reference: string): { ssm?: string; secret?: string } {
-  if (reference.startsWith('ssm:')) return { ssm: reference.slice(4) };
-  if (/^arn:aws[a-z-]*:ssm:/.test(reference))
-    return { ssm: reference.replace(/^arn:[^:]+:ssm:[^:]*:\d*:parameter/, '') };
-  if (reference.startsWith('secretsmanager:')) return { secret: reference.slice('secretsmanager:'.length) };
-  if (/^arn:aws[a-z-]*:secretsmanager:/.test(reference)) return { secret: reference };
-  return {};
-}
-
 /**
  * The notifier role's statements for the channels configured at deploy time:
  * read only the secrets it was given, OpsCenter only when enabled. Queue,
@@ -127,17 +127,15 @@ function secretResource(reference: string): { ssm?: string; secret?: string } {
  */
 export function notifierChannelStatements(env: NodeJS.ProcessEnv = process.env): NotifierStatement[] {
   const statements: NotifierStatement[] = [];
+  // The notifier reads its secrets through the same parser: a bad reference fails the package, not the notifier.
   const refs = [
     'PHIGUARD_SLACK_WEBHOOK',
     'PHIGUARD_SLACK_REVIEW_WEBHOOK',
     'PHIGUARD_JIRA_SECRET',
     'PHIGUARD_SERVICENOW_SECRET',
-  ]
-    .map((name) => env[name])
-    .filter((value): value is string => Boolean(value))
-    .map(secretResource);
-  const parameters = refs.flatMap((r) => (r.ssm ? [r.ssm] : []));
-  const secrets = refs.flatMap((r) => (r.secret ? [r.secret] : []));
+  ].flatMap((name) => (env[name] ? [parseSecretRef(name, env[name] as string)] : []));
+  const parameters = refs.flatMap((r) => (r.store === 'ssm' ? [r.name] : []));
+  const secrets = refs.flatMap((r) => (r.store === 'secretsmanager' ? [r.name] : []));
   if (parameters.length > 0) {
     statements.push({
       Sid: 'ReadChannelParameters',
@@ -170,7 +168,7 @@ export function notifierChannelStatements(env: NodeJS.ProcessEnv = process.env):
       ),
     });
   }
-  if (['true', '1', 'yes'].includes((env.PHIGUARD_OPSCENTER ?? '').toLowerCase())) {
+  if (booleanValue('PHIGUARD_OPSCENTER', env.PHIGUARD_OPSCENTER, false)) {
     statements.push({
       Sid: 'OpsCenterItems',
       Effect: 'Allow',

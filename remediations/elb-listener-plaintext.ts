@@ -14,63 +14,20 @@
  */
 import {
   type Action,
-  DescribeLoadBalancersCommand,
   DescribeRulesCommand,
-  DescribeTagsCommand,
   type Listener,
   ModifyListenerCommand,
   paginateDescribeListeners,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { hasErrorCode } from '../src/aws-errors';
-import type { CloudTrailRecord } from '../src/cloudtrail-event';
-import { loadBalancerConsoleUrl } from '../src/console-url';
-import { asList, field, stringField, unique } from '../src/record-fields';
-import { defineRule, type PlannedAction } from '../src/rule';
-
-const LB_ARN = /^arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:loadbalancer\/(app|net|gwy)\/[^/]+\/[^/]+$/;
-const LISTENER_ARN =
-  /^(arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:)listener\/((?:app|net|gwy)\/[^/]+\/[^/]+)\/[^/]+$/;
-
-/** `…:listener/app/name/lbid/listenerid` → `…:loadbalancer/app/name/lbid` */
-export function loadBalancerArnOfListener(listenerArn: string): string | undefined {
-  const match = LISTENER_ARN.exec(listenerArn);
-  return match ? `${match[1]}loadbalancer/${match[2]}` : undefined;
-}
-
-function isV2Record(record: CloudTrailRecord): boolean {
-  if (record.apiVersion) return record.apiVersion === '2015-12-01';
-  // Classic requests name the balancer `loadBalancerName`; v2 requests use `name`.
-  return stringField(record.requestParameters, 'loadBalancerName') === undefined;
-}
-
-function loadBalancerArns(record: CloudTrailRecord): string[] {
-  if (!isV2Record(record)) return [];
-  const request = record.requestParameters ?? {};
-  const response = record.responseElements ?? {};
-  const candidates: (string | undefined)[] = [];
-  switch (record.eventName) {
-    case 'CreateLoadBalancer':
-      for (const lb of asList(field(response, 'loadBalancers')))
-        candidates.push(stringField(lb, 'loadBalancerArn'));
-      break;
-    case 'CreateListener':
-      candidates.push(stringField(request, 'loadBalancerArn'));
-      for (const l of asList(field(response, 'listeners')))
-        candidates.push(stringField(l, 'loadBalancerArn'));
-      break;
-    case 'ModifyListener': {
-      const listenerArn = stringField(request, 'listenerArn');
-      if (listenerArn) candidates.push(loadBalancerArnOfListener(listenerArn));
-      for (const l of asList(field(response, 'listeners')))
-        candidates.push(stringField(l, 'loadBalancerArn'));
-      break;
-    }
-  }
-  return unique(candidates.filter((arn): arn is string => arn !== undefined && LB_ARN.test(arn)));
-}
-
-/** The type segment of a load balancer ARN, as DescribeLoadBalancers names it. */
-const LB_TYPES: Record<string, string> = { app: 'application', net: 'network', gwy: 'gateway' };
+import { ResourceGoneError } from '../src/errors';
+import { awsCall } from '../src/planned-action';
+import {
+  elbv2,
+  isLoadBalancerGone,
+  loadBalancerKindOf,
+  loadBalancerV2,
+} from '../src/resources/elbv2/load-balancer';
+import { defineRule } from '../src/rule';
 
 const PLAINTEXT_NLB = new Set(['TCP', 'UDP', 'TCP_UDP']);
 
@@ -114,7 +71,7 @@ export default defineRule<Observed>({
   title: 'Application/Network Load Balancer listeners must not serve plaintext',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
-  resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  resource: loadBalancerV2,
   triggers: [
     {
       source: 'elasticloadbalancing.amazonaws.com',
@@ -122,51 +79,25 @@ export default defineRule<Observed>({
     },
   ],
   permissions: {
-    read: [
-      'elasticloadbalancing:DescribeLoadBalancers',
-      'elasticloadbalancing:DescribeListeners',
-      'elasticloadbalancing:DescribeRules',
-      'elasticloadbalancing:DescribeTags',
-    ],
+    read: ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules'],
     write: ['elasticloadbalancing:ModifyListener'],
-  },
-
-  resourceIds: loadBalancerArns,
-
-  consoleUrl: loadBalancerConsoleUrl,
-
-  async listPage(ctx, token) {
-    const page = await ctx.clients
-      .elbv2()
-      .send(
-        new DescribeLoadBalancersCommand({ Marker: token, PageSize: Math.min(ctx.pageSize ?? 400, 400) }),
-      );
-    const arns = (page.LoadBalancers ?? []).flatMap((lb) => (lb.LoadBalancerArn ? [lb.LoadBalancerArn] : []));
-    return { arns, next: page.NextMarker || undefined };
   },
 
   async check(arn, ctx) {
     // The type is in the ARN, and DescribeListeners answers LoadBalancerNotFound for a
     // deleted balancer: no DescribeLoadBalancers call is needed to read one.
-    const type = LB_TYPES[LB_ARN.exec(arn)?.[1] ?? ''];
+    const type = loadBalancerKindOf(arn);
     if (!type) throw new TypeError(`not an Application/Network/Gateway Load Balancer ARN: ${arn}`);
-    const elbv2 = ctx.clients.elbv2();
+    const client = ctx.clients.get(elbv2);
     const listeners: Listener[] = [];
     try {
-      for await (const page of paginateDescribeListeners({ client: elbv2 }, { LoadBalancerArn: arn })) {
+      for await (const page of paginateDescribeListeners({ client }, { LoadBalancerArn: arn })) {
         listeners.push(...(page.Listeners ?? []));
       }
     } catch (error) {
-      if (hasErrorCode(error, 'LoadBalancerNotFound', 'LoadBalancerNotFoundException'))
-        return { state: 'gone' };
+      if (isLoadBalancerGone(error)) throw new ResourceGoneError(arn, { cause: error });
       throw error;
     }
-    const tags = async () => {
-      const out = await elbv2.send(new DescribeTagsCommand({ ResourceArns: [arn] }));
-      return Object.fromEntries(
-        (out.TagDescriptions?.[0]?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']),
-      );
-    };
 
     const views: ListenerView[] = [];
     for (const listener of listeners) {
@@ -175,7 +106,7 @@ export default defineRule<Observed>({
       let forwardingRules = 0;
       if (type === 'application' && protocol === 'HTTP' && listener.ListenerArn) {
         // A redirecting default action is not enough if a path rule still forwards plaintext.
-        const rules = await elbv2.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }));
+        const rules = await client.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }));
         forwardingRules = (rules.Rules ?? []).filter(
           (rule) => !rule.IsDefault && (rule.Actions ?? []).some((a) => a.Type === 'forward'),
         ).length;
@@ -208,7 +139,6 @@ export default defineRule<Observed>({
           .map((v) => `${v.protocol}:${v.port} ${v.defaultActionTypes.join('+') || 'none'}`)
           .join(', '),
       },
-      tags,
     };
   },
 
@@ -231,15 +161,11 @@ export default defineRule<Observed>({
     }
     const port = https.find((l) => l.port === 443)?.port ?? https[0]?.port ?? 443;
     const redirect = HTTPS_REDIRECT(port);
-    const actions: PlannedAction[] = observed.plaintext.map((listener) => ({
-      service: 'elasticloadbalancing',
-      api: 'ModifyListener',
-      params: { ListenerArn: listener.arn, DefaultActions: [redirect] },
-      run: (ctx) =>
-        ctx.clients
-          .elbv2()
-          .send(new ModifyListenerCommand({ ListenerArn: listener.arn, DefaultActions: [redirect] })),
-    }));
-    return { kind: 'fix', actions };
+    return {
+      kind: 'fix',
+      actions: observed.plaintext.map((listener) =>
+        awsCall(elbv2, ModifyListenerCommand, { ListenerArn: listener.arn, DefaultActions: [redirect] }),
+      ),
+    };
   },
 });

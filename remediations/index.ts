@@ -1,14 +1,18 @@
 /**
  * The rule registry. Adding a HIPAA control is: a rule file beside this one,
- * its fixtures in events/, its tests, and one line below. The EventBridge
- * patterns and IAM statements of the stack are generated from this list.
+ * its fixtures in events/, its tests, and one line below (a control on a resource
+ * type PHI Guard does not read yet also brings that type's module in
+ * src/resources/). The EventBridge patterns, IAM statements, settings and
+ * documentation of the stack are generated from this list.
  *
  * Order matters where two rules write to the same resource for one event: the
  * TLS-only policy merge runs before Block Public Access turns on
  * BlockPublicPolicy, which would otherwise reject a policy that is still public.
  */
 import { RuleDefinitionError } from '../src/errors';
+import type { ResourceType } from '../src/resources/resource-type';
 import type { Rule } from '../src/rule';
+import { declaredSettings } from '../src/rule-settings';
 import classicElbListenerPlaintext from './classic-elb-listener-plaintext';
 import elbListenerPlaintext from './elb-listener-plaintext';
 import s3BucketEncryption from './s3-bucket-encryption';
@@ -18,6 +22,7 @@ import vpcFlowLogs from './vpc-flow-logs';
 
 export function createRegistry(rules: readonly Rule[]): readonly Rule[] {
   const seen = new Set<string>();
+  const types = new Map<string, ResourceType>();
   for (const rule of rules) {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id))
       throw new RuleDefinitionError(`rule id "${rule.id}" is not kebab-case`);
@@ -26,7 +31,19 @@ export function createRegistry(rules: readonly Rule[]): readonly Rule[] {
     if (rule.permissions.read.length === 0) {
       throw new RuleDefinitionError(`rule "${rule.id}" declares no read permissions`);
     }
+    if (rule.permissions.write.includes('iam:PassRole')) {
+      throw new RuleDefinitionError(
+        `rule "${rule.id}" lists iam:PassRole as a write; declare the service it passes a role to in permissions.passRole`,
+      );
+    }
+    // One module per resource type: a sweep shard lists the type once, for all its rules.
+    const known = types.get(rule.resourceType);
+    if (known && known !== rule.resource) {
+      throw new RuleDefinitionError(`two resource modules declare ${rule.resourceType}`);
+    }
+    types.set(rule.resourceType, rule.resource);
   }
+  declaredSettings(rules); // throws when two rules declare one variable or file key differently
   return Object.freeze([...rules]);
 }
 

@@ -9,12 +9,21 @@
  * DeleteBucketEncryption.
  */
 import { PutBucketEncryptionCommand, type ServerSideEncryptionRule } from '@aws-sdk/client-s3';
-import { s3BucketConsoleUrl } from '../src/console-url';
+import { awsCall } from '../src/planned-action';
+import { requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
+import { bucketSettings } from '../src/resources/s3/bucket-settings';
 import { defineRule } from '../src/rule';
-import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
-import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
-import { bucketState } from '../src/s3/bucket-state';
-import { listBucketPage } from '../src/s3/list-buckets';
+import { ruleSetting } from '../src/rule-settings';
+import * as z from '../src/zod';
+
+/** Shared by every S3 rule that encrypts with KMS: one declaration, one variable. */
+export const s3KmsKeyId = ruleSetting({
+  env: 'PHIGUARD_S3_KMS_KEY_ID',
+  file: 's3.kmsKeyId',
+  description: 'KMS key (id, ARN or alias) for S3 default encryption',
+  unset: 'the AWS-managed key aws/s3',
+  schema: z.string().check(z.minLength(1)),
+});
 
 interface Observed {
   algorithm: string | undefined;
@@ -31,59 +40,53 @@ function summarize(rules: ServerSideEncryptionRule[]): Observed {
   };
 }
 
-export default defineRule<Observed>({
+const settings = { kmsKeyId: s3KmsKeyId };
+
+export default defineRule<Observed, typeof settings>({
   id: 's3-bucket-encryption',
   title: 'S3 bucket default encryption must be SSE-KMS with the bucket key',
   severity: 'high',
   safeguards: ['164.312(a)(2)(iv)'],
-  resourceType: 'AWS::S3::Bucket',
+  resource: s3Bucket,
   triggers: [
     { source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketEncryption', 'DeleteBucketEncryption'] },
   ],
+  settings,
   permissions: {
-    read: ['s3:ListAllMyBuckets', 's3:GetEncryptionConfiguration', 's3:GetBucketTagging'],
+    read: ['s3:GetEncryptionConfiguration'],
     // PutBucketEncryption is authorised by s3:PutEncryptionConfiguration; using a
     // customer-managed key also needs kms:GenerateDataKey on it, granted by its key policy.
     write: ['s3:PutEncryptionConfiguration'],
   },
 
-  resourceIds: bucketArnsFromRecord,
-
-  consoleUrl: s3BucketConsoleUrl,
-
-  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token, ctx.pageSize),
-
-  check: (arn, ctx) =>
-    checkBucket(arn, async (bucket) => {
-      const state = bucketState(ctx, arn, bucket);
-      const rules = await state.encryption();
-      const observed = summarize(rules);
-      const findings: string[] = [];
-      if (observed.algorithm === undefined) {
-        findings.push('no default encryption');
-      } else if (observed.algorithm === 'aws:kms') {
-        if (!observed.bucketKeyEnabled) findings.push('SSE-KMS without the S3 Bucket Key');
-      } else if (observed.algorithm !== 'aws:kms:dsse') {
-        findings.push(`default encryption is ${observed.algorithm}, not SSE-KMS`);
-      }
-      return {
-        state: findings.length === 0 ? 'compliant' : 'non-compliant',
-        findings,
-        observed,
-        summary: {
-          algorithm: observed.algorithm ?? 'none',
-          bucketKeyEnabled: observed.bucketKeyEnabled,
-          kmsKey: observed.kmsKeyId ?? (observed.algorithm?.startsWith('aws:kms') ? 'aws/s3' : 'none'),
-        },
-        tags: state.tags,
-      };
-    }),
+  async check(arn, ctx) {
+    const rules = await bucketSettings(ctx, arn).encryption();
+    const observed = summarize(rules);
+    const findings: string[] = [];
+    if (observed.algorithm === undefined) {
+      findings.push('no default encryption');
+    } else if (observed.algorithm === 'aws:kms') {
+      if (!observed.bucketKeyEnabled) findings.push('SSE-KMS without the S3 Bucket Key');
+    } else if (observed.algorithm !== 'aws:kms:dsse') {
+      findings.push(`default encryption is ${observed.algorithm}, not SSE-KMS`);
+    }
+    return {
+      state: findings.length === 0 ? 'compliant' : 'non-compliant',
+      findings,
+      observed,
+      summary: {
+        algorithm: observed.algorithm ?? 'none',
+        bucketKeyEnabled: observed.bucketKeyEnabled,
+        kmsKey: observed.kmsKeyId ?? (observed.algorithm?.startsWith('aws:kms') ? 'aws/s3' : 'none'),
+      },
+    };
+  },
 
   plan(arn, observed, ctx) {
     const bucket = requireBucketName(arn);
     // Merge: a bucket already on SSE-KMS keeps its own key; only the bucket key is added.
     const keyId =
-      observed.algorithm === 'aws:kms' && observed.kmsKeyId ? observed.kmsKeyId : ctx.settings.s3KmsKeyId;
+      observed.algorithm === 'aws:kms' && observed.kmsKeyId ? observed.kmsKeyId : ctx.settings.kmsKeyId;
     const rule: ServerSideEncryptionRule = {
       ApplyServerSideEncryptionByDefault: {
         SSEAlgorithm: 'aws:kms',
@@ -94,18 +97,10 @@ export default defineRule<Observed>({
     return {
       kind: 'fix',
       actions: [
-        {
-          service: 's3',
-          api: 'PutBucketEncryption',
-          params: { Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [rule] } },
-          run: (ctx) =>
-            ctx.clients.s3().send(
-              new PutBucketEncryptionCommand({
-                Bucket: bucket,
-                ServerSideEncryptionConfiguration: { Rules: [rule] },
-              }),
-            ),
-        },
+        awsCall(s3, PutBucketEncryptionCommand, {
+          Bucket: bucket,
+          ServerSideEncryptionConfiguration: { Rules: [rule] },
+        }),
       ],
     };
   },

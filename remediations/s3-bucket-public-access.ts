@@ -9,15 +9,15 @@
  * RestrictPublicBuckets; the ACL and Block Public Access calls directly.
  */
 import { type Grant, PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
-import { s3BucketConsoleUrl } from '../src/console-url';
-import type { PlannedAction } from '../src/rule';
+import { awsCall, type PlannedAction } from '../src/planned-action';
+import { requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
+import {
+  ALL_BLOCKED,
+  type BlockPublicAccessFlags,
+  bucketSettings,
+} from '../src/resources/s3/bucket-settings';
+import { isPublicStatement, parsePolicy } from '../src/resources/s3/policy-document';
 import { defineRule } from '../src/rule';
-import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
-import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
-import { ALL_BLOCKED, type BlockPublicAccessFlags } from '../src/s3/bucket-reads';
-import { bucketState } from '../src/s3/bucket-state';
-import { listBucketPage } from '../src/s3/list-buckets';
-import { isPublicStatement, parsePolicy } from '../src/s3/policy-document';
 
 const PUBLIC_GROUPS: Record<string, string> = {
   'http://acs.amazonaws.com/groups/global/AllUsers': 'AllUsers',
@@ -42,7 +42,7 @@ export default defineRule<Observed>({
   title: 'S3 bucket must not be public (Block Public Access on, no public ACL grants)',
   severity: 'critical',
   safeguards: ['164.312(a)(1)'],
-  resourceType: 'AWS::S3::Bucket',
+  resource: s3Bucket,
   triggers: [
     {
       source: 's3.amazonaws.com',
@@ -56,65 +56,51 @@ export default defineRule<Observed>({
     },
   ],
   permissions: {
-    read: [
-      's3:ListAllMyBuckets',
-      's3:GetBucketPublicAccessBlock',
-      's3:GetBucketAcl',
-      's3:GetBucketPolicy',
-      's3:GetBucketTagging',
-    ],
+    read: ['s3:GetBucketPublicAccessBlock', 's3:GetBucketAcl', 's3:GetBucketPolicy'],
     write: ['s3:PutBucketPublicAccessBlock', 's3:PutBucketAcl'],
   },
 
-  resourceIds: bucketArnsFromRecord,
-
-  consoleUrl: s3BucketConsoleUrl,
-
-  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token, ctx.pageSize),
-
-  check: (arn, ctx) =>
-    checkBucket(arn, async (bucket) => {
-      const state = bucketState(ctx, arn, bucket);
-      const [blockPublicAccess, acl] = await Promise.all([state.publicAccessBlock(), state.acl()]);
-      // A public policy matters only while RestrictPublicBuckets is off (which is a finding
-      // already): only then is the policy read, to name the exposure. A compliant bucket
-      // costs two reads, not three.
-      const policyText = blockPublicAccess.RestrictPublicBuckets ? undefined : await state.policy();
-      const grants = acl.Grants ?? [];
-      const publicGrants = grants.flatMap((grant) => {
-        const group = publicGroupOf(grant);
-        return group ? [{ group, permission: grant.Permission ?? 'UNKNOWN' }] : [];
-      });
-      let policyAllowsPublic = false;
-      if (policyText) {
-        try {
-          policyAllowsPublic = parsePolicy(policyText).Statement.some(isPublicStatement);
-        } catch {
-          // An unparsable policy is the TLS rule's finding; here it only loses a hint.
-        }
+  async check(arn, ctx) {
+    const state = bucketSettings(ctx, arn);
+    const [blockPublicAccess, acl] = await Promise.all([state.publicAccessBlock(), state.acl()]);
+    // A public policy matters only while RestrictPublicBuckets is off (which is a finding
+    // already): only then is the policy read, to name the exposure. A compliant bucket
+    // costs two reads, not three.
+    const policyText = blockPublicAccess.RestrictPublicBuckets ? undefined : await state.policy();
+    const grants = acl.Grants ?? [];
+    const publicGrants = grants.flatMap((grant) => {
+      const group = publicGroupOf(grant);
+      return group ? [{ group, permission: grant.Permission ?? 'UNKNOWN' }] : [];
+    });
+    let policyAllowsPublic = false;
+    if (policyText) {
+      try {
+        policyAllowsPublic = parsePolicy(policyText).Statement.some(isPublicStatement);
+      } catch {
+        // An unparsable policy is the TLS rule's finding; here it only loses a hint.
       }
-      const findings = [
-        ...Object.entries(blockPublicAccess)
-          .filter(([, on]) => !on)
-          .map(([setting]) => `Block Public Access setting ${setting} is off`),
-        ...publicGrants.map((g) => `ACL grants ${g.permission} to ${g.group}`),
-      ];
-      if (policyAllowsPublic && !blockPublicAccess.RestrictPublicBuckets) {
-        findings.push('bucket policy allows public access and RestrictPublicBuckets is off');
-      }
-      return {
-        state: findings.length === 0 ? 'compliant' : 'non-compliant',
-        findings,
-        observed: { blockPublicAccess, owner: acl.Owner, grants, publicGrants, policyAllowsPublic },
-        // Effective exposure: with RestrictPublicBuckets on, no policy makes the bucket public.
-        summary: {
-          ...blockPublicAccess,
-          publicAclGrants: publicGrants.length,
-          publicThroughPolicy: !blockPublicAccess.RestrictPublicBuckets && policyAllowsPublic,
-        },
-        tags: state.tags,
-      };
-    }),
+    }
+    const findings = [
+      ...Object.entries(blockPublicAccess)
+        .filter(([, on]) => !on)
+        .map(([setting]) => `Block Public Access setting ${setting} is off`),
+      ...publicGrants.map((g) => `ACL grants ${g.permission} to ${g.group}`),
+    ];
+    if (policyAllowsPublic && !blockPublicAccess.RestrictPublicBuckets) {
+      findings.push('bucket policy allows public access and RestrictPublicBuckets is off');
+    }
+    return {
+      state: findings.length === 0 ? 'compliant' : 'non-compliant',
+      findings,
+      observed: { blockPublicAccess, owner: acl.Owner, grants, publicGrants, policyAllowsPublic },
+      // Effective exposure: with RestrictPublicBuckets on, no policy makes the bucket public.
+      summary: {
+        ...blockPublicAccess,
+        publicAclGrants: publicGrants.length,
+        publicThroughPolicy: !blockPublicAccess.RestrictPublicBuckets && policyAllowsPublic,
+      },
+    };
+  },
 
   plan(arn, observed) {
     const bucket = requireBucketName(arn);
@@ -122,35 +108,25 @@ export default defineRule<Observed>({
     if (observed.publicGrants.length > 0) {
       // Keep every non-public grant exactly as it is; drop only the group grants.
       const kept = observed.grants.filter((grant) => publicGroupOf(grant) === undefined);
-      actions.push({
-        service: 's3',
-        api: 'PutBucketAcl',
-        params: {
-          Bucket: bucket,
-          AccessControlPolicy: { grantsKept: kept.length, grantsRemoved: observed.publicGrants },
-        },
-        run: (ctx) =>
-          ctx.clients.s3().send(
-            new PutBucketAclCommand({
-              Bucket: bucket,
-              AccessControlPolicy: { Owner: observed.owner, Grants: kept },
-            }),
-          ),
-      });
+      actions.push(
+        awsCall(
+          s3,
+          PutBucketAclCommand,
+          { Bucket: bucket, AccessControlPolicy: { Owner: observed.owner, Grants: kept } },
+          // Grantees name accounts and people; people see how many grants stay and which go.
+          {
+            show: { AccessControlPolicy: { grantsKept: kept.length, grantsRemoved: observed.publicGrants } },
+          },
+        ),
+      );
     }
     if (Object.values(observed.blockPublicAccess).some((on) => !on)) {
-      actions.push({
-        service: 's3',
-        api: 'PutPublicAccessBlock',
-        params: { Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } },
-        run: (ctx) =>
-          ctx.clients.s3().send(
-            new PutPublicAccessBlockCommand({
-              Bucket: bucket,
-              PublicAccessBlockConfiguration: { ...ALL_BLOCKED },
-            }),
-          ),
-      });
+      actions.push(
+        awsCall(s3, PutPublicAccessBlockCommand, {
+          Bucket: bucket,
+          PublicAccessBlockConfiguration: { ...ALL_BLOCKED },
+        }),
+      );
     }
     return { kind: 'fix', actions };
   },

@@ -8,13 +8,9 @@
  * policy may drop the statement) and DeleteBucketPolicy.
  */
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
-import { bucketArn } from '../src/arn';
-import { s3BucketConsoleUrl } from '../src/console-url';
-import { defineRule } from '../src/rule';
-import { checkBucket, requireBucketName } from '../src/s3/bucket-check';
-import { bucketArnsFromRecord } from '../src/s3/bucket-from-record';
-import { bucketState } from '../src/s3/bucket-state';
-import { listBucketPage } from '../src/s3/list-buckets';
+import { awsCall } from '../src/planned-action';
+import { bucketArn, requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
+import { bucketSettings } from '../src/resources/s3/bucket-settings';
 import {
   isEveryone,
   type PolicyDocument,
@@ -22,7 +18,8 @@ import {
   type PolicyStatement,
   parsePolicy,
   toList,
-} from '../src/s3/policy-document';
+} from '../src/resources/s3/policy-document';
+import { defineRule } from '../src/rule';
 
 export const TLS_ONLY_SID = 'PhiGuardDenyInsecureTransport';
 
@@ -72,58 +69,50 @@ export default defineRule<Observed>({
   title: 'S3 bucket policy must deny requests that do not use TLS',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
-  resourceType: 'AWS::S3::Bucket',
+  resource: s3Bucket,
   triggers: [
     { source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketPolicy', 'DeleteBucketPolicy'] },
   ],
   permissions: {
-    read: ['s3:ListAllMyBuckets', 's3:GetBucketPolicy', 's3:GetBucketTagging'],
+    read: ['s3:GetBucketPolicy'],
     write: ['s3:PutBucketPolicy'],
   },
 
-  resourceIds: bucketArnsFromRecord,
-
-  consoleUrl: s3BucketConsoleUrl,
-
-  listPage: (ctx, token) => listBucketPage(ctx.clients.s3(), ctx.region, ctx.partition, token, ctx.pageSize),
-
-  check: (arn, ctx) =>
-    checkBucket(arn, async (bucket) => {
-      const state = bucketState(ctx, arn, bucket);
-      const policyText = await state.policy();
-      let policy: PolicyDocument | undefined;
-      let unparsable = false;
-      if (policyText) {
-        try {
-          policy = parsePolicy(policyText);
-        } catch (error) {
-          if (!(error instanceof PolicyDocumentError)) throw error;
-          unparsable = true;
-        }
+  async check(arn, ctx) {
+    const bucket = requireBucketName(arn);
+    const policyText = await bucketSettings(ctx, arn).policy();
+    let policy: PolicyDocument | undefined;
+    let unparsable = false;
+    if (policyText) {
+      try {
+        policy = parsePolicy(policyText);
+      } catch (error) {
+        if (!(error instanceof PolicyDocumentError)) throw error;
+        unparsable = true;
       }
-      const compliant =
-        policy !== undefined && coversBucketAndObjects(policy.Statement, bucketArn(ctx.partition, bucket));
-      const findings = compliant
-        ? []
-        : [
-            policyText === undefined
-              ? 'no bucket policy, so plain-HTTP requests are allowed'
-              : unparsable
-                ? 'bucket policy cannot be parsed'
-                : 'bucket policy does not deny requests without TLS (aws:SecureTransport=false)',
-          ];
-      return {
-        state: compliant ? 'compliant' : 'non-compliant',
-        findings,
-        observed: { policy, unparsable },
-        summary: {
-          hasPolicy: policyText !== undefined,
-          statements: policy?.Statement.length ?? 0,
-          tlsOnly: compliant,
-        },
-        tags: state.tags,
-      };
-    }),
+    }
+    const compliant =
+      policy !== undefined && coversBucketAndObjects(policy.Statement, bucketArn(ctx.partition, bucket));
+    const findings = compliant
+      ? []
+      : [
+          policyText === undefined
+            ? 'no bucket policy, so plain-HTTP requests are allowed'
+            : unparsable
+              ? 'bucket policy cannot be parsed'
+              : 'bucket policy does not deny requests without TLS (aws:SecureTransport=false)',
+        ];
+    return {
+      state: compliant ? 'compliant' : 'non-compliant',
+      findings,
+      observed: { policy, unparsable },
+      summary: {
+        hasPolicy: policyText !== undefined,
+        statements: policy?.Statement.length ?? 0,
+        tlsOnly: compliant,
+      },
+    };
+  },
 
   plan(arn, observed, ctx) {
     if (observed.unparsable) {
@@ -142,18 +131,16 @@ export default defineRule<Observed>({
       Version: observed.policy?.Version ?? '2012-10-17',
       Statement: [...kept, tlsOnlyStatement(resource)],
     };
-    const document = JSON.stringify(merged);
     return {
       kind: 'fix',
       actions: [
-        {
-          service: 's3',
-          api: 'PutBucketPolicy',
+        awsCall(
+          s3,
+          PutBucketPolicyCommand,
+          { Bucket: bucket, Policy: JSON.stringify(merged) },
           // The policy body may name principals or key prefixes; people see its shape, not its text.
-          params: { Bucket: bucket, Policy: { statementsKept: kept.length, statementAdded: TLS_ONLY_SID } },
-          run: (ctx) =>
-            ctx.clients.s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: document })),
-        },
+          { show: { Policy: { statementsKept: kept.length, statementAdded: TLS_ONLY_SID } } },
+        ),
       ],
     };
   },

@@ -10,58 +10,48 @@
  */
 import {
   CreateFlowLogsCommand,
-  DescribeVpcsCommand,
-  type EC2Client,
+  type CreateFlowLogsResult,
   type FlowLog,
   paginateDescribeFlowLogs,
-  paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
-import { parseArn, partitionOf } from '../src/arn';
-import { hasErrorCode } from '../src/aws-errors';
+import { parseArn } from '../src/arn';
 import { chunksOf } from '../src/chunks';
-import type { CloudTrailRecord } from '../src/cloudtrail-event';
-import { vpcConsoleUrl } from '../src/console-url';
 import { PhiGuardError } from '../src/errors';
-import { stringField } from '../src/record-fields';
-import { defineRule, type ResourceSelection, type RuleContext } from '../src/rule';
-
-/**
- * A VPC named by CreateVpc may not be describable for a moment (eventual
- * consistency); these waits bound how long a check insists before saying `gone`.
- */
-export const VISIBILITY_RETRY_DELAYS_MS = [200, 400, 800, 1600];
+import { awsCall } from '../src/planned-action';
+import { describeVpc, ec2, FILTER_VALUES, vpc, vpcIdOf } from '../src/resources/ec2/vpc';
+import type { ResourceContext } from '../src/resources/resource-type';
+import { defineRule } from '../src/rule';
+import { ruleSetting } from '../src/rule-settings';
+import * as z from '../src/zod';
 
 export const MANAGED_TAG = 'phiguard:managed';
 
-const VPC_ID = /^vpc-[0-9a-f]{1,17}$/;
+/** The service the CloudWatch Logs delivery role is handed to. */
+const FLOW_LOGS_SERVICE = 'vpc-flow-logs.amazonaws.com';
 
-function vpcArn(partition: string, region: string, accountId: string, vpcId: string): string {
-  return `arn:${partition}:ec2:${region}:${accountId}:vpc/${vpcId}`;
-}
+const S3_DESTINATION = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+const LOG_GROUP_DESTINATION = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[^:]+(:\*)?$/;
 
-function vpcIdOf(arn: string): string {
-  const resource = parseArn(arn)?.resource ?? '';
-  const id = resource.startsWith('vpc/') ? resource.slice(4) : '';
-  if (!VPC_ID.test(id)) throw new TypeError(`not a VPC ARN: ${arn}`);
-  return id;
-}
+const destination = ruleSetting({
+  env: 'PHIGUARD_FLOW_LOGS_DESTINATION',
+  file: 'flowLogs.destination',
+  description:
+    'where new VPC flow logs deliver: an S3 bucket ARN (arn:aws:s3:::bucket[/prefix]) or a CloudWatch Logs group ARN',
+  unset: 'a ticket instead of a fix',
+  schema: z.string().check(
+    z.refine((value) => S3_DESTINATION.test(value) || LOG_GROUP_DESTINATION.test(value), {
+      message: 'must be an S3 bucket ARN (arn:aws:s3:::bucket[/prefix]) or a CloudWatch Logs group ARN',
+    }),
+  ),
+});
 
-function resourceIds(record: CloudTrailRecord): ResourceSelection {
-  if (record.eventName === 'DeleteFlowLogs') {
-    return { all: true, because: 'DeleteFlowLogs names only flow-log ids, which can no longer be described' };
-  }
-  const vpcId = stringField(record.responseElements, 'vpc', 'vpcId');
-  const region = record.awsRegion;
-  const account =
-    stringField(record.responseElements, 'vpc', 'ownerId') ??
-    (record.recipientAccountId ?? record.userIdentity?.accountId)?.toString();
-  if (!vpcId || !VPC_ID.test(vpcId) || !region || !account) return [];
-  return [vpcArn(partitionOf(region), region, account, vpcId)];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+const deliveryRoleArn = ruleSetting({
+  env: 'PHIGUARD_FLOW_LOGS_ROLE_ARN',
+  file: 'flowLogs.deliveryRoleArn',
+  description: 'the IAM role the flow-logs service assumes to write to a CloudWatch Logs destination',
+  unset: 'none (required with a CloudWatch Logs destination)',
+  schema: z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN')),
+});
 
 export class FlowLogCreationError extends PhiGuardError {
   readonly code: string;
@@ -77,99 +67,49 @@ interface Observed {
   flowLogs: FlowLog[];
 }
 
-/** What `check` reads of one VPC; shared through `ctx.reads`, so a batch read can fill it. */
-interface VpcRead {
-  tags: Record<string, string>;
-  flowLogs: FlowLog[];
-}
-const VPC_READ = 'ec2:vpc+flow-logs';
+const FLOW_LOGS = 'ec2:flow-logs';
 
-/** EC2 filters take up to 200 values; a page of VPCs is read in batches of this many. */
-const FILTER_VALUES = 100;
-
-function tagsOf(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+/** The VPC's flow logs, shared through `ctx.reads` so a sweep page's batch read can fill them. */
+function flowLogsOf(ctx: ResourceContext, arn: string): Promise<FlowLog[]> {
+  return ctx.reads.get(arn, FLOW_LOGS, () => describeFlowLogs(ctx, [vpcIdOf(arn)]));
 }
 
-async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...(items(page) ?? []));
-  return all;
-}
-
-/** One VPC on its own: undefined when it does not exist (after waiting for a new one to become visible). */
-async function readVpc(ec2: EC2Client, vpcId: string): Promise<VpcRead | undefined> {
-  let tags: Record<string, string> | undefined;
-  for (let attempt = 0; tags === undefined; attempt++) {
-    try {
-      const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-      const vpc = out.Vpcs?.[0];
-      if (!vpc)
-        throw Object.assign(new Error('empty DescribeVpcs answer'), { name: 'InvalidVpcID.NotFound' });
-      tags = tagsOf(vpc.Tags);
-    } catch (error) {
-      if (!hasErrorCode(error, 'InvalidVpcID.NotFound')) throw error;
-      const delay = VISIBILITY_RETRY_DELAYS_MS[attempt];
-      if (delay === undefined) return undefined;
-      await sleep(delay);
-    }
+async function describeFlowLogs(ctx: ResourceContext, vpcIds: string[]): Promise<FlowLog[]> {
+  const logs: FlowLog[] = [];
+  for await (const page of paginateDescribeFlowLogs(
+    { client: ctx.clients.get(ec2) },
+    { Filter: [{ Name: 'resource-id', Values: vpcIds }] },
+  )) {
+    logs.push(...(page.FlowLogs ?? []));
   }
-  const flowLogs = await collect(
-    paginateDescribeFlowLogs({ client: ec2 }, { Filter: [{ Name: 'resource-id', Values: [vpcId] }] }),
-    (page) => page.FlowLogs,
-  );
-  return { tags, flowLogs };
+  return logs;
 }
 
-function destinationOf(ctx: RuleContext) {
-  const destination = ctx.settings.flowLogsDestination;
-  if (!destination) return undefined;
-  const type = parseArn(destination)?.service === 's3' ? 's3' : 'cloud-watch-logs';
-  return { destination, type } as const;
-}
+const settings = { destination, deliveryRoleArn };
 
-export default defineRule<Observed>({
+export default defineRule<Observed, typeof settings>({
   id: 'vpc-flow-logs',
   title: 'VPC must have an active flow log capturing all traffic',
   severity: 'medium',
   safeguards: ['164.312(b)'],
-  resourceType: 'AWS::EC2::VPC',
+  resource: vpc,
   triggers: [{ source: 'ec2.amazonaws.com', events: ['CreateVpc', 'DeleteFlowLogs'] }],
+  settings,
+  checkSettings: (values) =>
+    values.destination && LOG_GROUP_DESTINATION.test(values.destination) && !values.deliveryRoleArn
+      ? `a CloudWatch Logs flow-log destination needs a delivery role: set ${deliveryRoleArn.env} (or ${deliveryRoleArn.file})`
+      : undefined,
   permissions: {
-    read: ['ec2:DescribeVpcs', 'ec2:DescribeFlowLogs'],
-    // CreateFlowLogs to S3 or CloudWatch Logs needs the log-delivery actions;
-    // iam:PassRole hands the CloudWatch Logs delivery role to the flow-logs service.
-    write: [
-      'ec2:CreateFlowLogs',
-      'ec2:CreateTags',
-      'logs:CreateLogDelivery',
-      'logs:DeleteLogDelivery',
-      'iam:PassRole',
-    ],
-  },
-
-  resourceIds,
-
-  consoleUrl: vpcConsoleUrl,
-
-  async listPage(ctx, token) {
-    const page = await ctx.clients.ec2().send(
-      new DescribeVpcsCommand({
-        NextToken: token,
-        MaxResults: Math.min(Math.max(ctx.pageSize ?? 1000, 5), 1000),
-      }),
-    );
-    const arns = (page.Vpcs ?? []).flatMap((vpc) =>
-      vpc.VpcId ? [vpcArn(ctx.partition, ctx.region, vpc.OwnerId ?? ctx.accountId, vpc.VpcId)] : [],
-    );
-    return { arns, next: page.NextToken || undefined };
+    read: ['ec2:DescribeFlowLogs'],
+    // CreateFlowLogs tags the new flow log and sets up log delivery on the caller's behalf.
+    write: ['ec2:CreateFlowLogs', 'ec2:CreateTags', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery'],
+    // The CloudWatch Logs delivery role is handed to the flow-logs service.
+    passRole: [FLOW_LOGS_SERVICE],
   },
 
   async check(arn, ctx) {
-    const vpcId = vpcIdOf(arn);
-    const read = await ctx.reads.get(arn, VPC_READ, () => readVpc(ctx.clients.ec2(), vpcId));
-    if (!read) return { state: 'gone' };
-    const { tags, flowLogs } = read;
+    await describeVpc(ctx, arn); // gone when the VPC is
+    const flowLogs = await flowLogsOf(ctx, arn);
     const active = flowLogs.filter((log) => log.FlowLogStatus === 'ACTIVE' && log.TrafficType === 'ALL');
     const findings =
       active.length > 0
@@ -182,7 +122,7 @@ export default defineRule<Observed>({
     return {
       state: findings.length === 0 ? 'compliant' : 'non-compliant',
       findings,
-      observed: { vpcId, flowLogs },
+      observed: { vpcId: vpcIdOf(arn), flowLogs },
       summary: {
         flowLogs:
           flowLogs
@@ -191,80 +131,68 @@ export default defineRule<Observed>({
             )
             .join(', ') || 'none',
       },
-      // DescribeVpcs already returned them: no extra call.
-      tags: async () => tags,
     };
   },
 
   async prefetch(arns, ctx) {
-    const ec2 = ctx.clients.ec2();
+    // One DescribeFlowLogs per hundred VPCs of a sweep page (or a whole-region event).
     const arnOf = new Map(arns.map((arn) => [vpcIdOf(arn), arn]));
     await Promise.all(
       chunksOf([...arnOf.keys()], FILTER_VALUES).map(async (chunk) => {
-        // Filters, not VpcIds: a VPC not visible yet must not fail the whole batch (its check retries it).
-        const [vpcs, flowLogs] = await Promise.all([
-          collect(
-            paginateDescribeVpcs({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: chunk }] }),
-            (p) => p.Vpcs,
-          ),
-          collect(
-            paginateDescribeFlowLogs({ client: ec2 }, { Filter: [{ Name: 'resource-id', Values: chunk }] }),
-            (p) => p.FlowLogs,
-          ),
-        ]);
-        for (const vpc of vpcs) {
-          const arn = vpc.VpcId ? arnOf.get(vpc.VpcId) : undefined;
-          if (!arn) continue;
-          ctx.reads.prime<VpcRead>(arn, VPC_READ, {
-            tags: tagsOf(vpc.Tags),
-            flowLogs: flowLogs.filter((log) => log.ResourceId === vpc.VpcId),
-          });
+        const logs = await describeFlowLogs(ctx, chunk);
+        for (const vpcId of chunk) {
+          const arn = arnOf.get(vpcId) as string;
+          ctx.reads.prime(
+            arn,
+            FLOW_LOGS,
+            logs.filter((log) => log.ResourceId === vpcId),
+          );
         }
       }),
     );
   },
 
   plan(_arn, observed, ctx) {
-    const target = destinationOf(ctx);
+    const target = ctx.settings.destination;
     if (!target) {
       return {
         kind: 'ticket',
-        reason: 'no flow-log destination configured (set PHIGUARD_FLOW_LOGS_DESTINATION)',
+        reason: `no flow-log destination configured (set ${destination.env})`,
       };
     }
-    const input = {
-      ResourceIds: [observed.vpcId],
-      ResourceType: 'VPC' as const,
-      TrafficType: 'ALL' as const,
-      LogDestinationType: target.type,
-      LogDestination: target.destination,
-      ...(target.type === 'cloud-watch-logs'
-        ? { DeliverLogsPermissionArn: ctx.settings.flowLogsDeliveryRoleArn }
-        : {}),
-      TagSpecifications: [
-        { ResourceType: 'vpc-flow-log' as const, Tags: [{ Key: MANAGED_TAG, Value: 'true' }] },
-      ],
-    };
+    const toS3 = parseArn(target)?.service === 's3';
     return {
       kind: 'fix',
       actions: [
-        {
-          service: 'ec2',
-          api: 'CreateFlowLogs',
-          params: input,
-          async run(runCtx) {
-            const out = await runCtx.clients.ec2().send(new CreateFlowLogsCommand(input));
-            const failure = out.Unsuccessful?.[0]?.Error;
-            if (failure) {
-              // CreateFlowLogs reports per-resource failures in a 200 answer.
-              throw new FlowLogCreationError(
-                failure.Code ?? 'Unsuccessful',
-                'CreateFlowLogs was unsuccessful',
-              );
-            }
-            return out;
+        awsCall(
+          ec2,
+          CreateFlowLogsCommand,
+          {
+            ResourceIds: [observed.vpcId],
+            ResourceType: 'VPC',
+            TrafficType: 'ALL',
+            LogDestinationType: toS3 ? 's3' : 'cloud-watch-logs',
+            LogDestination: target,
+            ...(toS3 ? {} : { DeliverLogsPermissionArn: ctx.settings.deliveryRoleArn }),
+            TagSpecifications: [
+              { ResourceType: 'vpc-flow-log', Tags: [{ Key: MANAGED_TAG, Value: 'true' }] },
+            ],
           },
-        },
+          {
+            alsoNeeds: ['ec2:CreateTags', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery'],
+            ...(toS3 ? {} : { passesRoleTo: FLOW_LOGS_SERVICE }),
+            accept(output) {
+              // CreateFlowLogs reports per-resource failures in a 200 answer.
+              const failure = (output as CreateFlowLogsResult).Unsuccessful?.[0]?.Error;
+              if (failure) {
+                throw new FlowLogCreationError(
+                  failure.Code ?? 'Unsuccessful',
+                  'CreateFlowLogs was unsuccessful',
+                );
+              }
+            },
+          },
+        ),
       ],
     };
   },

@@ -6,7 +6,7 @@
  * (processEvent) first in dry-run, then with apply, prints what happened and a
  * before/after table, and stops the emulator.
  */
-import { emulatorEnv, type MotoServer, startMotoServer } from '../src/local/moto-server';
+import { emulatorEnv, type MotoServer, startMotoServer } from '../local/moto-server';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const REGION = 'us-east-1';
@@ -23,9 +23,10 @@ async function run(moto: MotoServer): Promise<number> {
   process.env.PHIGUARD_LEDGER_TABLE = 'phiguard-demo-ledger';
 
   const { rules } = await import('../remediations');
-  const { createAwsClients, createClientPool } = await import('../src/aws-clients');
+  const { createClientPool } = await import('../src/aws-clients');
+  const { localClients } = await import('../local/clients');
   const { loadConfig } = await import('../src/config');
-  const { Engine } = await import('../src/engine');
+  const { Engine } = await import('../src/engine/engine');
   const { processEvent, EventFailedError } = await import('../src/process-event');
   const { formatReport } = await import('../src/cli/format-outcomes');
   const { formatChanges } = await import('../src/cli/format-changes');
@@ -35,10 +36,10 @@ async function run(moto: MotoServer): Promise<number> {
   const { createLedger } = await import('../src/ledger/create-ledger');
   const { MemoryNotificationPublisher } = await import('../src/notify/queue-publisher');
   const { subjectOf } = await import('../src/notify/format');
-  const fixtures = await import('../src/local/fixtures');
-  const seed = await import('../src/local/seed');
+  const fixtures = await import('../local/fixtures');
+  const seed = await import('../local/seed');
 
-  const clients = createAwsClients({ region: REGION });
+  const clients = localClients(REGION);
   const s3 = clients.s3();
   const ec2 = clients.ec2();
 
@@ -74,7 +75,7 @@ async function run(moto: MotoServer): Promise<number> {
 
   // The action registry: the same table layout the stack deploys (phiguard ledger init).
   await initLedgerTable(new DynamoDBClient({}), 'phiguard-demo-ledger');
-  const ledger = createLedger(loadConfig());
+  const ledger = createLedger(loadConfig(process.env, process.cwd(), rules));
 
   // Each pass gets fresh event ids, as new CloudTrail events would have.
   const makeEvents = () => {
@@ -101,7 +102,7 @@ async function run(moto: MotoServer): Promise<number> {
   const publisher = new MemoryNotificationPublisher();
   let exitCode = 0;
   const replay = async (dryRun: boolean, events: unknown[]) => {
-    const config = loadConfig({ ...process.env, PHIGUARD_DRY_RUN: String(dryRun) });
+    const config = loadConfig({ ...process.env, PHIGUARD_DRY_RUN: String(dryRun) }, process.cwd(), rules);
     const engine = new Engine({ rules, config, ledger, publisher, clientsFor: pool });
     const outcomes = [];
     for (const event of events) {

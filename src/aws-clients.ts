@@ -1,18 +1,56 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { S3Client } from '@aws-sdk/client-s3';
+/**
+ * The AWS SDK clients rules use. A resource module declares its service's client
+ * once, with {@link awsClient}; the engine keeps one instance per (region, client)
+ * for the life of the process (a warm Lambda reuses its connections) and creates it
+ * on first use, so a cold start only pays for the services an event needs.
+ * Credentials, profile, region and `AWS_ENDPOINT_URL` come from the standard AWS
+ * environment.
+ */
+
+/** What every client shares: the region, and the retry policy of a sweep under throttling. */
+export interface CommonClientConfig {
+  region: string;
+  maxAttempts: number;
+  retryMode: string;
+  /** Test and emulator overrides (an endpoint, static credentials). */
+  [option: string]: unknown;
+}
+
+/** A service client as rules use it: SDK v3 `send`. */
+export interface SdkClient {
+  send(command: never, options?: unknown): Promise<unknown>;
+}
+
+export interface AwsClientSpec<C extends SdkClient = SdkClient> {
+  /** The IAM service prefix of the client's actions (`s3`, `elasticloadbalancing`). */
+  readonly iamPrefix: string;
+  /** Builds the client for one region. */
+  create(common: CommonClientConfig): C;
+}
 
 /**
- * The SDK clients rules use, one set per region, created on first use so that a
- * cold start only pays for the services an event actually needs. Credentials,
- * profile, region and `AWS_ENDPOINT_URL` come from the standard AWS environment.
+ * Declares a service client: its class, the IAM prefix of its actions, and any
+ * options of its own on top of the common ones.
  */
+export function awsClient<C extends SdkClient>(
+  Client: new (config: never) => C,
+  options: { iamPrefix: string; config?: (common: CommonClientConfig) => Record<string, unknown> },
+): AwsClientSpec<C> {
+  return {
+    iamPrefix: options.iamPrefix,
+    create: (common) => new Client({ ...common, ...options.config?.(common) } as never),
+  };
+}
+
+/** True when calls go to an emulator or another custom endpoint (one host name, no per-bucket hosts). */
+export function usesCustomEndpoint(common: CommonClientConfig): boolean {
+  return Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3 || common.endpoint);
+}
+
+/** The clients of one region. */
 export interface AwsClients {
-  s3(): S3Client;
-  ec2(): EC2Client;
-  elbv2(): ElasticLoadBalancingV2Client;
-  elb(): ElasticLoadBalancingClient;
+  readonly region: string;
+  get<C extends SdkClient>(spec: AwsClientSpec<C>): C;
 }
 
 export interface AwsClientOptions {
@@ -21,30 +59,24 @@ export interface AwsClientOptions {
   overrides?: Record<string, unknown>;
 }
 
-function lazy<T>(create: () => T): () => T {
-  let instance: T | undefined;
-  return () => {
-    instance ??= create();
-    return instance;
-  };
-}
-
 export function createAwsClients({ region, overrides = {} }: AwsClientOptions): AwsClients {
   // Adaptive retry: a sweep slows down on throttling instead of failing resources.
-  const common = { region, maxAttempts: 5, retryMode: 'adaptive', ...overrides };
-  // Emulators and S3-compatible endpoints answer on one host name, not per bucket.
-  const customEndpoint = Boolean(
-    process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3 || overrides.endpoint,
-  );
+  const common: CommonClientConfig = { region, maxAttempts: 5, retryMode: 'adaptive', ...overrides };
+  const clients = new Map<AwsClientSpec<SdkClient>, SdkClient>();
   return {
-    s3: lazy(() => new S3Client({ ...common, forcePathStyle: customEndpoint, followRegionRedirects: true })),
-    ec2: lazy(() => new EC2Client(common)),
-    elbv2: lazy(() => new ElasticLoadBalancingV2Client(common)),
-    elb: lazy(() => new ElasticLoadBalancingClient(common)),
+    region,
+    get<C extends SdkClient>(spec: AwsClientSpec<C>): C {
+      let client = clients.get(spec);
+      if (!client) {
+        client = spec.create(common);
+        clients.set(spec, client);
+      }
+      return client as C;
+    },
   };
 }
 
-/** Caches one client set per region for the life of the process (a warm Lambda reuses them). */
+/** Caches one client set per region for the life of the process. */
 export function createClientPool(
   options: Omit<AwsClientOptions, 'region'> = {},
 ): (region: string) => AwsClients {

@@ -26,6 +26,20 @@ export class ConfigError extends PhiGuardError {
   }
 }
 
+/**
+ * A resource a rule reads no longer exists (a bucket deleted between the event and
+ * the read). Resource modules throw it from their reads; the engine reports `gone`.
+ * The message names the resource by its ARN only.
+ */
+export class ResourceGoneError extends PhiGuardError {
+  readonly resource: string;
+  constructor(resource: string, options?: { cause?: unknown }) {
+    super(`${resource} no longer exists`, options);
+    this.name = 'ResourceGoneError';
+    this.resource = resource;
+  }
+}
+
 /** A rule module breaks the rule contract (duplicate id, missing permissions, …). */
 export class RuleDefinitionError extends PhiGuardError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { rules } from '../remediations';
 import { createClientPool } from './aws-clients';
 import { loadConfig } from './config';
-import { Engine } from './engine';
+import { Engine } from './engine/engine';
 import { ConfigError } from './errors';
 import { createLedger } from './ledger/create-ledger';
 import { asEngineLogger } from './logger';
@@ -15,7 +15,7 @@ import { createPublisher } from './notify/build';
  * queue when configured. A bad setting fails the cold start, not an event.
  */
 export function createLambdaEngine(logger: Logger): Engine {
-  const config = loadConfig();
+  const config = loadConfig(process.env, process.cwd(), rules);
   if (!config.ledgerTable) {
     throw new ConfigError('PHIGUARD_LEDGER_TABLE is not set: the Lambda needs the action registry table');
   }

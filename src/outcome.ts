@@ -3,7 +3,10 @@ import type { Safeguard } from './rule';
 /**
  * What happened to one (rule, resource) pair for one event or sweep.
  * - compliant: live state already meets the safeguard; nothing written
- * - remediated: the fix was applied and a read-back confirmed compliance
+ * - remediated: the fix was applied and a read-back confirmed compliance (or a `pending`
+ *   fix was confirmed by a later read: then `actions` is empty, nothing was written again)
+ * - pending: the fix was accepted but is not visible yet (an RDS modification takes
+ *   minutes); the next event or sweep reads it again and confirms it
  * - would-remediate: dry-run; `actions` are the exact calls `--apply` would make
  * - ticket: no safe automatic fix (or the rule's mode is `ticket`); a person must act
  * - non-compliant: the rule's mode is `notify`; reported, nothing changed
@@ -16,6 +19,7 @@ import type { Safeguard } from './rule';
 export const OUTCOME_STATUSES = [
   'compliant',
   'remediated',
+  'pending',
   'would-remediate',
   'ticket',
   'non-compliant',

@@ -1,4 +1,4 @@
-import type { Engine, EventReport } from './engine';
+import type { Engine, EventReport } from './engine/engine';
 import { RemediationFailedError } from './errors';
 
 /**

@@ -1,6 +1,12 @@
-import type { AwsClients } from './aws-clients';
 import type { CloudTrailRecord } from './cloudtrail-event';
-import type { ReadCache } from './read-cache';
+import type { PlannedAction } from './planned-action';
+import type {
+  ResourceContext,
+  ResourcePage,
+  ResourceSelection,
+  ResourceType,
+} from './resources/resource-type';
+import type { SettingDeclarations, SettingValues } from './rule-settings';
 
 /** 45 CFR 164 citations, written the way the regulation numbers them. */
 export type Safeguard = `164.${string}`;
@@ -18,56 +24,36 @@ export interface Trigger {
   events: readonly string[];
 }
 
+/** A rule's view of where it runs: its resource's context, and its own resolved settings. */
+export interface RuleContext<S = Readonly<Record<string, unknown>>> extends ResourceContext {
+  settings: S;
+}
+
 /**
- * Settings a rule may need to build its fix. The engine reads them from the
- * configuration; rules never read the environment themselves.
+ * How the engine confirms a fix that takes time to show (an RDS modification, a
+ * Redshift cluster change): it waits up to `timeoutSeconds` — with `waitFor` (an
+ * SDK waiter such as `waitUntilDBInstanceAvailable`) or by reading the resource
+ * again every `intervalSeconds` — and if the change is still not visible then,
+ * reports `pending`: the change was accepted, and the next event or sweep
+ * confirms it. Never `error`, which would retry and dead-letter a fix under way.
  */
-export interface RuleSettings {
-  /** KMS key for S3 default encryption; undefined means the AWS-managed `aws/s3` key. */
-  s3KmsKeyId?: string;
-  /** Where new VPC flow logs deliver: an S3 bucket ARN or a CloudWatch Logs group ARN. */
-  flowLogsDestination?: string;
-  /** IAM role the flow-logs service assumes to write to CloudWatch Logs. */
-  flowLogsDeliveryRoleArn?: string;
-}
-
-export interface RuleContext {
-  region: string;
-  accountId: string;
-  partition: string;
-  clients: AwsClients;
-  settings: RuleSettings;
-  /** Reads shared by the rules looking at the same resource; invalidated after a fix. */
-  reads: ReadCache;
-  /** Page size for `listPage` (a sweep setting); each rule keeps to its API's limits. */
-  pageSize?: number;
-}
-
-/** One AWS API call a plan would make. */
-export interface PlannedAction {
-  /** AWS service, as in the IAM prefix (`s3`, `ec2`, `elasticloadbalancing`). */
-  service: string;
-  /** The operation name, e.g. `PutPublicAccessBlock`. */
-  api: string;
-  /**
-   * The call's parameters as shown to people. Content that could carry PHI (a
-   * policy document) is summarised here; the exact payload lives in `run`.
-   */
-  params: Record<string, unknown>;
-  /** Performs the call. Only the engine invokes it, and never in dry-run. */
-  run: (ctx: RuleContext) => Promise<unknown>;
+export interface Settle {
+  timeoutSeconds: number;
+  intervalSeconds?: number;
+  waitFor?: (ctx: ResourceContext, timeoutSeconds: number) => Promise<void>;
 }
 
 export type Plan =
   /** Idempotent calls that make the resource compliant, merged with what exists. */
-  | { kind: 'fix'; actions: PlannedAction[] }
+  | { kind: 'fix'; actions: PlannedAction[]; settle?: Settle }
   /** No safe automatic fix: a person must act. `reason` says why, without content. */
   | { kind: 'ticket'; reason: string };
 
 /**
  * What `check` saw. `findings` are short, content-free sentences ("Block Public
  * Access setting BlockPublicAcls is off"); `summary` is the handful of settings
- * that matter (flags, algorithms, action types), safe to log and record.
+ * that matter (flags, algorithms, action types), safe to log and record. A
+ * resource that no longer exists is `gone` (or its reads throw ResourceGoneError).
  */
 export type CheckResult<Observed> =
   | {
@@ -75,78 +61,97 @@ export type CheckResult<Observed> =
       findings: string[];
       observed: Observed;
       summary: Record<string, unknown>;
-      /**
-       * The resource's tags, read only to decide exemption of a non-compliant
-       * resource (so a compliant one costs no tag read); never logged.
-       */
-      tags: () => Promise<Record<string, string>>;
     }
   | { state: 'gone' };
 
-/**
- * Resource selector returned by `resourceIds`: a list of ARNs, or "every resource
- * of this rule in the event's region" when the record cannot name them (a deleted
- * flow log can no longer be traced back to its VPC).
- */
-export type ResourceSelection = string[] | { all: true; because: string };
-
-export interface ResourcePage {
-  arns: string[];
-  next?: string;
-}
-
-/** Every resource of a rule in the context's region, page after page. */
-export async function listAll(rule: Pick<Rule, 'listPage'>, ctx: RuleContext): Promise<string[]> {
-  const arns: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await rule.listPage(ctx, token);
-    arns.push(...page.arns);
-    token = page.next;
-  } while (token);
-  return arns;
-}
-
-export interface Rule<Observed = unknown> {
+/** What a rule file declares: one HIPAA control on one resource type. */
+export interface RuleDefinition<Observed, S extends SettingDeclarations> {
   /** kebab-case, equal to the file name in `remediations/`. */
   id: string;
   title: string;
   severity: Severity;
   safeguards: readonly Safeguard[];
-  /**
-   * The CloudFormation type of the resources it guards (`AWS::S3::Bucket`). Rules
-   * of one type share a sweep shard: one listing, and one read of each setting.
-   */
-  resourceType: string;
+  /** The resource type it guards: its listing, ids from records, tags and console link. */
+  resource: ResourceType;
   triggers: readonly Trigger[];
-  /** Resource ARNs this CloudTrail record touched, for this rule. Pure; no AWS calls. */
-  resourceIds(record: CloudTrailRecord): ResourceSelection;
+  /** Settings the fix needs, declared here and nowhere else. */
+  settings?: S;
+  /** Settings that are each valid but wrong together: the message of the ConfigError, else undefined. */
+  checkSettings?(values: SettingValues<S>): string | undefined;
+  /** IAM actions of `check` and of the fix, beyond the resource type's own reads. */
+  permissions: {
+    read: readonly string[];
+    write: readonly string[];
+    /** Service principals the fix hands an IAM role to (`iam:PassRole` is granted for these alone). */
+    passRole?: readonly string[];
+  };
+  /** Reads LIVE state. A missing resource is `{ state: 'gone' }` or a ResourceGoneError. */
+  check(arn: string, ctx: RuleContext<SettingValues<S>>): Promise<CheckResult<Observed>>;
   /**
-   * One page of this rule's resources in `ctx.region` (ARNs), from the service's
-   * own pagination; `next` resumes the listing (a sweep shard can stop and go on later).
+   * Optional: loads what `check` will read for all of `arns` (a sweep page) into
+   * `ctx.reads` in as few calls as the API allows, beyond the resource type's own
+   * prefetch. Best effort: what it could not load, `check` reads on its own.
    */
-  listPage(ctx: RuleContext, token?: string): Promise<ResourcePage>;
-  /** Reads LIVE state. Must not throw for a missing resource: return `{ state: 'gone' }`. */
-  check(arn: string, ctx: RuleContext): Promise<CheckResult<Observed>>;
-  /**
-   * Optional: when the service can describe many resources in one call, loads what
-   * `check` will read for all of `arns` (a sweep page, every VPC of a DeleteFlowLogs
-   * event) into `ctx.reads`, in as few calls as the API allows. Best effort: what it
-   * could not load, `check` reads on its own (and a failure here is not reported).
-   */
-  prefetch?(arns: readonly string[], ctx: RuleContext): Promise<void>;
-  /** The idempotent calls that would fix what `check` observed, or a ticket. */
-  plan(arn: string, observed: Observed, ctx: RuleContext): Plan;
-  /** IAM actions, split so that a read-only deployment can be generated. */
-  permissions: { read: readonly string[]; write: readonly string[] };
-  /** Where a person looks at the resource in the AWS console (for notifications and tickets). */
-  consoleUrl?(arn: string, region: string): string | undefined;
+  prefetch?(arns: readonly string[], ctx: RuleContext<SettingValues<S>>): Promise<void>;
+  /** The idempotent calls that would fix what `check` observed, or a ticket. Pure. */
+  plan(arn: string, observed: Observed, ctx: RuleContext<SettingValues<S>>): Plan;
 }
 
 /**
- * Identity helper so rule files get full type inference for `Observed` while the
- * registry stores them as `Rule<unknown>`.
+ * A rule as the engine sees it: the definition, with what its resource type
+ * provides and its permissions complete (the type's reads included).
  */
-export function defineRule<Observed>(rule: Rule<Observed>): Rule<Observed> {
-  return rule;
+export interface Rule<Observed = unknown> {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly safeguards: readonly Safeguard[];
+  readonly resource: ResourceType;
+  /** `resource.type`, the sweep's shard key. */
+  readonly resourceType: string;
+  readonly triggers: readonly Trigger[];
+  readonly settings: SettingDeclarations;
+  readonly permissions: {
+    readonly read: readonly string[];
+    readonly write: readonly string[];
+    readonly passRole: readonly string[];
+  };
+  checkSettings?(values: Readonly<Record<string, unknown>>): string | undefined;
+  resourceIds(record: CloudTrailRecord): ResourceSelection;
+  listPage(ctx: ResourceContext, token?: string): Promise<ResourcePage>;
+  consoleUrl(arn: string, region: string): string | undefined;
+  check(arn: string, ctx: RuleContext): Promise<CheckResult<Observed>>;
+  prefetch?(arns: readonly string[], ctx: RuleContext): Promise<void>;
+  plan(arn: string, observed: Observed, ctx: RuleContext): Plan;
+}
+
+const union = (...lists: (readonly string[])[]) => [...new Set(lists.flat())];
+
+/** Builds a rule from its definition; the registry stores it as `Rule<unknown>`. */
+export function defineRule<Observed, S extends SettingDeclarations = Record<never, never>>(
+  definition: RuleDefinition<Observed, S>,
+): Rule<Observed> {
+  const { resource } = definition;
+  return {
+    id: definition.id,
+    title: definition.title,
+    severity: definition.severity,
+    safeguards: definition.safeguards,
+    resource,
+    resourceType: resource.type,
+    triggers: definition.triggers,
+    settings: definition.settings ?? {},
+    permissions: {
+      read: union(resource.permissions.read, definition.permissions.read),
+      write: union(definition.permissions.write),
+      passRole: union(definition.permissions.passRole ?? []),
+    },
+    ...(definition.checkSettings ? { checkSettings: definition.checkSettings as Rule['checkSettings'] } : {}),
+    resourceIds: (record) => resource.resourceIds(record),
+    listPage: (ctx, token) => resource.listPage(ctx, token),
+    consoleUrl: (arn, region) => resource.consoleUrl(arn, region),
+    check: definition.check as Rule<Observed>['check'],
+    ...(definition.prefetch ? { prefetch: definition.prefetch as Rule['prefetch'] } : {}),
+    plan: definition.plan as Rule<Observed>['plan'],
+  };
 }

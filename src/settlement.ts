@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ClaimRelease, HistoryEntry } from './ledger/ledger';
 import { OUTCOME_STATUSES, type Outcome, type OutcomeStatus } from './outcome';
 
@@ -7,18 +6,21 @@ const RECORDED: ReadonlySet<OutcomeStatus> = new Set(
   OUTCOME_STATUSES.filter((status) => status !== 'ignored' && status !== 'duplicate'),
 );
 
-/** What one event's (or sweep's) evaluations leave for the ledger to settle in one write. */
+export function isRecorded(status: OutcomeStatus): boolean {
+  return RECORDED.has(status);
+}
+
+/** What one event's (or sweep page's) evaluations leave for the ledger to settle in one write. */
 export class Settlement {
   readonly entries: HistoryEntry[] = [];
   readonly releases: ClaimRelease[] = [];
   constructor(readonly owner: string) {}
 
+  /** The outcome's history entry, under the id it was built with. */
   record(outcome: Outcome): void {
-    if (!RECORDED.has(outcome.status)) return;
-    const id = randomUUID().replaceAll('-', '').slice(0, 16);
-    outcome.historyId = id;
+    if (!outcome.historyId) return;
     this.entries.push({
-      id,
+      id: outcome.historyId,
       rule: outcome.rule,
       resource: outcome.resource,
       status: outcome.status,

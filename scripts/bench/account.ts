@@ -1,7 +1,7 @@
 import { DeleteBucketEncryptionCommand } from '@aws-sdk/client-s3';
-import type { AwsClients } from '../../src/aws-clients';
+import type { LocalClients } from '../../local/clients';
+import * as seed from '../../local/seed';
 import { mapLimited } from '../../src/concurrency';
-import * as seed from '../../src/local/seed';
 
 /**
  * The benchmark's account: `buckets` buckets of which a third are public (and
@@ -16,7 +16,7 @@ export interface BenchAccount {
 }
 
 export async function buildAccount(
-  clients: AwsClients,
+  clients: LocalClients,
   region: string,
   buckets: number,
 ): Promise<BenchAccount> {

@@ -16,8 +16,8 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetBucketAclCommand } from '@aws-sdk/client-s3';
-import { type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
-import { emulatorEnv, startMotoServer } from '../../src/local/moto-server';
+import { type RecordedCall, startCountingProxy } from '../../local/counting-proxy';
+import { emulatorEnv, startMotoServer } from '../../local/moto-server';
 import { processCpuSeconds } from './process-cpu';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -108,21 +108,21 @@ try {
   };
   Object.assign(process.env, emulatorEnv(moto.endpoint, REGION));
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-  const { createAwsClients } = await import('../../src/aws-clients');
+  const { localClients } = await import('../../local/clients');
   const { initLedgerTable } = await import('../../src/ledger/init-table');
   const { buildAccount } = await import('./account');
-  const { bucketEvent } = await import('../../src/local/fixtures');
-  const seed = await import('../../src/local/seed');
+  const { bucketEvent } = await import('../../local/fixtures');
+  const seed = await import('../../local/seed');
 
   process.stdout.write(`Building the account: ${BUCKETS} buckets, 20 ALBs, 20 VPCs …\n`);
   const seedStarted = performance.now();
   await initLedgerTable(new DynamoDBClient({}), TABLE);
-  const direct = createAwsClients({ region: REGION });
+  const direct = localClients(REGION);
   const account = await buildAccount(direct, REGION, BUCKETS);
   process.stdout.write(`  built in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s\n`);
 
   // The emulator's ceiling: simple reads, a tight parallel client, through the same proxy.
-  const viaProxy = createAwsClients({ region: REGION, overrides: { endpoint: proxy.endpoint } }).s3();
+  const viaProxy = localClients(REGION, { endpoint: proxy.endpoint }).s3();
   let reads = 0;
   const ceilingCpuBefore = processCpuSeconds(moto.pid);
   const until = performance.now() + 3000;
@@ -283,7 +283,7 @@ try {
     const eventMoto = await startMotoServer();
     const eventProxy = await startCountingProxy(eventMoto.endpoint);
     Object.assign(process.env, emulatorEnv(eventMoto.endpoint, REGION));
-    const eventClients = createAwsClients({ region: REGION });
+    const eventClients = localClients(REGION);
     await initLedgerTable(new DynamoDBClient({}), `${TABLE}-events`);
     await seed.createCompliantBucket(eventClients.s3(), 'bench-warm');
     Object.assign(handlerEnv, emulatorEnv(eventProxy.endpoint, REGION));

@@ -10,8 +10,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
-import { emulatorEnv, startMotoServer } from '../../src/local/moto-server';
+import { type RecordedCall, startCountingProxy } from '../../local/counting-proxy';
+import { emulatorEnv, startMotoServer } from '../../local/moto-server';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const REGION = 'us-east-1';
@@ -61,20 +61,21 @@ try {
   });
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const { rules } = await import('../../remediations');
-  const { createAwsClients, createClientPool } = await import('../../src/aws-clients');
+  const { createClientPool } = await import('../../src/aws-clients');
+  const { localClients } = await import('../../local/clients');
   const { loadConfig } = await import('../../src/config');
-  const { Engine } = await import('../../src/engine');
+  const { Engine } = await import('../../src/engine/engine');
   const { createLedger } = await import('../../src/ledger/create-ledger');
   const { initLedgerTable } = await import('../../src/ledger/init-table');
-  const { bucketEvent } = await import('../../src/local/fixtures');
+  const { bucketEvent } = await import('../../local/fixtures');
   const { processEvent } = await import('../../src/process-event');
-  const seed = await import('../../src/local/seed');
+  const seed = await import('../../local/seed');
   const { PutBucketAclCommand } = await import('@aws-sdk/client-s3');
 
   await initLedgerTable(new DynamoDBClient({}), 'phiguard-bench-ledger');
   // Seeding talks to moto directly, so the proxy counts only what PHI Guard does.
-  const s3 = createAwsClients({ region: REGION, overrides: { endpoint: moto.endpoint } }).s3();
-  const config = loadConfig();
+  const s3 = localClients(REGION, { endpoint: moto.endpoint }).s3();
+  const config = loadConfig(process.env, process.cwd(), rules);
   const engine = new Engine({ rules, config, ledger: createLedger(config), clientsFor: createClientPool() });
   const publicAccess = rules.filter((r) => r.id === 's3-bucket-public-access');
   const singleRule = new Engine({

@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { rules } from '../../remediations';
 import { createClientPool } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
-import { Engine } from '../../src/engine';
+import { Engine } from '../../src/engine/engine';
 import { createLedger } from '../../src/ledger/create-ledger';
 import { planShards } from '../../src/sweep/shard';
 import { Sweeper } from '../../src/sweep/sweeper';
 
-const config = loadConfig();
+const config = loadConfig(process.env, process.cwd(), rules);
 const engine = new Engine({ rules, config, ledger: createLedger(config), clientsFor: createClientPool() });
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const sweeper = new Sweeper(engine, { concurrency });

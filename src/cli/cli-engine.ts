@@ -1,14 +1,20 @@
 import { rules } from '../../remediations';
 import { createClientPool } from '../aws-clients';
 import { loadConfig, type PhiGuardConfig } from '../config';
-import { Engine } from '../engine';
+import { Engine } from '../engine/engine';
 import { createLedger } from '../ledger/create-ledger';
 import { type EngineLogger, silentLogger } from '../logger';
 import { createPublisher } from '../notify/build';
 
-/** The CLI's configuration: `--apply` is its explicit opt-in; without it a run is always a dry-run. */
-export function loadCliConfig(apply: boolean): PhiGuardConfig {
-  return loadConfig({ ...process.env, PHIGUARD_DRY_RUN: apply ? 'false' : 'true' });
+/**
+ * The CLI's configuration, with every rule's settings. `--apply` is the explicit
+ * opt-in to act; without it a run is always a dry-run (commands that do not run
+ * rules leave the environment's value as it is).
+ */
+export function loadCliConfig(apply?: boolean): PhiGuardConfig {
+  const env =
+    apply === undefined ? process.env : { ...process.env, PHIGUARD_DRY_RUN: apply ? 'false' : 'true' };
+  return loadConfig(env, process.cwd(), rules);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EventReport } from '../engine';
+import type { EventReport } from '../engine/engine';
 import { renderTable } from './table';
 
 function detailOf(outcome: EventReport['outcomes'][number]): string {

@@ -4,8 +4,8 @@ import { Command } from 'commander';
 import { rules } from '../../remediations';
 import { createClientPool } from '../aws-clients';
 import { parseEvent } from '../cloudtrail-event';
-import { loadConfig, type PhiGuardConfig } from '../config';
-import { Engine } from '../engine';
+import type { PhiGuardConfig } from '../config';
+import { Engine } from '../engine/engine';
 import { InvalidEventError, PhiGuardError } from '../errors';
 import { createLedger } from '../ledger/create-ledger';
 import { initLedgerTable } from '../ledger/init-table';
@@ -118,7 +118,7 @@ export function buildProgram(): Command {
     .description('list the rules with their safeguards, triggers and modes')
     .option('--json', 'print JSON', false)
     .action((opts: { json: boolean }) => {
-      const config = loadConfig();
+      const config = loadCliConfig();
       const engine = new Engine({
         rules,
         config,
@@ -157,7 +157,7 @@ export function buildProgram(): Command {
     )
     .option('--table <name>', 'table name (default: PHIGUARD_LEDGER_TABLE)')
     .action(async (opts: { table?: string }) => {
-      const table = requireTable(loadConfig(), opts.table);
+      const table = requireTable(loadCliConfig(), opts.table);
       const result = await initLedgerTable(new DynamoDBClient({}), table);
       process.stdout.write(
         `${result === 'created' ? 'created' : 'already exists'}: ${table} (TTL on expiresAt, point-in-time recovery on)\n`,
@@ -174,7 +174,7 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON', false)
     .action(
       async (opts: { resource?: string; rule?: string; since?: string; limit: string; json: boolean }) => {
-        const config = loadConfig();
+        const config = loadCliConfig();
         requireTable(config);
         if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) {
           throw new CliInputError(`--since must be an ISO-8601 time, got "${opts.since}"`);
@@ -257,7 +257,7 @@ export function buildProgram(): Command {
       }
       // Only the chosen channel, with a route that sends the test message there.
       const only = onlyChannel(settings, channel);
-      const config = loadConfig();
+      const config = loadCliConfig();
       const notifier = new Notifier({
         settings: only,
         ...(await buildChannels(only)),

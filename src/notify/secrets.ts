@@ -1,7 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { ConfigError } from '../errors';
-import type { SecretRef } from './settings';
+import type { SecretRef } from './secret-ref';
 
 /** Secrets are re-read at most this often (Powertools Parameters caches them in memory). */
 const MAX_AGE_SECONDS = 900;

@@ -1,6 +1,8 @@
+import { booleanValue, wholeNumberValue } from '../env-values';
 import { ConfigError } from '../errors';
 import * as z from '../zod';
 import { NOTIFICATION_KINDS } from './notification';
+import { parseSecretRef, type SecretRef } from './secret-ref';
 
 /**
  * Where notifications go and how. Read from the environment once, at start-up.
@@ -14,8 +16,6 @@ export const CHANNELS = [...MESSAGE_CHANNELS, ...TICKET_SINKS] as const;
 export type MessageChannelName = (typeof MESSAGE_CHANNELS)[number];
 export type TicketSinkName = (typeof TICKET_SINKS)[number];
 export type ChannelName = (typeof CHANNELS)[number];
-
-export type SecretRef = { store: 'ssm'; name: string } | { store: 'secretsmanager'; name: string };
 
 const routeSchema = z.strictObject({
   channels: z.array(z.enum(CHANNELS)).check(z.minLength(1)),
@@ -66,31 +66,8 @@ export const DEFAULT_ROUTES: Route[] = [
   { dryRun: true, channels: ['slack-review', 'sns'] },
 ];
 
-export function parseSecretRef(variable: string, raw: string): SecretRef {
-  if (/^https?:\/\//i.test(raw)) {
-    throw new ConfigError(
-      `${variable} must reference the secret (ssm:/name or secretsmanager:name), not contain it: keep webhook URLs and credentials out of the environment`,
-    );
-  }
-  if (raw.startsWith('ssm:')) return { store: 'ssm', name: raw.slice(4) };
-  if (raw.startsWith('secretsmanager:'))
-    return { store: 'secretsmanager', name: raw.slice('secretsmanager:'.length) };
-  if (/^arn:aws[a-z-]*:ssm:/.test(raw))
-    return { store: 'ssm', name: raw.replace(/^arn:[^:]+:ssm:[^:]*:\d*:parameter/, '') };
-  if (/^arn:aws[a-z-]*:secretsmanager:/.test(raw)) return { store: 'secretsmanager', name: raw };
-  throw new ConfigError(
-    `${variable} must be ssm:/parameter-name, secretsmanager:secret-id, or the ARN of either`,
-  );
-}
-
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+  return wholeNumberValue(name, env[name], min, max) ?? fallback;
 }
 
 function httpsUrl(name: string, raw: string): string {
@@ -170,7 +147,7 @@ export function loadNotifierSettings(env: NodeJS.ProcessEnv = process.env): Noti
     snsTopicArn: topic,
     jira,
     servicenow,
-    opscenter: ['true', '1', 'yes'].includes((env.PHIGUARD_OPSCENTER ?? '').toLowerCase()),
+    opscenter: booleanValue('PHIGUARD_OPSCENTER', env.PHIGUARD_OPSCENTER, false),
     routes,
     digest: {
       threshold: integer(env, 'PHIGUARD_DIGEST_THRESHOLD', 20, 2, 10_000),

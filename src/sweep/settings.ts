@@ -1,3 +1,4 @@
+import { listValue, wholeNumberValue } from '../env-values';
 import { ConfigError } from '../errors';
 
 /** The sweep Lambdas' settings, from the environment the stack sets. */
@@ -14,24 +15,14 @@ export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSe
   const queueUrl = env.PHIGUARD_SWEEP_QUEUE_URL;
   if (!queueUrl)
     throw new ConfigError('PHIGUARD_SWEEP_QUEUE_URL is not set: the sweep needs its shard queue');
-  const regions = (env.PHIGUARD_SWEEP_REGIONS || env.AWS_REGION || '')
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
+  const regions = listValue(env.PHIGUARD_SWEEP_REGIONS || env.AWS_REGION);
   if (regions.length === 0) throw new ConfigError('PHIGUARD_SWEEP_REGIONS (or AWS_REGION) names no region');
   for (const region of regions) {
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
       throw new ConfigError(`PHIGUARD_SWEEP_REGIONS: "${region}" is not a region`);
   }
-  const number = (name: string, fallback: number, min: number, max: number) => {
-    const raw = env[name];
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-    }
-    return value;
-  };
+  const number = (name: string, fallback: number, min: number, max: number) =>
+    wholeNumberValue(name, env[name], min, max) ?? fallback;
   return {
     queueUrl,
     regions,

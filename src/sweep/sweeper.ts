@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Engine, EvaluationPair } from '../engine';
+import type { Engine } from '../engine/engine';
+import type { EvaluationPair } from '../engine/evaluate-pairs';
 import { RuleDefinitionError } from '../errors';
 import type { Outcome } from '../outcome';
 import { ReadCache } from '../read-cache';
+import type { ResourceType } from '../resources/resource-type';
 import type { Rule } from '../rule';
-import { Settlement } from '../settlement';
 import type { Shard } from './shard';
 
 export interface ShardProgress {
@@ -22,9 +23,10 @@ export interface ShardResult {
 
 /**
  * Evaluates every rule over every resource, through the same check / plan /
- * registry / apply path as events, so the two can never disagree. Each page is
- * settled in the registry (history, claim releases) and notified before the
- * next one is listed, so a shard stopped at its deadline loses nothing.
+ * registry / apply path as events, so the two can never disagree. A shard is one
+ * resource type in one region: its resources are listed once, through the type,
+ * and each page is settled in the registry (history, claim releases) and notified
+ * before the next one is listed, so a shard stopped at its deadline loses nothing.
  */
 export class Sweeper {
   constructor(
@@ -32,16 +34,18 @@ export class Sweeper {
     private readonly options: { concurrency: number; pageSize?: number },
   ) {}
 
-  private rulesOf(shard: Shard): Rule[] {
+  private shardParts(shard: Shard): { resource: ResourceType; rules: Rule[] } {
     const rules = shard.rules.map((id) => {
       const rule = this.engine.rules.find((r) => r.id === id);
       if (!rule) throw new RuleDefinitionError(`sweep shard names unknown rule "${id}"`);
       return rule;
     });
-    if (rules.some((rule) => rule.resourceType !== shard.resourceType)) {
+    const types = new Set(rules.map((rule) => rule.resource));
+    const [resource] = types;
+    if (!resource || types.size > 1 || resource.type !== shard.resourceType) {
       throw new RuleDefinitionError(`sweep shard mixes resource types: ${shard.rules.join(', ')}`);
     }
-    return rules;
+    return { resource, rules };
   }
 
   /**
@@ -52,32 +56,27 @@ export class Sweeper {
     shard: Shard,
     hooks: { deadline?: number; onPage?: (progress: ShardProgress) => void } = {},
   ): Promise<ShardResult> {
-    const rules = this.rulesOf(shard);
-    const lister = rules[0] as Rule;
+    const { resource, rules } = this.shardParts(shard);
     const outcomes: Outcome[] = [];
     let token = shard.token;
     let pages = shard.pages;
     const reads = new ReadCache();
-    const ctx = {
-      ...this.engine.context(shard.region, shard.account, reads),
+    const base = {
+      ...this.engine.resourceContext(shard.region, shard.account, reads),
       pageSize: this.options.pageSize,
     };
+    const contexts = new Map(rules.map((rule) => [rule, this.engine.ruleContext(rule, base)]));
     const facts = { eventId: `sweep:${shard.runId}`, eventName: 'Sweep', account: shard.account };
     do {
-      const page = await lister.listPage(ctx, token);
-      const settlement = new Settlement(`sweep:${shard.runId}/${randomUUID()}`);
+      const page = await resource.listPage(base, token);
       // Per resource, its rules in registry order (they may write to it); resources in parallel.
-      const pairs: EvaluationPair[] = page.arns.flatMap((arn) => rules.map((rule) => ({ rule, arn, ctx })));
-      const pageOutcomes = await this.engine.evaluatePairs(pairs, facts, settlement, {
-        recordUnclaimed: false,
+      const pairs: EvaluationPair[] = page.arns.flatMap((arn) =>
+        rules.map((rule) => ({ rule, arn, ctx: contexts.get(rule) as EvaluationPair['ctx'] })),
+      );
+      const pageOutcomes = await this.engine.evaluatePage(pairs, facts, {
+        owner: `sweep:${shard.runId}/${randomUUID()}`,
+        concurrency: this.options.concurrency,
       });
-      await this.engine.ledger.complete({
-        owner: settlement.owner,
-        failed: false,
-        entries: settlement.entries,
-        releases: settlement.releases,
-      });
-      await this.engine.notify(pageOutcomes);
       outcomes.push(...pageOutcomes);
       reads.clear();
       pages++;

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EVENTS_DIR, loadFixture } from '../../local/fixtures';
 import { createRegistry, rules } from '../../remediations';
 import { parseEvent } from '../../src/cloudtrail-event';
 import { RuleDefinitionError } from '../../src/errors';
-import { EVENTS_DIR, loadFixture } from '../../src/local/fixtures';
 import type { Rule } from '../../src/rule';
 import { loadSamples, samplesAvailable } from '../support/samples';
 
@@ -22,7 +22,7 @@ describe('rule registry', () => {
   it('rejects duplicate ids and rules without permissions', () => {
     const [first] = rules as [Rule];
     expect(() => createRegistry([first, first])).toThrow(RuleDefinitionError);
-    expect(() => createRegistry([{ ...first, permissions: { read: [], write: [] } }])).toThrow(
+    expect(() => createRegistry([{ ...first, permissions: { read: [], write: [], passRole: [] } }])).toThrow(
       /no read permissions/,
     );
     expect(() => createRegistry([{ ...first, id: 'Not_Kebab' }])).toThrow(/kebab-case/);

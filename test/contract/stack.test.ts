@@ -14,13 +14,13 @@ import {
   notifierChannelStatements,
   rulePolicyStatements,
 } from '../../infra/stack-fragments';
+import { localClients } from '../../local/clients';
+import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../local/fixtures';
+import * as seed from '../../local/seed';
 import { rules } from '../../remediations';
-import { createAwsClients } from '../../src/aws-clients';
-import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine';
+import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
-import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
-import * as seed from '../../src/local/seed';
 import { planShards } from '../../src/sweep/shard';
 import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 
@@ -147,9 +147,22 @@ describe('packaged stack (osls package)', () => {
     const role = props('OnCloudTrailEventRole') as { Policies: Policy[] };
     const rulesPolicy = role.Policies.find((p) => p.PolicyName === 'rules');
     expect(rulesPolicy?.PolicyDocument.Statement).toEqual(rulePolicyStatements());
-    const declared = new Set(rules.flatMap((r) => [...r.permissions.read, ...r.permissions.write]));
+    const declared = new Set(
+      rules.flatMap((r) => [
+        ...r.permissions.read,
+        ...r.permissions.write,
+        ...(r.permissions.passRole.length > 0 ? ['iam:PassRole'] : []),
+      ]),
+    );
     const granted = new Set(rulesPolicy?.PolicyDocument.Statement.flatMap((s) => s.Action));
     expect(granted).toEqual(declared);
+    // A role may only be handed to the services the rules name, one condition each.
+    const passRole = (rulesPolicy?.PolicyDocument.Statement ?? []).filter((s) =>
+      [s.Action].flat().includes('iam:PassRole'),
+    ) as unknown as { Condition: { StringEquals: { 'iam:PassedToService': string } } }[];
+    expect(passRole.map((s) => s.Condition.StringEquals['iam:PassedToService']).sort()).toEqual(
+      [...new Set(rules.flatMap((r) => r.permissions.passRole))].sort(),
+    );
     const runtime = role.Policies.find((p) => p.PolicyName === 'runtime');
     expect(runtime?.PolicyDocument.Statement.flatMap((s) => s.Action).sort()).toEqual([
       'dynamodb:BatchGetItem',
@@ -254,7 +267,7 @@ describe('packaged stack (osls package)', () => {
     );
     // Its own region, so "every VPC" of the DeleteFlowLogs event is this one.
     const flowRegion = 'ap-northeast-1';
-    const ec2 = createAwsClients({ region: flowRegion }).ec2();
+    const ec2 = localClients(flowRegion).ec2();
     const drifted = await seed.createVpc(ec2, flowRegion);
     const table = uniqueName('bundle-ledger');
     await initLedgerTable(new DynamoDBClient({ region: REGION }), table);
@@ -326,7 +339,7 @@ describe('packaged stack (osls package)', () => {
     // A region no other test uses (the test files share one emulator), so the shard holds only
     // these balancers: 7 plaintext ones, in pages of 5.
     const region = 'eu-west-3';
-    const elb = createAwsClients({ region }).elb();
+    const elb = localClients(region).elb();
     const names = Array.from({ length: 7 }, () => uniqueName('bundle-clb'));
     for (const name of names) await seed.createPlaintextClassicLb(elb, region, name);
     const table = uniqueName('bundle-sweep-ledger');

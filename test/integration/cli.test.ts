@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetPublicAccessBlockCommand, type S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bucketEvent, inRegion, loadFixture } from '../../src/local/fixtures';
-import * as seed from '../../src/local/seed';
+import { bucketEvent, inRegion, loadFixture } from '../../local/fixtures';
+import * as seed from '../../local/seed';
 import { runPhiguard } from '../support/cli';
 import { motoClients, uniqueName, useMoto } from '../support/moto';
 

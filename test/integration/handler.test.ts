@@ -12,10 +12,10 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../src/aws-clients';
+import { localClients } from '../../local/clients';
+import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../local/fixtures';
+import * as seed from '../../local/seed';
 import { initLedgerTable } from '../../src/ledger/init-table';
-import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../src/local/fixtures';
-import * as seed from '../../src/local/seed';
 import { asSelf, SELF_ROLE_ARN } from '../support/engine';
 import { captureFunctionLogs } from '../support/function-logs';
 import { type Handler, lambdaContext, loadHandler } from '../support/handler';
@@ -241,7 +241,7 @@ describe('on-cloudtrail-event handler against moto', () => {
     // Its own region, so no other test's VPCs are in scope of "every VPC".
     const region = 'us-west-2';
     useMoto();
-    const ec2: EC2Client = createAwsClients({ region }).ec2();
+    const ec2: EC2Client = localClients(region).ec2();
     const destination = `arn:aws:s3:::${FLOW_LOG_BUCKET}`;
     const logged = await seed.createVpc(ec2, region);
     await seed.createFlowLog(ec2, logged.vpcId, destination);

@@ -10,13 +10,13 @@ import {
 import { DeletePublicAccessBlockCommand, PutBucketAclCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_ITEM_ACTIONS } from '../../infra/stack-fragments';
+import { type CountingProxy, type RecordedCall, startCountingProxy } from '../../local/counting-proxy';
+import { bucketEvent } from '../../local/fixtures';
+import { emulatorEnv } from '../../local/moto-server';
+import * as seed from '../../local/seed';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { type HistoryEntry, pairKey } from '../../src/ledger/ledger';
-import { type CountingProxy, type RecordedCall, startCountingProxy } from '../../src/local/counting-proxy';
-import { bucketEvent } from '../../src/local/fixtures';
-import { emulatorEnv } from '../../src/local/moto-server';
-import * as seed from '../../src/local/seed';
 import { runPhiguard } from '../support/cli';
 import { type Handler, lambdaContext, loadHandler } from '../support/handler';
 import { iamActionsOf } from '../support/iam-actions';
@@ -69,8 +69,8 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
   Object.assign(process.env, env);
-  const { createAwsClients } = await import('../../src/aws-clients');
-  s3 = createAwsClients({ region: REGION, overrides: { endpoint: motoEndpoint() } }).s3();
+  const { localClients } = await import('../../local/clients');
+  s3 = localClients(REGION, { endpoint: motoEndpoint() }).s3();
   dynamodb = new DynamoDBClient({ region: REGION });
   await initLedgerTable(dynamodb, TABLE);
   apply = await loadHandler({ PHIGUARD_DRY_RUN: 'false' });
@@ -459,8 +459,8 @@ describe('least privilege', () => {
     );
     // A sweep page with a fix and a compliant bucket, in a region of its own.
     const region = 'eu-north-1';
-    const regional = (await import('../../src/aws-clients'))
-      .createAwsClients({ region, overrides: { endpoint: motoEndpoint() } })
+    const regional = (await import('../../local/clients'))
+      .localClients(region, { endpoint: motoEndpoint() })
       .s3();
     await seed.createPublicBucket(regional, uniqueName('iam-sweep'));
     await seed.createCompliantBucket(regional, uniqueName('iam-sweep-ok'));

@@ -16,15 +16,15 @@ import {
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NOTIFIER_LEDGER_ACTIONS, notifierChannelStatements } from '../../infra/stack-fragments';
-import { createAwsClients } from '../../src/aws-clients';
+import { localClients } from '../../local/clients';
+import { startCountingProxy } from '../../local/counting-proxy';
+import { bucketEvent, inRegion } from '../../local/fixtures';
+import * as seed from '../../local/seed';
 import { loadConfig } from '../../src/config';
-import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine';
+import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { HistoryEntry } from '../../src/ledger/ledger';
-import { startCountingProxy } from '../../src/local/counting-proxy';
-import { bucketEvent, inRegion } from '../../src/local/fixtures';
-import * as seed from '../../src/local/seed';
 import type { EngineLogger } from '../../src/logger';
 import { buildNotifierDeps } from '../../src/notify/build';
 import { type Notification, notificationsFor } from '../../src/notify/notification';
@@ -670,7 +670,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
       .QueueUrl as string;
     // A region of its own: the sweep lists every bucket of it.
     const region = 'eu-central-1';
-    const s3 = createAwsClients({ region }).s3();
+    const s3 = localClients(region).s3();
     const bucket = uniqueName('sweep-ticket');
     await seed.createPublicBucket(s3, bucket);
     const engineEnv = {

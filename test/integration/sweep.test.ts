@@ -8,21 +8,22 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LEDGER_ITEM_ACTIONS } from '../../infra/stack-fragments';
-import { rules } from '../../remediations';
-import { createAwsClients, createClientPool } from '../../src/aws-clients';
-import { loadConfig } from '../../src/config';
-import { Engine } from '../../src/engine';
-import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
-import { initLedgerTable } from '../../src/ledger/init-table';
+import { localClients } from '../../local/clients';
 import {
   type CountingProxy,
   type RecordedCall,
   startCountingProxy,
   throttlingFault,
-} from '../../src/local/counting-proxy';
-import { bucketEvent } from '../../src/local/fixtures';
-import { emulatorEnv } from '../../src/local/moto-server';
-import * as seed from '../../src/local/seed';
+} from '../../local/counting-proxy';
+import { bucketEvent } from '../../local/fixtures';
+import { emulatorEnv } from '../../local/moto-server';
+import * as seed from '../../local/seed';
+import { rules } from '../../remediations';
+import { createClientPool } from '../../src/aws-clients';
+import { loadConfig } from '../../src/config';
+import { Engine } from '../../src/engine/engine';
+import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
+import { initLedgerTable } from '../../src/ledger/init-table';
 import type { Outcome } from '../../src/outcome';
 import { planShards } from '../../src/sweep/shard';
 import { Sweeper } from '../../src/sweep/sweeper';
@@ -56,7 +57,7 @@ let account: Seeded;
 
 /** Seeding talks to moto directly, so the proxy only sees PHI Guard's calls. */
 function direct(region = REGION) {
-  return createAwsClients({ region, overrides: { endpoint: motoEndpoint() } });
+  return localClients(region, { endpoint: motoEndpoint() });
 }
 
 async function seedAccount(): Promise<Seeded> {
@@ -285,7 +286,7 @@ describe('the sweep and events together', () => {
     // The registry table stays in the home region; the event and the sweep are about `region`.
     const raceEnv = { ...env, PHIGUARD_DRY_RUN: 'false' };
     const handler = await loadHandler(raceEnv);
-    const config = loadConfig(raceEnv, '/nonexistent');
+    const config = loadConfig(raceEnv, '/nonexistent', rules);
     const engine = new Engine({
       rules,
       config,

@@ -1,6 +1,6 @@
 import { rules as registry } from '../../remediations';
 import { createClientPool } from '../../src/aws-clients';
-import { Engine } from '../../src/engine';
+import { Engine } from '../../src/engine/engine';
 import type { Ledger } from '../../src/ledger/ledger';
 import { MemoryLedger } from '../../src/ledger/memory-ledger';
 import type { NotificationPublisher } from '../../src/notify/queue-publisher';
@@ -17,9 +17,10 @@ export function testEngine(
     publisher?: NotificationPublisher;
   } = {},
 ) {
-  const config = testConfig({ PHIGUARD_DRY_RUN: String(options.dryRun ?? false), ...options.env });
+  const rules = options.rules ?? registry;
+  const config = testConfig({ PHIGUARD_DRY_RUN: String(options.dryRun ?? false), ...options.env }, rules);
   return new Engine({
-    rules: options.rules ?? registry,
+    rules,
     config,
     ledger: options.ledger ?? new MemoryLedger(config.ledger),
     publisher: options.publisher,

@@ -1,4 +1,4 @@
-import type { RecordedCall } from '../../src/local/counting-proxy';
+import type { RecordedCall } from '../../local/counting-proxy';
 
 /**
  * The IAM action that authorises an S3 API operation, where the two names differ

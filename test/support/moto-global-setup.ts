@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startMotoServer } from '../../src/local/moto-server';
+import { startMotoServer } from '../../local/moto-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { type AwsClients, createAwsClients } from '../../src/aws-clients';
-import { emulatorEnv } from '../../src/local/moto-server';
+import { type LocalClients, localClients } from '../../local/clients';
+import { emulatorEnv } from '../../local/moto-server';
 
 /**
  * Integration tests share one moto server (started by the global setup). Each
@@ -21,9 +21,9 @@ export function useMoto(): Record<string, string> {
   return env;
 }
 
-export function motoClients(): AwsClients {
+export function motoClients(): LocalClients {
   useMoto();
-  return createAwsClients({ region: REGION });
+  return localClients(REGION);
 }
 
 export function uniqueName(prefix: string): string {

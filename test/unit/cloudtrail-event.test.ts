@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../local/fixtures';
 import { actorOf, parseEvent } from '../../src/cloudtrail-event';
 import { InvalidEventError } from '../../src/errors';
-import { loadFixture } from '../../src/local/fixtures';
 
 describe('parseEvent', () => {
   it('accepts an EventBridge envelope and takes ids, region and account from it', () => {
@@ -34,7 +34,7 @@ describe('parseEvent', () => {
     withNulls.detail.userIdentity.sessionContext = null;
     withNulls.detail.additionalEventData = null;
     withNulls.detail.responseElements = null;
-    withNulls.detail.errorCode = null;
+    (withNulls.detail as Record<string, unknown>).errorCode = null;
     const parsed = parseEvent(withNulls);
     expect(parsed.record.userIdentity?.invokedBy).toBeUndefined();
     expect(parsed.record.userIdentity?.sessionContext).toBeUndefined();
@@ -48,7 +48,7 @@ describe('parseEvent', () => {
 
   it('reads a field of the wrong shape as absent instead of refusing the event', () => {
     const { detail } = loadFixture('s3/PutBucketAcl.public-read');
-    const odd = structuredClone(detail);
+    const odd: Record<string, unknown> & { userIdentity: Record<string, unknown> } = structuredClone(detail);
     odd.userIdentity.arn = 42;
     odd.userIdentity.sessionContext = 'sanitised';
     odd.eventTime = { when: 'later' };

@@ -1,10 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
+import { loadFixture } from '../../local/fixtures';
 import { InvalidEventError } from '../../src/errors';
 import { MemoryLedger } from '../../src/ledger/memory-ledger';
-import { loadFixture } from '../../src/local/fixtures';
 import { MemoryNotificationPublisher } from '../../src/notify/queue-publisher';
 import { EventFailedError, processEvent } from '../../src/process-event';
-import type { CheckResult, Rule } from '../../src/rule';
+import { defineResourceType } from '../../src/resources/resource-type';
+import { s3 } from '../../src/resources/s3/bucket';
+import type { CheckResult, Rule, Settle } from '../../src/rule';
 import { defineRule } from '../../src/rule';
 import { asSelf, testEngine } from '../support/engine';
 
@@ -16,6 +18,7 @@ function fakeRule(
   initial: { compliant: boolean; tags?: Record<string, string> },
   /** Another fake rule's resource, to look at the same one. */
   shared?: { compliant: boolean; tags: Record<string, string>; exists: boolean },
+  options: { settle?: Settle; iamActions?: string[] } = {},
 ) {
   const state = shared ?? { compliant: initial.compliant, tags: initial.tags ?? {}, exists: true };
   const writes: string[] = [];
@@ -26,26 +29,34 @@ function fakeRule(
       findings: state.compliant ? [] : ['setting is off'],
       observed: { compliant: state.compliant },
       summary: { setting: state.compliant },
-      tags: async () => state.tags,
     };
+  });
+  const resource = defineResourceType({
+    type: 'AWS::S3::Bucket',
+    client: s3,
+    permissions: { read: ['s3:ListAllMyBuckets'] },
+    resourceIds: () => ['arn:aws:s3:::fake-bucket'],
+    listPage: async () => ({ arns: ['arn:aws:s3:::fake-bucket'] }),
+    tags: async () => state.tags,
+    consoleUrl: () => undefined,
   });
   const rule = defineRule<{ compliant: boolean }>({
     id: 'fake-rule',
     title: 'A fake rule for engine tests',
     severity: 'high',
     safeguards: ['164.312(a)(1)'],
-    resourceType: 'AWS::S3::Bucket',
+    resource,
     triggers: [{ source: 's3.amazonaws.com', events: ['PutBucketAcl'] }],
     permissions: { read: ['s3:GetBucketAcl'], write: ['s3:PutBucketAcl'] },
-    resourceIds: () => ['arn:aws:s3:::fake-bucket'],
-    listPage: async () => ({ arns: ['arn:aws:s3:::fake-bucket'] }),
     check,
     plan: () => ({
       kind: 'fix',
+      settle: options.settle,
       actions: [
         {
           service: 's3',
           api: 'PutBucketAcl',
+          iamActions: options.iamActions ?? ['s3:PutBucketAcl'],
           params: { Bucket: 'fake-bucket' },
           run: async () => {
             writes.push('PutBucketAcl');
@@ -253,7 +264,6 @@ describe('engine', () => {
       findings: ['setting is off'],
       observed: { compliant: false },
       summary: { setting: false },
-      tags: async () => ({}),
     }));
     const failure = await processEvent(testEngine({ rules: [fake.rule] }), event()).catch((e) => e);
     expect(failure.report.outcomes[0]).toMatchObject({
@@ -292,5 +302,101 @@ describe('engine', () => {
     const apply = testEngine({ rules: [fake.rule], ledger, publisher });
     expect((await processEvent(apply, event())).outcomes[0]?.status).toBe('remediated');
     expect(publisher.published.map((n) => n.kind)).toEqual(['needs-person', 'remediated']);
+  });
+
+  it('refuses to run a call the rule does not declare, before anything is written', async () => {
+    const fake = fakeRule({ compliant: false }, undefined, {
+      iamActions: ['s3:PutBucketAcl', 's3:DeleteBucket'],
+    });
+    const failure = await processEvent(testEngine({ rules: [fake.rule] }), event()).catch((e) => e);
+    expect(failure.report.outcomes[0]).toMatchObject({
+      status: 'error',
+      reason: 'rule planned s3:DeleteBucket, which it does not declare in permissions.write',
+    });
+    expect(fake.writes).toEqual([]);
+  });
+});
+
+describe('fixes that take time', () => {
+  /** A fix the service accepts at once but shows only after `visibleAfter` reads. */
+  function slowFix(visibleAfter: number, settle: Settle) {
+    const fake = fakeRule({ compliant: false }, undefined, { settle });
+    let reads = 0;
+    let written = false;
+    fake.check.mockImplementation(async () => {
+      const compliant = written && ++reads > visibleAfter;
+      return {
+        state: compliant ? 'compliant' : 'non-compliant',
+        findings: compliant ? [] : ['setting is off'],
+        observed: { compliant },
+        summary: { setting: compliant },
+      };
+    });
+    const plan = fake.rule.plan;
+    (fake.rule as { plan: Rule['plan'] }).plan = (arn, observed, ctx) => {
+      const planned = plan(arn, observed, ctx);
+      if (planned.kind !== 'fix') return planned;
+      return {
+        ...planned,
+        actions: planned.actions.map((action) => ({
+          ...action,
+          run: async (c: Parameters<typeof action.run>[0]) => {
+            await action.run(c);
+            written = true;
+          },
+        })),
+      };
+    };
+    return fake;
+  }
+
+  it('polls the read-back until the fix shows, within the time the plan gives', async () => {
+    const fake = slowFix(2, { timeoutSeconds: 5, intervalSeconds: 0.05 });
+    const report = await processEvent(testEngine({ rules: [fake.rule] }), event());
+    expect(report.outcomes[0]).toMatchObject({ status: 'remediated', after: { setting: true } });
+    expect(fake.writes).toEqual(['PutBucketAcl']);
+  });
+
+  it('reports pending (not error: the event is not retried) when the fix is not visible in time, and the next read confirms it without writing again', async () => {
+    const fake = slowFix(1_000, { timeoutSeconds: 0.2, intervalSeconds: 0.05 });
+    const ledger = new MemoryLedger();
+    const publisher = new MemoryNotificationPublisher();
+    const engine = testEngine({ rules: [fake.rule], ledger, publisher });
+    const first = await processEvent(engine, event());
+    expect(first.outcomes[0]).toMatchObject({
+      status: 'pending',
+      reason: expect.stringContaining('the next event or sweep confirms it'),
+      actions: [{ api: 'PutBucketAcl' }],
+    });
+    // The change is under way: nobody is told "remediated" before a read shows it.
+    expect(publisher.published).toEqual([]);
+
+    fake.check.mockResolvedValue({
+      state: 'compliant',
+      findings: [],
+      observed: { compliant: true },
+      summary: { setting: true },
+    });
+    const second = await processEvent(engine, event());
+    expect(second.outcomes[0]).toMatchObject({
+      status: 'remediated',
+      reason: 'confirmed: the fix applied earlier is now in effect',
+      actions: [],
+      after: { setting: true },
+    });
+    expect(fake.writes).toEqual(['PutBucketAcl']);
+    expect(publisher.published.map((n) => n.kind)).toEqual(['remediated']);
+    expect((await ledger.history({})).map((h) => h.status).sort()).toEqual(['pending', 'remediated']);
+
+    // Confirmed once: the next compliant read is plain compliant.
+    expect((await processEvent(engine, event())).outcomes[0]?.status).toBe('compliant');
+  });
+
+  it("uses the plan's waiter instead of polling, and still decides by reading the resource", async () => {
+    const waitFor = vi.fn(async () => {});
+    const fake = slowFix(0, { timeoutSeconds: 30, waitFor });
+    const report = await processEvent(testEngine({ rules: [fake.rule] }), event());
+    expect(waitFor).toHaveBeenCalledWith(expect.objectContaining({ region: 'us-east-1' }), 30);
+    expect(report.outcomes[0]?.status).toBe('remediated');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../local/fixtures';
 import { parseEvent } from '../../src/cloudtrail-event';
-import { loadFixture } from '../../src/local/fixtures';
 import { isSelfPrincipal } from '../../src/self-principal';
 import { asSelf, SELF_ROLE_ARN } from '../support/engine';
 

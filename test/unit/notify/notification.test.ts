@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { kindOf, notificationSchema, notificationsFor } from '../../../src/notify/notification';
 import { channelsFor, configuredChannels } from '../../../src/notify/routing';
 import { REDACTED, sanitizeParams } from '../../../src/notify/sanitize';
-import { DEFAULT_ROUTES, loadNotifierSettings, parseSecretRef } from '../../../src/notify/settings';
+import { parseSecretRef } from '../../../src/notify/secret-ref';
+import { DEFAULT_ROUTES, loadNotifierSettings } from '../../../src/notify/settings';
 import type { Outcome } from '../../../src/outcome';
 import { outcome as baseOutcome } from '../../support/outcomes';
 

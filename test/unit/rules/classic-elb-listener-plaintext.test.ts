@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadFixture } from '../../../local/fixtures';
 import rule from '../../../remediations/classic-elb-listener-plaintext';
-import { loadFixture } from '../../../src/local/fixtures';
 import { processEvent } from '../../../src/process-event';
 import type { Rule } from '../../../src/rule';
 import { Sweeper } from '../../../src/sweep/sweeper';

@@ -10,12 +10,10 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import rule, {
-  HTTPS_REDIRECT,
-  loadBalancerArnOfListener,
-} from '../../../remediations/elb-listener-plaintext';
-import { listenerEvent, loadFixture } from '../../../src/local/fixtures';
+import { listenerEvent, loadFixture } from '../../../local/fixtures';
+import rule, { HTTPS_REDIRECT } from '../../../remediations/elb-listener-plaintext';
 import { processEvent } from '../../../src/process-event';
+import { loadBalancerArnOfListener } from '../../../src/resources/elbv2/load-balancer';
 import type { Rule } from '../../../src/rule';
 import { testEngine } from '../../support/engine';
 import { awsError } from '../../support/fake-s3';

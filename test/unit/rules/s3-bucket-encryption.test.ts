@@ -1,7 +1,7 @@
 import { GetBucketEncryptionCommand, PutBucketEncryptionCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bucketEvent } from '../../../local/fixtures';
 import rule from '../../../remediations/s3-bucket-encryption';
-import { bucketEvent } from '../../../src/local/fixtures';
 import { processEvent } from '../../../src/process-event';
 import type { Rule } from '../../../src/rule';
 import { testEngine } from '../../support/engine';

@@ -6,8 +6,8 @@ import {
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bucketEvent } from '../../../local/fixtures';
 import rule from '../../../remediations/s3-bucket-public-access';
-import { bucketEvent } from '../../../src/local/fixtures';
 import { EventFailedError, processEvent } from '../../../src/process-event';
 import type { Rule } from '../../../src/rule';
 import { asSelf, testEngine } from '../../support/engine';

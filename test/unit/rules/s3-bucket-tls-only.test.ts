@@ -1,7 +1,7 @@
 import { GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bucketEvent } from '../../../local/fixtures';
 import rule, { TLS_ONLY_SID, tlsOnlyStatement } from '../../../remediations/s3-bucket-tls-only';
-import { bucketEvent } from '../../../src/local/fixtures';
 import { processEvent } from '../../../src/process-event';
 import type { Rule } from '../../../src/rule';
 import { testEngine } from '../../support/engine';

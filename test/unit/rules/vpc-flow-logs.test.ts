@@ -8,9 +8,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import rule, { MANAGED_TAG, VISIBILITY_RETRY_DELAYS_MS } from '../../../remediations/vpc-flow-logs';
-import { loadFixture } from '../../../src/local/fixtures';
+import { loadFixture } from '../../../local/fixtures';
+import rule, { MANAGED_TAG } from '../../../remediations/vpc-flow-logs';
 import { processEvent } from '../../../src/process-event';
+import { VPC_VISIBILITY_WAIT } from '../../../src/resources/ec2/vpc';
 import type { Rule } from '../../../src/rule';
 import { testEngine } from '../../support/engine';
 import { awsError } from '../../support/fake-s3';
@@ -101,7 +102,7 @@ const createVpc = () => loadFixture('ec2/CreateVpc.basic');
 let mock: ReturnType<typeof fakeEc2>;
 afterEach(() => mock?.restore());
 // Keep eventual-consistency waits short in unit tests; the schedule itself is what is under test.
-beforeAll(() => VISIBILITY_RETRY_DELAYS_MS.splice(0, VISIBILITY_RETRY_DELAYS_MS.length, 1, 1, 1));
+beforeAll(() => Object.assign(VPC_VISIBILITY_WAIT, { maxWaitTime: 0.5, minDelay: 0.01, maxDelay: 0.05 }));
 
 describe('vpc-flow-logs', () => {
   it('CreateVpc names the new VPC; DeleteFlowLogs re-checks every VPC', () => {
@@ -168,7 +169,7 @@ describe('vpc-flow-logs', () => {
     ).toEqual([['vpc-aaaa', 'vpc-bbbb', 'vpc-cccc'], ['vpc-bbbb'], ['vpc-cccc']]);
   });
 
-  it('a VPC not yet describable is retried, then checked', async () => {
+  it('a VPC not yet describable is waited for (the SDK waiter), then checked', async () => {
     mock = fakeEc2([{ id: VPC, flowLogs: [], invisibleFor: 2 }]);
     expect((await processEvent(engine(), createVpc())).outcomes[0]?.status).toBe('remediated');
     expect(mock.commandCalls(DescribeVpcsCommand).length).toBeGreaterThanOrEqual(3);

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { PhiGuardError } from '../errors';
+import { PhiGuardError } from '../src/errors';
 
 /**
  * A moto server (the local AWS emulator) on a free loopback port, for `npm start`,

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * (`s3/PutBucketAcl.public-read`) and re-pointed at the resources of a local
  * account with structuredClone, so tests and the demo never edit the files.
  */
-export const EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'events');
+export const EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'events');
 
 export type FixtureEvent = {
   id: string;

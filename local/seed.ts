@@ -26,7 +26,7 @@ import {
   PutPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { ALL_BLOCKED } from '../s3/bucket-reads';
+import { ALL_BLOCKED } from '../src/resources/s3/bucket-settings';
 
 /**
  * Builders for a small drifted account in the emulator: used by `npm start`,

@@ -1,0 +1,168 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeAwsError } from '../aws-errors';
+import { ResourceGoneError } from '../errors';
+import type { CheckResult, Plan, Rule, RuleContext, RuleMode, Settle } from '../rule';
+import { type Decision, reportedActions } from './outcome-builder';
+
+/** What a decision depends on beyond the rule and the resource. */
+export interface DecisionInputs {
+  mode: RuleMode;
+  dryRun: boolean;
+  exemptTag: string;
+  /** Set when the registry saw this drift fixed too often: the reason to stop and ask a person. */
+  fight?: string;
+  /** A check already made (before the claim) that still stands. */
+  checked?: CheckResult<unknown>;
+}
+
+/** A check whose vanished resource reads as `gone`, whichever way the rule said so. */
+export async function checkLive(rule: Rule, arn: string, ctx: RuleContext): Promise<CheckResult<unknown>> {
+  try {
+    return await rule.check(arn, ctx);
+  } catch (error) {
+    if (error instanceof ResourceGoneError) return { state: 'gone' };
+    throw error;
+  }
+}
+
+const GONE: Decision = { status: 'gone', reason: 'resource no longer exists' };
+
+/**
+ * check → exempt → mode → plan → dry-run report, or apply → verify. No registry
+ * here: the caller has claimed the resource (or needs no claim). Never throws:
+ * every failure is an `error` decision with a content-free reason.
+ */
+export async function decide(
+  rule: Rule,
+  arn: string,
+  ctx: RuleContext,
+  inputs: DecisionInputs,
+): Promise<Decision> {
+  let checked: CheckResult<unknown>;
+  try {
+    checked = inputs.checked ?? (await checkLive(rule, arn, ctx));
+  } catch (error) {
+    return { status: 'error', reason: `reading live state failed: ${describeAwsError(error)}` };
+  }
+  if (checked.state === 'gone') return GONE;
+  const before = checked.summary;
+  if (checked.state === 'compliant') return { status: 'compliant', before };
+
+  const { findings } = checked;
+  const found = { findings, before };
+  let tags: Record<string, string>;
+  try {
+    tags = await rule.resource.tags(arn, ctx);
+  } catch (error) {
+    if (error instanceof ResourceGoneError) return GONE;
+    return { status: 'error', reason: `reading tags failed: ${describeAwsError(error)}`, ...found };
+  }
+  if (tags[inputs.exemptTag]?.trim()) {
+    // The tag value is the owner's reason; it may be free text, so it is not reported.
+    return { status: 'exempt', reason: `tagged ${inputs.exemptTag}`, ...found };
+  }
+  if (inputs.mode === 'notify') return { status: 'non-compliant', reason: 'rule mode is notify', ...found };
+
+  let plan: Plan;
+  try {
+    plan = rule.plan(arn, checked.observed, ctx);
+  } catch (error) {
+    return { status: 'error', reason: `planning failed: ${(error as Error).message}`, ...found };
+  }
+  if (plan.kind === 'ticket') return { status: 'ticket', reason: plan.reason, ...found };
+  if (plan.actions.length === 0) {
+    return { status: 'error', reason: 'rule found drift but planned no action', ...found };
+  }
+  const undeclared = plan.actions.flatMap((action) => [
+    ...action.iamActions.filter((iam) => !rule.permissions.write.includes(iam)),
+    ...(action.passesRoleTo && !rule.permissions.passRole.includes(action.passesRoleTo)
+      ? [`iam:PassRole to ${action.passesRoleTo}`]
+      : []),
+  ]);
+  if (undeclared.length > 0) {
+    // The deployed role holds only what rules declare: the call would be denied anyway.
+    return {
+      status: 'error',
+      reason: `rule planned ${undeclared.join(', ')}, which it does not declare in permissions.write`,
+      ...found,
+    };
+  }
+  const actions = reportedActions(plan.actions);
+  const planned = { ...found, actions };
+  if (inputs.mode === 'ticket') return { status: 'ticket', reason: 'rule mode is ticket', ...planned };
+  if (inputs.dryRun) return { status: 'would-remediate', ...planned };
+  if (inputs.fight) return { status: 'ticket', reason: inputs.fight, fight: true, ...planned };
+
+  // Whatever happens next, this resource's shared reads are stale now.
+  ctx.reads.invalidate(arn);
+  for (const action of plan.actions) {
+    try {
+      await action.run(ctx);
+    } catch (error) {
+      return { status: 'error', reason: `${action.api} failed: ${describeAwsError(error)}`, ...planned };
+    }
+  }
+  return verify(rule, arn, ctx, plan.settle, planned);
+}
+
+/**
+ * Reads the resource back after a fix. A fix whose plan says it takes time is
+ * given that time; still not visible then, it is `pending` (accepted, confirmed by
+ * the next read), never `error` (which would retry a fix that is under way).
+ */
+async function verify(
+  rule: Rule,
+  arn: string,
+  ctx: RuleContext,
+  settle: Settle | undefined,
+  planned: Pick<Decision, 'findings' | 'before' | 'actions'>,
+): Promise<Decision> {
+  const deadline = Date.now() + (settle?.timeoutSeconds ?? 0) * 1000;
+  if (settle?.waitFor) {
+    try {
+      await settle.waitFor(ctx, settle.timeoutSeconds);
+    } catch {
+      // A waiter that timed out or failed decides nothing: the read below does.
+    }
+  }
+  for (;;) {
+    let after: CheckResult<unknown>;
+    try {
+      after = await checkLive(rule, arn, ctx);
+    } catch (error) {
+      return {
+        status: 'error',
+        reason: `fix applied but read-back failed: ${describeAwsError(error)}`,
+        ...planned,
+      };
+    }
+    if (after.state === 'compliant') return { status: 'remediated', after: after.summary, ...planned };
+    if (after.state === 'gone') {
+      return {
+        status: 'error',
+        reason: 'fix applied but resource is still non-compliant: resource disappeared during the fix',
+        ...planned,
+      };
+    }
+    const interval = (settle?.intervalSeconds ?? 0) * 1000;
+    if (settle && !settle.waitFor && interval > 0 && Date.now() + interval < deadline) {
+      await sleep(interval);
+      ctx.reads.invalidate(arn);
+      continue;
+    }
+    if (settle) {
+      return {
+        status: 'pending',
+        reason: `fix accepted; not visible after ${settle.timeoutSeconds} s (${after.findings.join('; ')}); the next event or sweep confirms it`,
+        after: after.summary,
+        ...planned,
+      };
+    }
+    return {
+      status: 'error',
+      reason: `fix applied but resource is still non-compliant: ${after.findings.join('; ')}`,
+      after: after.summary,
+      ...planned,
+    };
+  }
+}

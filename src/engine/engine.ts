@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { partitionOf } from '../arn';
+import type { AwsClients } from '../aws-clients';
+import { actorOf, type CloudTrailRecord, parseEvent } from '../cloudtrail-event';
+import type { PhiGuardConfig } from '../config';
+import { InvalidEventError } from '../errors';
+import type { Ledger } from '../ledger/ledger';
+import { type EngineLogger, silentLogger } from '../logger';
+import type { NotificationPublisher } from '../notify/queue-publisher';
+import type { Outcome } from '../outcome';
+import { ReadCache } from '../read-cache';
+import type { ResourceContext } from '../resources/resource-type';
+import type { Rule, RuleContext, RuleMode } from '../rule';
+import { Settlement } from '../settlement';
+import { type EvaluationPair, evaluatePairs } from './evaluate-pairs';
+import { namedResources, resourcesForEvent, whyNotEvidence } from './intake';
+import { buildOutcome, type EventFacts } from './outcome-builder';
+import { RULE_IS_OFF, RuleIndex } from './rule-index';
+import { settleAndNotify } from './settle';
+
+export interface EngineOptions {
+  rules: readonly Rule[];
+  config: PhiGuardConfig;
+  /** Client set for a region; a pool, so warm invocations reuse connections. */
+  clientsFor: (region: string) => AwsClients;
+  /** The action registry: de-duplication, claims, history, fight detection. */
+  ledger: Ledger;
+  /** Where notifications for people go (the notifier's queue); none means no notifications. */
+  publisher?: NotificationPublisher;
+  logger?: EngineLogger;
+  /** How many resources are evaluated at once (a DeleteFlowLogs event checks every VPC). */
+  concurrency?: number;
+}
+
+/** What the engine did with one event. */
+export interface EventReport {
+  eventId: string | undefined;
+  eventSource: string;
+  eventName: string;
+  region: string | undefined;
+  actor: string | undefined;
+  /** Why the whole event was set aside, when it was (no rule listens to it). */
+  skipped?: string;
+  outcomes: Outcome[];
+}
+
+/**
+ * The remediation engine: the one code path shared by the Lambda handlers and the
+ * CLI. It never trusts the event for state (events arrive late, twice and out of
+ * order): the event only says *where* to look; `check` reads live state. Its parts:
+ * the rule index and modes (`rule-index`), what of an event is evidence
+ * (`intake`), the decision for one resource (`decide`), the registry's claim
+ * (`claim`), batch evaluation (`evaluate-pairs`) and the end of every evaluation
+ * (`settle`).
+ */
+export class Engine {
+  readonly rules: readonly Rule[];
+  readonly config: PhiGuardConfig;
+  readonly ledger: Ledger;
+  private readonly index: RuleIndex;
+  private readonly clientsFor: (region: string) => AwsClients;
+  private readonly logger: EngineLogger;
+  private readonly publisher: NotificationPublisher | undefined;
+  private readonly concurrency: number;
+
+  constructor(options: EngineOptions) {
+    this.rules = options.rules;
+    this.config = options.config;
+    this.ledger = options.ledger;
+    this.index = new RuleIndex(options.rules, options.config);
+    this.clientsFor = options.clientsFor;
+    this.logger = options.logger ?? silentLogger;
+    this.publisher = options.publisher;
+    this.concurrency = options.concurrency ?? 8;
+  }
+
+  modeOf(rule: Rule): RuleMode {
+    return this.index.modeOf(rule);
+  }
+
+  /** Rules whose triggers include this event, in registry order. */
+  rulesFor(eventSource: string, eventName: string): Rule[] {
+    return this.index.listeningTo(eventSource, eventName);
+  }
+
+  /** Where resources of one region are read; `reads` is shared by every rule of one event or sweep page. */
+  resourceContext(region: string, accountId: string | undefined, reads = new ReadCache()): ResourceContext {
+    return {
+      region,
+      accountId: accountId ?? '',
+      partition: partitionOf(region),
+      clients: this.clientsFor(region),
+      reads,
+    };
+  }
+
+  /** The context one rule runs in: its resource's, and the rule's own settings. */
+  ruleContext(rule: Rule, base: ResourceContext): RuleContext {
+    return { ...base, settings: this.config.ruleSettings[rule.id] ?? {} };
+  }
+
+  /**
+   * Runs one event (EventBridge envelope or bare CloudTrail record) through every
+   * rule that listens to it. Throws {@link InvalidEventError} for input that is not
+   * an event; every other problem becomes an `error` outcome so the caller sees all
+   * results before deciding to fail.
+   */
+  async handleEvent(input: unknown): Promise<EventReport> {
+    const event = parseEvent(input);
+    const { record } = event;
+    const report: EventReport = {
+      eventId: event.eventId,
+      eventSource: record.eventSource,
+      eventName: record.eventName,
+      region: event.region,
+      actor: actorOf(record),
+      outcomes: [],
+    };
+    const rules = this.index.listeningTo(record.eventSource, record.eventName);
+    if (rules.length === 0) {
+      report.skipped = `no rule listens to ${record.eventSource} ${record.eventName}`;
+      this.logger.info('event skipped', { eventId: event.eventId, reason: report.skipped });
+      return report;
+    }
+    const facts: EventFacts = {
+      eventId: event.eventId,
+      eventName: record.eventName,
+      actor: report.actor,
+      account: event.accountId,
+    };
+    const notEvidence = whyNotEvidence(record, this.config.selfPrincipals);
+    if (notEvidence) {
+      report.outcomes = rules.flatMap((rule) =>
+        this.setAside(rule, record, event.region, 'ignored', notEvidence, facts),
+      );
+    } else {
+      if (!event.region)
+        throw new InvalidEventError('CloudTrail record has no awsRegion (and the envelope no region)');
+      report.outcomes = await this.evaluateEvent(rules, record, event.region, event.eventId, facts);
+    }
+    for (const outcome of report.outcomes) this.logOutcome(outcome);
+    return report;
+  }
+
+  /**
+   * One sweep page: every pair evaluated through the same path as events, then
+   * settled in the registry and notified before the next page is listed.
+   * `concurrency` is the sweep's own (resources evaluated at once).
+   */
+  async evaluatePage(
+    pairs: readonly EvaluationPair[],
+    facts: EventFacts,
+    page: { owner: string; concurrency?: number },
+  ): Promise<Outcome[]> {
+    const settlement = new Settlement(page.owner);
+    const deps = { ...this.evaluationDeps(), concurrency: page.concurrency ?? this.concurrency };
+    const outcomes = await evaluatePairs(deps, pairs, facts, settlement, { recordUnclaimed: false });
+    await settleAndNotify(this.settleDeps(), settlement, { failed: false, outcomes });
+    return outcomes;
+  }
+
+  private evaluationDeps() {
+    return { index: this.index, config: this.config, ledger: this.ledger, concurrency: this.concurrency };
+  }
+
+  private settleDeps() {
+    return { ledger: this.ledger, publisher: this.publisher, logger: this.logger };
+  }
+
+  /**
+   * Exactly-once: the event id is marked first (a duplicate delivery stops here,
+   * having called no guarded API), each (rule, resource) is claimed before it is
+   * changed, and everything is settled in the registry at the end — also when
+   * something unexpected throws, so claims are released and the retry runs again.
+   */
+  private async evaluateEvent(
+    rules: readonly Rule[],
+    record: CloudTrailRecord,
+    region: string,
+    eventId: string | undefined,
+    facts: EventFacts,
+  ): Promise<Outcome[]> {
+    const owner = `${eventId ?? 'no-event-id'}/${randomUUID()}`;
+    if (eventId) {
+      const begun = await this.ledger.beginEvent(eventId, owner);
+      if (begun.state === 'duplicate') {
+        const reason =
+          begun.of === 'completed'
+            ? 'event already processed'
+            : 'event is being processed by another delivery right now';
+        return rules.flatMap((rule) => this.setAside(rule, record, region, 'duplicate', reason, facts));
+      }
+    }
+    const settlement = new Settlement(owner);
+    const base = this.resourceContext(region, facts.account);
+    let outcomes: Outcome[] = [];
+    let failed = true;
+    try {
+      const pairs: EvaluationPair[] = [];
+      const setAside = new Map<Rule, Outcome[]>();
+      for (const rule of rules) {
+        if (this.index.isOff(rule)) {
+          setAside.set(rule, this.setAside(rule, record, region, 'ignored', RULE_IS_OFF, facts));
+          continue;
+        }
+        const ctx = this.ruleContext(rule, base);
+        const found = await resourcesForEvent(rule, record, ctx);
+        if ('none' in found) {
+          setAside.set(rule, [
+            buildOutcome(rule, '*', found.none, { region, facts, dryRun: this.config.dryRun }),
+          ]);
+        } else {
+          pairs.push(...found.arns.map((arn) => ({ rule, arn, ctx })));
+        }
+      }
+      const evaluated = await evaluatePairs(this.evaluationDeps(), pairs, facts, settlement, {
+        recordUnclaimed: true,
+      });
+      // Reported in registry order, each rule's resources in the order found.
+      outcomes = rules.flatMap(
+        (rule) => setAside.get(rule) ?? evaluated.filter((_, i) => pairs[i]?.rule === rule),
+      );
+      failed = outcomes.some((outcome) => outcome.status === 'error');
+    } finally {
+      await settleAndNotify(this.settleDeps(), settlement, { eventId, failed, outcomes });
+    }
+    return outcomes;
+  }
+
+  private setAside(
+    rule: Rule,
+    record: CloudTrailRecord,
+    region: string | undefined,
+    status: 'ignored' | 'duplicate',
+    reason: string,
+    facts: EventFacts,
+  ): Outcome[] {
+    return namedResources(rule, record).map((resource) =>
+      buildOutcome(rule, resource, { status, reason }, { region, facts, dryRun: this.config.dryRun }),
+    );
+  }
+
+  private logOutcome(outcome: Outcome): void {
+    const fields = {
+      rule: outcome.rule,
+      resource: outcome.resource,
+      status: outcome.status,
+      safeguards: outcome.safeguards,
+      eventId: outcome.eventId,
+      actor: outcome.actor,
+      dryRun: outcome.dryRun,
+      apis: outcome.actions.map((action) => action.api),
+      reason: outcome.reason,
+    };
+    if (outcome.status === 'error') this.logger.error('remediation outcome', fields);
+    else if (outcome.status === 'ignored') this.logger.debug('remediation outcome', fields);
+    else this.logger.info('remediation outcome', fields);
+  }
+}

@@ -1,0 +1,241 @@
+import { describeAwsError } from '../aws-errors';
+import { mapLimited } from '../concurrency';
+import type { PhiGuardConfig } from '../config';
+import { type ClaimMemory, type Ledger, pairKey } from '../ledger/ledger';
+import type { Outcome } from '../outcome';
+import type { ResourceType } from '../resources/resource-type';
+import type { CheckResult, Rule, RuleContext } from '../rule';
+import type { Settlement } from '../settlement';
+import { fightOf, isRepeat, isUndisturbed, mustSettleUnderClaim, takeClaim } from './claim';
+import { checkLive, decide } from './decide';
+import { buildOutcome, type Decision, type EventFacts } from './outcome-builder';
+import { RULE_IS_OFF, type RuleIndex } from './rule-index';
+
+/** One rule to evaluate on one resource, in the rule's context (region, clients, shared reads, settings). */
+export interface EvaluationPair {
+  rule: Rule;
+  arn: string;
+  ctx: RuleContext;
+}
+
+/** What batch evaluation needs of the engine. */
+export interface EvaluationDeps {
+  index: RuleIndex;
+  config: PhiGuardConfig;
+  ledger: Ledger;
+  /** Resources evaluated at once. */
+  concurrency: number;
+}
+
+/** A read made before the claim: when it began (epoch seconds), and what it found (undefined when it failed). */
+interface Precheck {
+  readAt: number;
+  result?: CheckResult<unknown>;
+}
+
+const isFinal = (result: CheckResult<unknown> | undefined) =>
+  result?.state === 'compliant' || result?.state === 'gone';
+
+function finalDecision(result: CheckResult<unknown>): Decision {
+  return result.state === 'compliant'
+    ? { status: 'compliant', before: result.summary }
+    : { status: 'gone', reason: 'resource no longer exists' };
+}
+
+/**
+ * Evaluates (rule, resource) pairs, for an event or a sweep page. Live state is
+ * read first, without the registry: a compliant (or vanished) resource costs its
+ * reads, and the registry is only asked, in one batch read afterwards, whether it
+ * remembers something open for the pair (a ticket, a finding, a pending fix), which
+ * must then be settled under the claim. Everything else goes through the claim,
+ * and is read again under it when the claim shows another invocation may have
+ * touched it since the first read. Rules of one resource run in registry order
+ * (they may write to it); resources run in parallel.
+ *
+ * `recordUnclaimed`: whether compliant and gone outcomes enter the history. An
+ * event's do (one record per evaluated outcome); a sweep's don't (every resource,
+ * every hour, would drown the audit trail in "still fine").
+ */
+export async function evaluatePairs(
+  deps: EvaluationDeps,
+  pairs: readonly EvaluationPair[],
+  facts: EventFacts,
+  settlement: Settlement,
+  options: { recordUnclaimed: boolean },
+): Promise<Outcome[]> {
+  const { index, config, ledger } = deps;
+  const outcomeOf = (pair: EvaluationPair, decision: Decision, recorded = false) =>
+    buildOutcome(
+      pair.rule,
+      pair.arn,
+      decision,
+      { region: pair.ctx.region, facts, dryRun: config.dryRun },
+      { recorded },
+    );
+  const results: Outcome[] = new Array(pairs.length);
+  const live: number[] = [];
+  pairs.forEach((pair, i) => {
+    if (index.isOff(pair.rule)) results[i] = outcomeOf(pair, { status: 'ignored', reason: RULE_IS_OFF });
+    else live.push(i);
+  });
+  if (live.length === 0) return results;
+  // One start time for all: rules of a resource share reads, so a read may predate its rule's check.
+  const readAt = Math.floor(Date.now() / 1000);
+  await prefetch(live.map((i) => pairs[i] as EvaluationPair));
+  const prechecked = await mapLimited(live, deps.concurrency, async (i): Promise<Precheck> => {
+    const pair = pairs[i] as EvaluationPair;
+    try {
+      return { readAt, result: await checkLive(pair.rule, pair.arn, pair.ctx) };
+    } catch {
+      // Read again under the claim; an error there is reported with its reason.
+      return { readAt };
+    }
+  });
+  // Asked only about pairs found compliant or gone, so a new drift stays at its three
+  // registry calls (marker, claim, settlement). Unknown memory (the read failed): every
+  // pair takes the claimed path, which reports the registry's failure.
+  const finished = live
+    .filter((_, n) => isFinal(prechecked[n]?.result))
+    .map((i) => pairs[i] as EvaluationPair);
+  const memory =
+    finished.length === 0
+      ? new Map<string, ClaimMemory>()
+      : await ledger
+          .recall(finished.map((pair) => ({ rule: pair.rule.id, resource: pair.arn })))
+          .catch(() => undefined);
+  const claimedByResource = new Map<string, { index: number; precheck: Precheck }[]>();
+  live.forEach((i, n) => {
+    const pair = pairs[i] as EvaluationPair;
+    const precheck = prechecked[n] as Precheck;
+    const { result } = precheck;
+    if (
+      result &&
+      isFinal(result) &&
+      memory &&
+      !mustSettleUnderClaim(memory.get(pairKey(pair.rule.id, pair.arn)))
+    ) {
+      const outcome = outcomeOf(pair, finalDecision(result), options.recordUnclaimed);
+      settlement.record(outcome);
+      results[i] = outcome;
+      return;
+    }
+    const key = `${pair.ctx.region}\u0000${pair.arn}`;
+    claimedByResource.set(key, [...(claimedByResource.get(key) ?? []), { index: i, precheck }]);
+  });
+  await mapLimited([...claimedByResource.values()], deps.concurrency, async (claimed) => {
+    let changed = false;
+    for (const { index: i, precheck } of claimed) {
+      const pair = pairs[i] as EvaluationPair;
+      // After a fix by an earlier rule of this resource its first read is stale (the
+      // fix emptied the shared reads, so the next check reads live state again).
+      const outcome = await evaluateClaimed(deps, pair, facts, settlement, precheck, !changed);
+      if (outcome.status === 'remediated' || outcome.status === 'pending' || outcome.status === 'error')
+        changed = true;
+      results[i] = outcome;
+    }
+  });
+  return results;
+}
+
+/**
+ * Lets each resource type and rule that can read many resources in one call do so,
+ * before the checks. Best effort: each check reads on its own what this did not load.
+ */
+async function prefetch(pairs: readonly EvaluationPair[]): Promise<void> {
+  const byResource = new Map<ResourceType, { ctx: RuleContext; arns: Set<string> }>();
+  const byRule = new Map<Rule, { ctx: RuleContext; arns: string[] }>();
+  for (const { rule, arn, ctx } of pairs) {
+    if (rule.resource.prefetch) {
+      const group = byResource.get(rule.resource) ?? { ctx, arns: new Set<string>() };
+      group.arns.add(arn);
+      byResource.set(rule.resource, group);
+    }
+    if (rule.prefetch) {
+      const group = byRule.get(rule) ?? { ctx, arns: [] };
+      group.arns.push(arn);
+      byRule.set(rule, group);
+    }
+  }
+  await Promise.all([
+    ...[...byResource].map(([resource, { ctx, arns }]) =>
+      resource.prefetch?.([...arns], ctx).catch(() => undefined),
+    ),
+    ...[...byRule].map(([rule, { ctx, arns }]) => rule.prefetch?.(arns, ctx).catch(() => undefined)),
+  ]);
+}
+
+/**
+ * Claims (rule, resource), decides, and leaves the release and the history entry
+ * in `settlement`. The read made before the claim is acted on only when the claim
+ * proves nobody touched the resource since; otherwise live state is read again
+ * (the shared reads are emptied first, as the read may be stale).
+ */
+async function evaluateClaimed(
+  deps: EvaluationDeps,
+  pair: EvaluationPair,
+  facts: EventFacts,
+  settlement: Settlement,
+  precheck: Precheck,
+  /** False after an earlier rule of this resource changed it: its first read is stale. */
+  reusable: boolean,
+): Promise<Outcome> {
+  const { rule, arn, ctx } = pair;
+  const { config, ledger, index } = deps;
+  const where = { region: ctx.region, facts, dryRun: config.dryRun };
+  let claim: Awaited<ReturnType<typeof takeClaim>>;
+  try {
+    claim = await takeClaim(ledger, rule.id, arn, settlement.owner, config.ledger.lockSeconds);
+  } catch (error) {
+    const outcome = buildOutcome(
+      rule,
+      arn,
+      { status: 'error', reason: `action registry unavailable: ${describeAwsError(error)}` },
+      where,
+      { recorded: true },
+    );
+    settlement.record(outcome);
+    return outcome;
+  }
+  if (!claim) {
+    return buildOutcome(
+      rule,
+      arn,
+      { status: 'duplicate', reason: 'another invocation still holds the claim on this resource' },
+      where,
+    );
+  }
+  const undisturbed = precheck.result !== undefined && isUndisturbed(claim, precheck.readAt);
+  if (!undisturbed) ctx.reads.invalidate(arn);
+  let decision = await decide(rule, arn, ctx, {
+    mode: index.modeOf(rule),
+    dryRun: config.dryRun,
+    exemptTag: config.exemptTag,
+    fight: fightOf(claim, config.ledger),
+    checked: undisturbed && reusable ? precheck.result : undefined,
+  });
+  if (decision.status === 'compliant' && claim.last?.status === 'pending') {
+    // The fix reported pending earlier is visible now: that is when it is remediated.
+    decision = {
+      status: 'remediated',
+      reason: 'confirmed: the fix applied earlier is now in effect',
+      after: decision.before,
+    };
+  }
+  const outcome = buildOutcome(rule, arn, decision, where, {
+    ticketOpen: decision.status === 'compliant' && claim.ticketOpen ? true : undefined,
+    repeat: isRepeat(claim, decision.status, config.ledger.reminderSeconds) ? true : undefined,
+    recorded: true,
+  });
+  settlement.releases.push({
+    status: outcome.status,
+    rule: rule.id,
+    resource: arn,
+    owner: settlement.owner,
+    // A write counts towards fights once: when made (remediated or pending), not when confirmed.
+    remediated:
+      outcome.status === 'pending' || (outcome.status === 'remediated' && outcome.actions.length > 0),
+    recentRemediations: claim.recentRemediations,
+  });
+  settlement.record(outcome);
+  return outcome;
+}

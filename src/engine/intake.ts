@@ -1,0 +1,62 @@
+import { describeAwsError } from '../aws-errors';
+import type { CloudTrailRecord } from '../cloudtrail-event';
+import { listAll } from '../resources/resource-type';
+import type { Rule, RuleContext } from '../rule';
+import { isSelfPrincipal } from '../self-principal';
+import type { Decision } from './outcome-builder';
+
+/**
+ * What of an event is evidence, and about which resources. Events arrive late,
+ * twice, out of order, and also for calls that failed or that PHI Guard made
+ * itself: those say nothing about drift.
+ */
+
+/** Why a record is not evidence of drift, or undefined when it is. */
+export function whyNotEvidence(
+  record: CloudTrailRecord,
+  selfPrincipals: readonly string[],
+): string | undefined {
+  if (record.errorCode) return `the call failed (errorCode ${record.errorCode}); nothing changed`;
+  if (isSelfPrincipal(record, selfPrincipals)) return 'made by PHI Guard itself (loop prevention)';
+  return undefined;
+}
+
+/** The resources a set-aside outcome names: what the record names, else `*`. */
+export function namedResources(rule: Rule, record: CloudTrailRecord): string[] {
+  try {
+    const selection = rule.resourceIds(record);
+    if (Array.isArray(selection) && selection.length > 0) return selection;
+  } catch {
+    // The record is set aside anyway; an unreadable one is reported without ids.
+  }
+  return ['*'];
+}
+
+/** The resources one rule acts on for this event, or the decision (for `*`) that says why there are none. */
+export async function resourcesForEvent(
+  rule: Rule,
+  record: CloudTrailRecord,
+  ctx: RuleContext,
+): Promise<{ arns: string[] } | { none: Decision }> {
+  const selection = rule.resourceIds(record);
+  let arns: string[];
+  if (Array.isArray(selection)) {
+    arns = selection;
+  } else {
+    try {
+      arns = await listAll(rule.resource, ctx);
+    } catch (error) {
+      return {
+        none: {
+          status: 'error',
+          reason: `listing resources failed (${selection.because}): ${describeAwsError(error)}`,
+        },
+      };
+    }
+  }
+  if (arns.length > 0) return { arns };
+  const reason = Array.isArray(selection)
+    ? 'the record names no resource this rule can act on'
+    : `no resources of this kind in ${ctx.region}`;
+  return { none: { status: 'ignored', reason } };
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Outcome, OutcomeStatus, ReportedAction } from '../outcome';
+import type { Rule } from '../rule';
+import { isRecorded } from '../settlement';
+
+/** What the event says about who and when, carried by every outcome of it. */
+export interface EventFacts {
+  eventId?: string;
+  eventName?: string;
+  actor?: string;
+  account?: string;
+}
+
+/** What was decided about one (rule, resource): everything of its outcome but where, when and the registry's marks. */
+export interface Decision {
+  status: OutcomeStatus;
+  reason?: string;
+  findings?: string[];
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  actions?: ReportedAction[];
+  /** A `ticket` raised because the drift keeps coming back. */
+  fight?: boolean;
+}
+
+/**
+ * What the registry adds: whether this finding was already announced, whether a
+ * ticket is open, and whether the outcome enters the history (then it carries the
+ * id of its history entry, which the notifier attaches ticket keys to).
+ */
+export interface OutcomeMarks {
+  repeat?: boolean;
+  ticketOpen?: boolean;
+  recorded?: boolean;
+}
+
+/**
+ * The one place an outcome is made, whole: the rule's facts, the decision, where
+ * and for which event, its console link, and the id of the history entry it is
+ * recorded under.
+ */
+export function buildOutcome(
+  rule: Rule,
+  resource: string,
+  decision: Decision,
+  where: { region: string | undefined; facts: EventFacts; dryRun: boolean },
+  marks: OutcomeMarks = {},
+): Outcome {
+  const consoleUrl = resource !== '*' && where.region ? rule.consoleUrl(resource, where.region) : undefined;
+  const outcome: Outcome = {
+    rule: rule.id,
+    title: rule.title,
+    resource,
+    status: decision.status,
+    safeguards: rule.safeguards,
+    severity: rule.severity,
+    actions: decision.actions ?? [],
+    dryRun: where.dryRun,
+    time: new Date().toISOString(),
+    reason: decision.reason,
+    findings: decision.findings,
+    before: decision.before,
+    after: decision.after,
+    fight: decision.fight,
+    region: where.region,
+    ...where.facts,
+    consoleUrl,
+    ticketOpen: marks.ticketOpen,
+    repeat: marks.repeat,
+    historyId:
+      marks.recorded && isRecorded(decision.status)
+        ? randomUUID().replaceAll('-', '').slice(0, 16)
+        : undefined,
+  };
+  // Absent, not undefined: outcomes are printed and compared as JSON.
+  for (const key of Object.keys(outcome) as (keyof Outcome)[]) {
+    if (outcome[key] === undefined) delete outcome[key];
+  }
+  return outcome;
+}
+
+/** Only the fields of an action people see (its `run` and IAM bookkeeping stay behind). */
+export function reportedActions(
+  actions: readonly { service: string; api: string; params: Record<string, unknown> }[],
+): ReportedAction[] {
+  return actions.map(({ service, api, params }) => ({ service, api, params }));
+}

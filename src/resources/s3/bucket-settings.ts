@@ -1,0 +1,96 @@
+/**
+ * The settings of one bucket that S3 rules judge, each read at most once per event
+ * or sweep page whichever rule asks first (three rules read one bucket's policy
+ * once). A bucket that no longer exists throws ResourceGoneError from any of them.
+ */
+import {
+  GetBucketAclCommand,
+  type GetBucketAclCommandOutput,
+  GetBucketEncryptionCommand,
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  type PublicAccessBlockConfiguration,
+  type ServerSideEncryptionRule,
+} from '@aws-sdk/client-s3';
+import type { ResourceContext } from '../resource-type';
+import { readBucket } from './bucket';
+
+export const ALL_BLOCKED: Required<PublicAccessBlockConfiguration> = {
+  BlockPublicAcls: true,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: true,
+  RestrictPublicBuckets: true,
+};
+
+export type BlockPublicAccessFlags = Record<keyof typeof ALL_BLOCKED, boolean>;
+
+export interface BucketVersioning {
+  /** `Enabled`, `Suspended`, or undefined when versioning was never turned on. */
+  status: string | undefined;
+  /** MFA Delete, as S3 reports it (`Enabled`/`Disabled`); PHI Guard never changes it. */
+  mfaDelete: string | undefined;
+}
+
+export function bucketSettings(ctx: ResourceContext, arn: string) {
+  return {
+    publicAccessBlock: () =>
+      readBucket(
+        ctx,
+        arn,
+        'publicAccessBlock',
+        ['NoSuchPublicAccessBlockConfiguration'],
+        undefined,
+        async (s3, Bucket) =>
+          (await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration,
+      ).then(
+        (config): BlockPublicAccessFlags => ({
+          BlockPublicAcls: config?.BlockPublicAcls === true,
+          IgnorePublicAcls: config?.IgnorePublicAcls === true,
+          BlockPublicPolicy: config?.BlockPublicPolicy === true,
+          RestrictPublicBuckets: config?.RestrictPublicBuckets === true,
+        }),
+      ),
+
+    acl: (): Promise<GetBucketAclCommandOutput> =>
+      readBucket(ctx, arn, 'acl', [], undefined as never, (s3, Bucket) =>
+        s3.send(new GetBucketAclCommand({ Bucket })),
+      ),
+
+    /** The bucket policy document as text, or undefined when the bucket has none. */
+    policy: (): Promise<string | undefined> =>
+      readBucket(
+        ctx,
+        arn,
+        'policy',
+        ['NoSuchBucketPolicy'],
+        undefined,
+        async (s3, Bucket) => (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy,
+      ),
+
+    encryption: (): Promise<ServerSideEncryptionRule[]> =>
+      readBucket(
+        ctx,
+        arn,
+        'encryption',
+        ['ServerSideEncryptionConfigurationNotFoundError'],
+        [],
+        async (s3, Bucket) =>
+          (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration
+            ?.Rules ?? [],
+      ),
+
+    versioning: (): Promise<BucketVersioning> =>
+      readBucket(
+        ctx,
+        arn,
+        'versioning',
+        [],
+        { status: undefined, mfaDelete: undefined },
+        async (s3, Bucket) => {
+          const out = await s3.send(new GetBucketVersioningCommand({ Bucket }));
+          return { status: out.Status, mfaDelete: out.MFADelete };
+        },
+      ),
+  };
+}
