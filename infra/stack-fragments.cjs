@@ -37,6 +37,19 @@ module.exports.onCloudTrailEventEvents = async ({ resolveVariable }) => {
 
 module.exports.rulePolicyStatements = async () => fragments().rulePolicyStatements;
 
+/**
+ * Every function's environment: PHI Guard's own deploy-time switches (custom.* in
+ * serverless.yml) and every setting the rules declare, passed through from the
+ * deploying shell (remediations/<rule>.ts, `settings`).
+ */
+module.exports.providerEnvironment = async ({ resolveVariable }) => ({
+  NODE_OPTIONS: '--enable-source-maps',
+  POWERTOOLS_SERVICE_NAME: 'phiguard',
+  PHIGUARD_DRY_RUN: await resolveVariable('self:custom.dryRun'),
+  PHIGUARD_RULE_MODES: await resolveVariable('self:custom.ruleModes'),
+  ...fragments().ruleSettingsEnvironment,
+});
+
 /** Keys, index, billing and TTL of the action registry table (src/ledger/table-schema.ts). */
 module.exports.ledgerAttributeDefinitions = async () => fragments().ledgerTable.AttributeDefinitions;
 module.exports.ledgerKeySchema = async () => fragments().ledgerTable.KeySchema;

@@ -5,10 +5,12 @@
  * contract tests compare the packaged template with the same functions.
  */
 import { rules as registry } from '../remediations';
+import { loadConfig } from '../src/config';
 import { booleanValue } from '../src/env-values';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../src/ledger/table-schema';
 import { parseSecretRef } from '../src/notify/secret-ref';
 import type { Rule } from '../src/rule';
+import { declaredSettings } from '../src/rule-settings';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
@@ -198,10 +200,28 @@ export const NOTIFIER_LEDGER_ACTIONS = [
   'dynamodb:UpdateItem',
 ];
 
+/**
+ * The rules' settings as the functions' environment: every variable a rule
+ * declares, with the deploying shell's value (empty when unset). The values are
+ * validated here with the rules' own schemas, so a bad value fails the package,
+ * not the first cold start.
+ */
+export function ruleSettingsEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  rules: readonly Rule[] = registry,
+): Record<string, string> {
+  const variables = declaredSettings(rules).map(({ setting }) => setting.env);
+  const values = Object.fromEntries(variables.map((name) => [name, env[name] ?? '']));
+  // Only the settings: the rest of the configuration is the stack's own.
+  loadConfig(values, '/nonexistent-config-dir', rules);
+  return values;
+}
+
 /** Everything `stack-fragments.cjs` hands to serverless.yml, as JSON on stdout. */
 export function stackFragments() {
   return {
     eventPatterns: eventPatterns(),
+    ruleSettingsEnvironment: ruleSettingsEnvironment(),
     rulePolicyStatements: rulePolicyStatements(),
     ledgerTable: ledgerTableShape(),
     ledgerItemActions: LEDGER_ITEM_ACTIONS,

@@ -108,3 +108,22 @@ export function declaredSettings(
   }
   return [...byEnv.values()];
 }
+
+/** One row per declared setting, for people (`phiguard rules`, the README's settings table). */
+export interface SettingRow {
+  env: string;
+  file: string;
+  rules: string[];
+  unset: string;
+  description: string;
+}
+
+export function settingRows(rules: readonly { id: string; settings?: SettingDeclarations }[]): SettingRow[] {
+  return declaredSettings(rules).map(({ setting, rules: ids }) => ({
+    env: setting.env,
+    file: setting.file,
+    rules: ids,
+    unset: setting.unset,
+    description: setting.description,
+  }));
+}

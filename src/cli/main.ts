@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Command } from 'commander';
 import { rules } from '../../remediations';
-import { createClientPool } from '../aws-clients';
 import { parseEvent } from '../cloudtrail-event';
 import type { PhiGuardConfig } from '../config';
-import { Engine } from '../engine/engine';
+import { RuleIndex } from '../engine/rule-index';
 import { InvalidEventError, PhiGuardError } from '../errors';
 import { createLedger } from '../ledger/create-ledger';
 import { initLedgerTable } from '../ledger/init-table';
@@ -115,24 +114,26 @@ export function buildProgram(): Command {
 
   program
     .command('rules')
-    .description('list the rules with their safeguards, triggers and modes')
+    .description('list the rules with their safeguards, triggers, modes and settings')
     .option('--json', 'print JSON', false)
     .action((opts: { json: boolean }) => {
       const config = loadCliConfig();
-      const engine = new Engine({
-        rules,
-        config,
-        ledger: createLedger(config),
-        clientsFor: createClientPool(),
-      });
+      const index = new RuleIndex(rules, config);
       const listed = rules.map((rule) => ({
         id: rule.id,
         title: rule.title,
         severity: rule.severity,
         safeguards: rule.safeguards,
-        mode: engine.modeOf(rule),
+        resourceType: rule.resourceType,
+        mode: index.modeOf(rule),
         triggers: rule.triggers,
         permissions: rule.permissions,
+        settings: Object.fromEntries(
+          Object.entries(rule.settings).map(([name, setting]) => [
+            name,
+            { env: setting.env, file: setting.file, value: config.ruleSettings[rule.id]?.[name] ?? null },
+          ]),
+        ),
       }));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
@@ -146,6 +147,27 @@ export function buildProgram(): Command {
         r.triggers.map((t) => `${t.source.replace('.amazonaws.com', '')}:${t.events.join(',')}`).join(' '),
       ]);
       process.stdout.write(`${renderTable(['RULE', 'SEVERITY', 'SAFEGUARDS', 'MODE', 'TRIGGERS'], rows)}\n`);
+      // One row per variable: rules may share a setting.
+      const byVariable = new Map<string, { rules: string[]; value: unknown; unset: string }>();
+      for (const rule of rules) {
+        for (const [name, setting] of Object.entries(rule.settings)) {
+          const row = byVariable.get(setting.env) ?? {
+            rules: [],
+            value: config.ruleSettings[rule.id]?.[name],
+            unset: setting.unset,
+          };
+          row.rules.push(rule.id);
+          byVariable.set(setting.env, row);
+        }
+      }
+      const settings = [...byVariable].map(([variable, row]) => [
+        variable,
+        row.rules.join(' '),
+        row.value === undefined ? `(unset: ${row.unset})` : String(row.value),
+      ]);
+      if (settings.length > 0) {
+        process.stdout.write(`\n${renderTable(['SETTING', 'RULES', 'VALUE'], settings)}\n`);
+      }
       process.stdout.write(`dry-run: ${config.dryRun ? 'on (default)' : 'off'}\n`);
     });
 

@@ -1,11 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENTS_DIR, loadFixture } from '../../local/fixtures';
 import { createRegistry, rules } from '../../remediations';
+import { README, withGeneratedSections } from '../../scripts/docs';
 import { parseEvent } from '../../src/cloudtrail-event';
 import { RuleDefinitionError } from '../../src/errors';
 import type { Rule } from '../../src/rule';
+import { declaredSettings } from '../../src/rule-settings';
 import { loadSamples, samplesAvailable } from '../support/samples';
 
 const REMEDIATIONS_DIR = join(import.meta.dirname, '..', '..', 'remediations');
@@ -69,6 +71,14 @@ describe('rule registry', () => {
       expect(selections.some((s) => !Array.isArray(s) || s.length > 0)).toBe(true);
     },
   );
+});
+
+describe('generated documentation', () => {
+  it("the README's rule settings table is what the rules declare (npm run docs rewrites it)", () => {
+    const readme = readFileSync(README, 'utf8');
+    expect(withGeneratedSections(readme), 'README.md is stale: run npm run docs').toBe(readme);
+    for (const { setting } of declaredSettings(rules)) expect(readme).toContain(`\`${setting.env}\``);
+  });
 });
 
 /**

@@ -13,6 +13,7 @@ import {
   LEDGER_ITEM_ACTIONS,
   notifierChannelStatements,
   rulePolicyStatements,
+  ruleSettingsEnvironment,
 } from '../../infra/stack-fragments';
 import { localClients } from '../../local/clients';
 import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../local/fixtures';
@@ -21,6 +22,7 @@ import { rules } from '../../remediations';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
+import { declaredSettings } from '../../src/rule-settings';
 import { planShards } from '../../src/sweep/shard';
 import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 
@@ -197,6 +199,21 @@ describe('packaged stack (osls package)', () => {
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } } },
     });
+  });
+
+  it('passes every setting a rule declares to the functions, from the deploying shell, and refuses a bad one at package time', () => {
+    const declared = declaredSettings(rules).map(({ setting }) => setting.env);
+    expect(declared.length).toBeGreaterThan(0);
+    for (const fn of ['OnCloudTrailEventLambdaFunction', 'SweepWorkerLambdaFunction']) {
+      const variables = props(fn).Environment.Variables;
+      for (const name of declared) expect(variables[name], `${fn} ${name}`).toBe('');
+    }
+    expect(ruleSettingsEnvironment({ PHIGUARD_S3_KMS_KEY_ID: 'alias/phi' })).toMatchObject({
+      PHIGUARD_S3_KMS_KEY_ID: 'alias/phi',
+    });
+    expect(() => ruleSettingsEnvironment({ PHIGUARD_FLOW_LOGS_DESTINATION: 'my-bucket' })).toThrow(
+      /PHIGUARD_FLOW_LOGS_DESTINATION: must be an S3 bucket ARN/,
+    );
   });
 
   it('creates the action registry table as `phiguard ledger init` does: on-demand, KMS, PITR, TTL, protected', () => {

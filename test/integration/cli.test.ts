@@ -5,6 +5,7 @@ import { GetPublicAccessBlockCommand, type S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bucketEvent, inRegion, loadFixture } from '../../local/fixtures';
 import * as seed from '../../local/seed';
+import { rules as registry } from '../../remediations';
 import { runPhiguard } from '../support/cli';
 import { motoClients, uniqueName, useMoto } from '../support/moto';
 
@@ -171,30 +172,34 @@ describe('phiguard invoke', () => {
 });
 
 describe('phiguard rules', () => {
-  it('lists every rule with safeguards, triggers and effective modes', async () => {
+  it('lists every rule with safeguards, triggers, effective modes and settings', async () => {
     const { code, stdout } = await phiguard(['rules', '--json'], {
-      env: { PHIGUARD_RULE_MODES: 'vpc-flow-logs=notify' },
+      env: {
+        PHIGUARD_RULE_MODES: 'vpc-flow-logs=notify',
+        PHIGUARD_FLOW_LOGS_DESTINATION: 'arn:aws:s3:::central-flow-logs',
+      },
     });
     expect(code).toBe(0);
-    const rules = JSON.parse(stdout) as {
+    const listed = JSON.parse(stdout) as {
       id: string;
       mode: string;
       safeguards: string[];
       triggers: unknown[];
+      settings: Record<string, { env: string; value: unknown }>;
     }[];
-    expect(rules.map((r) => r.id)).toEqual([
-      's3-bucket-tls-only',
-      's3-bucket-public-access',
-      's3-bucket-encryption',
-      'elb-listener-plaintext',
-      'classic-elb-listener-plaintext',
-      'vpc-flow-logs',
-    ]);
-    expect(rules.find((r) => r.id === 'vpc-flow-logs')).toMatchObject({
+    expect(listed.map((r) => r.id)).toEqual(registry.map((r) => r.id));
+    expect(listed.find((r) => r.id === 'vpc-flow-logs')).toMatchObject({
       mode: 'notify',
       safeguards: ['164.312(b)'],
+      settings: {
+        destination: { env: 'PHIGUARD_FLOW_LOGS_DESTINATION', value: 'arn:aws:s3:::central-flow-logs' },
+        deliveryRoleArn: { env: 'PHIGUARD_FLOW_LOGS_ROLE_ARN', value: null },
+      },
     });
     const table = await phiguard(['rules']);
     expect(table.stdout).toMatch(/s3-bucket-public-access\s+critical\s+164\.312\(a\)\(1\)\s+remediate/);
+    expect(table.stdout).toMatch(
+      /PHIGUARD_S3_KMS_KEY_ID\s+s3-bucket-encryption\s+\(unset: the AWS-managed key aws\/s3\)/,
+    );
   });
 });
