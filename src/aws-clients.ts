@@ -22,6 +22,8 @@ export interface SdkClient {
 }
 
 export interface AwsClientSpec<C extends SdkClient = SdkClient> {
+  /** The SDK client class (tests mock it by class). */
+  readonly Client: new (config: never) => C;
   /** The IAM service prefix of the client's actions (`s3`, `elasticloadbalancing`). */
   readonly iamPrefix: string;
   /** Builds the client for one region. */
@@ -37,6 +39,7 @@ export function awsClient<C extends SdkClient>(
   options: { iamPrefix: string; config?: (common: CommonClientConfig) => Record<string, unknown> },
 ): AwsClientSpec<C> {
   return {
+    Client,
     iamPrefix: options.iamPrefix,
     create: (common) => new Client({ ...common, ...options.config?.(common) } as never),
   };

@@ -19,24 +19,40 @@ import { bucketEvent } from '../../local/fixtures';
 import { emulatorEnv } from '../../local/moto-server';
 import * as seed from '../../local/seed';
 import { rules } from '../../remediations';
-import { createClientPool } from '../../src/aws-clients';
+import { createAwsClients, createClientPool } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
 import { Engine } from '../../src/engine/engine';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { Outcome } from '../../src/outcome';
+import { s3 } from '../../src/resources/s3/bucket';
+import type { Rule } from '../../src/rule';
 import { planShards } from '../../src/sweep/shard';
 import { Sweeper } from '../../src/sweep/sweeper';
 import { runPhiguard } from '../support/cli';
 import { lambdaContext, loadHandler } from '../support/handler';
 import { iamActionsOf } from '../support/iam-actions';
 import { motoEndpoint, uniqueName } from '../support/moto';
+import { scenariosOf } from '../support/scenario';
 
 /**
  * The sweep against a seeded account in regions no other test file uses (moto
  * is shared), through a recording proxy so API calls are counted on the wire.
+ * PHI Guard's own infrastructure (the registry table, the sweep queues) lives in
+ * a region of its own, which no sweep here scans: a rule on tables or queues
+ * must never find the test's own.
  */
 const REGION = 'ap-southeast-2';
+const INFRA_REGION = 'eu-south-1';
+/** The rules the seeded account below is built for: a rule added later does not change what this test expects. */
+const RULES_UNDER_TEST = [
+  's3-bucket-tls-only',
+  's3-bucket-public-access',
+  's3-bucket-encryption',
+  'elb-listener-plaintext',
+  'classic-elb-listener-plaintext',
+  'vpc-flow-logs',
+];
 const ACCOUNT = '123456789012';
 const dir = mkdtempSync(join(tmpdir(), 'phiguard-sweep-'));
 const TABLE = uniqueName('sweep-ledger');
@@ -124,19 +140,22 @@ function scan(args: string[], extraEnv: Record<string, string> = {}) {
   return runPhiguard(['scan', '--region', REGION, ...args], { env: { ...env, ...extraEnv }, cwd: dir });
 }
 
+/** A scan of the rules the seeded account was built for. */
+const scanSeeded = (args: string[]) => scan([...RULES_UNDER_TEST.flatMap((id) => ['--rule', id]), ...args]);
+
 beforeAll(async () => {
   proxy = await startCountingProxy(motoEndpoint());
   Object.assign(process.env, emulatorEnv(motoEndpoint(), REGION));
   account = await seedAccount();
   env = {
-    ...emulatorEnv(proxy.endpoint, REGION),
+    ...emulatorEnv(proxy.endpoint, INFRA_REGION),
     PHIGUARD_LEDGER_TABLE: TABLE,
     PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${account.flowLogBucket}`,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
   // From here on, in-process PHI Guard code talks to the emulator through the proxy.
   Object.assign(process.env, env);
-  await initLedgerTable(new DynamoDBClient({ region: REGION, endpoint: motoEndpoint() }), TABLE);
+  await initLedgerTable(new DynamoDBClient({ region: INFRA_REGION, endpoint: motoEndpoint() }), TABLE);
 });
 
 afterAll(async () => {
@@ -158,7 +177,7 @@ describe('phiguard scan over a seeded account', () => {
     ].sort();
 
     proxy.reset();
-    const dry = await scan(['--format', 'json']);
+    const dry = await scanSeeded(['--format', 'json']);
     expect(dry.code).toBe(2);
     expect(reportedFindings(dry.stdout)).toEqual(expected);
     expect(proxy.calls.filter(isWrite)).toEqual([]);
@@ -177,14 +196,14 @@ describe('phiguard scan over a seeded account', () => {
       DescribeFlowLogs: 1,
     });
 
-    const applied = await scan(['--apply', '--format', 'json']);
+    const applied = await scanSeeded(['--apply', '--format', 'json']);
     expect(applied.code).toBe(2);
     expect(reportedFindings(applied.stdout)).toEqual(
       expected.map((line) => line.replace('would-remediate', 'remediated')).sort(),
     );
 
     proxy.reset();
-    const again = await scan(['--apply', '--format', 'json']);
+    const again = await scanSeeded(['--apply', '--format', 'json']);
     expect(again.code).toBe(2);
     expect(reportedFindings(again.stdout)).toEqual([`ticket elb-listener-plaintext ${account.httpOnlyAlb}`]);
     expect(proxy.calls.filter(isWrite)).toEqual([]);
@@ -229,32 +248,27 @@ describe('phiguard scan over a seeded account', () => {
 
 describe('least privilege on the wire', () => {
   it('every AWS call a sweep makes, in dry-run and apply, is an IAM action its rules or its registry role declare', async () => {
-    // A region of its own with one drifted resource of each type, so every rule reads, plans and fixes.
+    // A region of its own with one drifted resource of every rule (its scenario's seed),
+    // so every rule reads, plans and fixes (or tickets) on the wire.
     const region = 'us-west-1';
-    const clients = direct(region);
-    await seed.createPublicBucket(clients.s3(), uniqueName('iam-public'));
-    await seed.createCompliantBucket(clients.s3(), uniqueName('iam-ok'));
-    const vpc = await seed.createVpc(clients.ec2(), region, 2);
-    const acm = new (await import('@aws-sdk/client-acm')).ACMClient({ region, endpoint: motoEndpoint() });
-    await seed.createAlb(clients.elbv2(), acm, vpc, uniqueName('iam-alb'), { https: true });
-    await seed.createPlaintextClassicLb(clients.elb(), region, uniqueName('iam-clb'));
+    const clients = createAwsClients({ region, overrides: { endpoint: motoEndpoint() } });
+    const seeded: { rule: Rule; arn: string; expect: string }[] = [];
+    for (const rule of rules) {
+      const { emulator } = await scenariosOf(rule.id);
+      if ('unsupported' in emulator) continue; // proven with client mocks only (test/contract/permissions)
+      seeded.push({ rule, arn: await emulator.seed(clients, region), expect: emulator.expect });
+    }
+    await seed.createCompliantBucket(clients.get(s3), uniqueName('iam-ok'));
 
     proxy.reset();
-    expect((await scan(['--region', region, '--format', 'json'])).code).toBe(2);
-    const applied = await scan(['--region', region, '--apply', '--format', 'json']);
-    expect(applied.code).toBe(2); // the Classic Load Balancer is a ticket
-    const fixed = new Set(
-      (JSON.parse(applied.stdout).outcomes as Outcome[])
-        .filter((o) => o.status === 'remediated')
-        .map((o) => o.rule),
-    );
-    expect([...fixed].sort()).toEqual([
-      'elb-listener-plaintext',
-      's3-bucket-encryption',
-      's3-bucket-public-access',
-      's3-bucket-tls-only',
-      'vpc-flow-logs',
-    ]);
+    const flowLogs = { PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${account.flowLogBucket}` };
+    expect((await scan(['--region', region, '--format', 'json'], flowLogs)).code).toBe(2);
+    const applied = await scan(['--region', region, '--apply', '--format', 'json'], flowLogs);
+    expect(applied.code).not.toBe(1);
+    const outcomes = JSON.parse(applied.stdout).outcomes as Outcome[];
+    for (const { rule, arn, expect: status } of seeded) {
+      expect(outcomes.find((o) => o.rule === rule.id && o.resource === arn)?.status, rule.id).toBe(status);
+    }
 
     // The sweep worker's role: the rules' actions and its registry items.
     const declared = new Set([
@@ -262,18 +276,16 @@ describe('least privilege on the wire', () => {
       ...LEDGER_ITEM_ACTIONS,
     ]);
     const used = new Set(proxy.calls.flatMap(iamActionsOf));
-    // Every service and every write was exercised, so an undeclared call could not hide.
-    expect(
-      [...used].filter((a) => /^(s3|ec2|elasticloadbalancing):(Put|Create|Modify)/.test(a)).sort(),
-    ).toEqual([
-      'ec2:CreateFlowLogs',
-      'elasticloadbalancing:ModifyListener',
-      's3:PutBucketAcl',
-      's3:PutBucketPolicy',
-      's3:PutBucketPublicAccessBlock',
-      's3:PutEncryptionConfiguration',
-    ]);
     expect([...used].filter((action) => !declared.has(action))).toEqual([]);
+    // Every rule that fixed its resource did so with a write it declares, seen on the wire:
+    // so an undeclared write could not hide.
+    for (const { rule, expect: status } of seeded) {
+      if (status !== 'remediated') continue;
+      expect(
+        rule.permissions.write.filter((action) => used.has(action)),
+        rule.id,
+      ).not.toEqual([]);
+    }
   });
 });
 
@@ -283,14 +295,14 @@ describe('the sweep and events together', () => {
     const clients = direct(region);
     const buckets = Array.from({ length: 6 }, () => uniqueName('race'));
     for (const bucket of buckets) await seed.createPublicBucket(clients.s3(), bucket);
-    // The registry table stays in the home region; the event and the sweep are about `region`.
+    // The registry table stays in its own region; the event and the sweep are about `region`.
     const raceEnv = { ...env, PHIGUARD_DRY_RUN: 'false' };
     const handler = await loadHandler(raceEnv);
     const config = loadConfig(raceEnv, '/nonexistent', rules);
     const engine = new Engine({
       rules,
       config,
-      ledger: new DynamoDbLedger(TABLE, new DynamoDBClient({ region: REGION })),
+      ledger: new DynamoDbLedger(TABLE, new DynamoDBClient({ region: INFRA_REGION })),
       clientsFor: createClientPool(),
     });
     const sweeper = new Sweeper(engine, { concurrency: 4 });
@@ -339,7 +351,7 @@ describe('throttling', () => {
     });
     try {
       const result = await runPhiguard(['scan', '--region', REGION, '--format', 'json'], {
-        env: { ...env, ...emulatorEnv(throttlingProxy.endpoint, REGION) },
+        env: { ...env, ...emulatorEnv(throttlingProxy.endpoint, INFRA_REGION) },
         cwd: dir,
       });
       const outcomes = JSON.parse(result.stdout).outcomes as Outcome[];
@@ -364,8 +376,8 @@ describe('throttling', () => {
 });
 
 describe('sweep Lambdas', () => {
-  // The sweep queue lives in the home region, like the handlers' clients.
-  const sqs = () => new SQSClient({ region: REGION, endpoint: motoEndpoint() });
+  // The sweep queue lives in PHI Guard's own region, like the handlers' clients.
+  const sqs = () => new SQSClient({ region: INFRA_REGION, endpoint: motoEndpoint() });
 
   async function importHandler<T>(path: string, extra: Record<string, string>): Promise<T> {
     vi.resetModules();
@@ -447,7 +459,7 @@ describe('sweep Lambdas', () => {
     // Each plaintext load balancer was swept exactly once across the two invocations (a ticket each).
     const ledger = new DynamoDbLedger(
       TABLE,
-      new DynamoDBClient({ region: REGION, endpoint: motoEndpoint() }),
+      new DynamoDBClient({ region: INFRA_REGION, endpoint: motoEndpoint() }),
     );
     for (const name of names) {
       const history = await ledger.history({

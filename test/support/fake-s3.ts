@@ -56,9 +56,16 @@ export const LOG_DELIVERY_WRITE: Grant = {
   Permission: 'WRITE',
 };
 
+const s3Stub = () => mockClient(S3Client);
+type S3Stub = ReturnType<typeof s3Stub>;
+
 export function fakeS3(initial: Partial<FakeBucketState> = {}) {
+  return fakeBucketOn(s3Stub(), initial);
+}
+
+/** The same bucket behind a stub the caller made (a scenario's {@link MockAws}). */
+export function fakeBucketOn(mock: S3Stub, initial: Partial<FakeBucketState> = {}) {
   const state: FakeBucketState = { exists: true, owner: OWNER, grants: [OWNER_GRANT], ...initial };
-  const mock = mockClient(S3Client);
   const guard = () => {
     if (!state.exists) throw awsError('NoSuchBucket', 404);
   };

@@ -1,0 +1,45 @@
+import { DescribeLoadBalancersCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { createPlaintextClassicLb } from '../../local/seed';
+import { elb } from '../../src/resources/elb/load-balancer';
+import { uniqueName } from '../support/moto';
+import type { RuleScenarios } from '../support/scenario';
+
+export default {
+  drifted: [
+    {
+      name: 'an HTTP listener to an HTTP back end (always a ticket)',
+      arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/phi-legacy',
+      aws(mocks) {
+        const stub = mocks.client(elb);
+        stub.on(DescribeLoadBalancersCommand).resolves({
+          LoadBalancerDescriptions: [
+            {
+              LoadBalancerName: 'phi-legacy',
+              ListenerDescriptions: [
+                {
+                  Listener: {
+                    Protocol: 'HTTP',
+                    LoadBalancerPort: 80,
+                    InstanceProtocol: 'HTTP',
+                    InstancePort: 8080,
+                  },
+                },
+              ],
+            },
+          ],
+        });
+        stub
+          .on(DescribeTagsCommand)
+          .resolves({ TagDescriptions: [{ LoadBalancerName: 'phi-legacy', Tags: [] }] });
+      },
+    },
+  ],
+  emulator: {
+    async seed(clients, region) {
+      const name = uniqueName('scn-clb');
+      await createPlaintextClassicLb(clients.get(elb), region, name);
+      return `arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/${name}`;
+    },
+    expect: 'ticket',
+  },
+} satisfies RuleScenarios;
