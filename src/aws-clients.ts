@@ -23,7 +23,9 @@ export interface SdkClient {
 
 export interface AwsClientSpec<C extends SdkClient = SdkClient> {
   /** The SDK client class (tests mock it by class). */
-  readonly Client: new (config: never) => C;
+  readonly Client: new (
+    config: never,
+  ) => C;
   /** The IAM service prefix of the client's actions (`s3`, `elasticloadbalancing`). */
   readonly iamPrefix: string;
   /** Builds the client for one region. */

@@ -16,8 +16,8 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetBucketAclCommand } from '@aws-sdk/client-s3';
-import { type RecordedCall, startCountingProxy } from '../../local/counting-proxy';
 import { emulatorEnv, startMotoServer } from '../../local/moto-server';
+import { isRead, type RecordedCall, startRecordingProxy } from '../../local/recording-proxy';
 import { processCpuSeconds } from './process-cpu';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -41,8 +41,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, 'bench-results');
 const TABLE = 'phiguard-bench-ledger';
 
-const isDynamo = (c: RecordedCall) => c.service === 'DynamoDB_20120810';
-const isWrite = (c: RecordedCall) => !isDynamo(c) && /^(Put|Delete|Create|Modify)/.test(c.operation);
+const isDynamo = (c: RecordedCall) => c.service === 'dynamodb';
+const isWrite = (c: RecordedCall) => !isDynamo(c) && !isRead(c);
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -93,7 +93,7 @@ function run(
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) as string);
 
 const moto = await startMotoServer();
-const proxy = await startCountingProxy(moto.endpoint);
+const proxy = await startRecordingProxy(moto.endpoint);
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -281,7 +281,7 @@ try {
     // TransactWriteItems deep-copies its whole DynamoDB state on every call, so the sweep's history
     // would otherwise slow every event.
     const eventMoto = await startMotoServer();
-    const eventProxy = await startCountingProxy(eventMoto.endpoint);
+    const eventProxy = await startRecordingProxy(eventMoto.endpoint);
     Object.assign(process.env, emulatorEnv(eventMoto.endpoint, REGION));
     const eventClients = localClients(REGION);
     await initLedgerTable(new DynamoDBClient({}), `${TABLE}-events`);

@@ -10,8 +10,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { type RecordedCall, startCountingProxy } from '../../local/counting-proxy';
 import { emulatorEnv, startMotoServer } from '../../local/moto-server';
+import { isRead, type RecordedCall, startRecordingProxy } from '../../local/recording-proxy';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const REGION = 'us-east-1';
@@ -26,8 +26,8 @@ interface Row {
   msPerEvent: number;
 }
 
-const isDynamo = (c: RecordedCall) => c.service === 'DynamoDB_20120810';
-const isWrite = (c: RecordedCall) => !isDynamo(c) && /^(Put|Delete|Create|Modify)/.test(c.operation);
+const isDynamo = (c: RecordedCall) => c.service === 'dynamodb';
+const isWrite = (c: RecordedCall) => !isDynamo(c) && !isRead(c);
 
 function table(rows: Row[]): string {
   const header = [
@@ -53,7 +53,7 @@ function table(rows: Row[]): string {
 }
 
 const moto = await startMotoServer();
-const proxy = await startCountingProxy(moto.endpoint);
+const proxy = await startRecordingProxy(moto.endpoint);
 try {
   Object.assign(process.env, emulatorEnv(proxy.endpoint, REGION), {
     PHIGUARD_LEDGER_TABLE: 'phiguard-bench-ledger',

@@ -10,9 +10,14 @@ import {
 import { DeletePublicAccessBlockCommand, PutBucketAclCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_ITEM_ACTIONS } from '../../infra/stack-fragments';
-import { type CountingProxy, type RecordedCall, startCountingProxy } from '../../local/counting-proxy';
 import { bucketEvent } from '../../local/fixtures';
 import { emulatorEnv } from '../../local/moto-server';
+import {
+  isRead,
+  type RecordedCall,
+  type RecordingProxy,
+  startRecordingProxy,
+} from '../../local/recording-proxy';
 import * as seed from '../../local/seed';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
@@ -30,7 +35,7 @@ import { motoEndpoint, REGION, uniqueName } from '../support/moto';
 const TABLE = uniqueName('phiguard-ledger');
 const dir = mkdtempSync(join(tmpdir(), 'phiguard-ledger-'));
 
-let proxy: CountingProxy;
+let proxy: RecordingProxy;
 let env: Record<string, string>;
 /** Seeding and breaking buckets bypasses the proxy: the proxy sees only PHI Guard's calls. */
 let s3: S3Client;
@@ -38,8 +43,8 @@ let dynamodb: DynamoDBClient;
 let apply: Handler;
 
 const writesTo = (bucket: string) => (call: RecordedCall) =>
-  call.service === 's3' && call.bucket === bucket && /^(Put|Delete)/.test(call.operation);
-const dynamoCalls = (call: RecordedCall) => call.service === 'DynamoDB_20120810';
+  call.service === 's3' && call.bucket === bucket && !isRead(call);
+const dynamoCalls = (call: RecordedCall) => call.service === 'dynamodb';
 
 async function historyOf(resource: string): Promise<HistoryEntry[]> {
   return new DynamoDbLedger(TABLE, dynamodb).history({ resource });
@@ -62,7 +67,7 @@ function phiguard(args: string[], extraEnv: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  proxy = await startCountingProxy(motoEndpoint());
+  proxy = await startRecordingProxy(motoEndpoint());
   env = {
     ...emulatorEnv(proxy.endpoint, REGION),
     PHIGUARD_LEDGER_TABLE: TABLE,
@@ -131,7 +136,7 @@ describe('event de-duplication and claims', () => {
     const again = await apply(structuredClone(event), lambdaContext);
     expect(again.outcomes[0]?.status).toBe('duplicate');
     expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1 });
-    expect(proxy.calls.filter((c) => c.service !== 'DynamoDB_20120810')).toEqual([]);
+    expect(proxy.calls.filter((c) => c.service !== 'dynamodb')).toEqual([]);
   });
 
   it('a compliant resource costs 3 DynamoDB calls, none of them a lock or a transaction, and is recorded', async () => {
@@ -152,7 +157,7 @@ describe('event de-duplication and claims', () => {
     const again = await apply(structuredClone(event), lambdaContext);
     expect(again.outcomes[0]?.status).toBe('duplicate');
     expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1 });
-    expect(proxy.calls.filter((c) => c.service !== 'DynamoDB_20120810')).toEqual([]);
+    expect(proxy.calls.filter((c) => c.service !== 'dynamodb')).toEqual([]);
   });
 
   it('a finding fixed by a person is settled under the claim, so the next drift is announced at once', async () => {

@@ -17,8 +17,8 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NOTIFIER_LEDGER_ACTIONS, notifierChannelStatements } from '../../infra/stack-fragments';
 import { localClients } from '../../local/clients';
-import { startCountingProxy } from '../../local/counting-proxy';
 import { bucketEvent, inRegion } from '../../local/fixtures';
+import { startRecordingProxy } from '../../local/recording-proxy';
 import * as seed from '../../local/seed';
 import { loadConfig } from '../../src/config';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
@@ -448,7 +448,7 @@ describe('digest', () => {
 
 describe('least privilege on the wire', () => {
   it('every AWS call of the notifier (secrets, topic, markers, tickets, digests) is an action its role is granted', async () => {
-    const proxy = await startCountingProxy(motoEndpoint());
+    const proxy = await startRecordingProxy(motoEndpoint());
     const direct = process.env.AWS_ENDPOINT_URL;
     process.env.AWS_ENDPOINT_URL = proxy.endpoint;
     try {

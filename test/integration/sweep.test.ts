@@ -9,14 +9,15 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LEDGER_ITEM_ACTIONS } from '../../infra/stack-fragments';
 import { localClients } from '../../local/clients';
-import {
-  type CountingProxy,
-  type RecordedCall,
-  startCountingProxy,
-  throttlingFault,
-} from '../../local/counting-proxy';
 import { bucketEvent } from '../../local/fixtures';
 import { emulatorEnv } from '../../local/moto-server';
+import {
+  isRead,
+  type RecordedCall,
+  type RecordingProxy,
+  startRecordingProxy,
+  throttlingFault,
+} from '../../local/recording-proxy';
 import * as seed from '../../local/seed';
 import { rules } from '../../remediations';
 import { createAwsClients, createClientPool } from '../../src/aws-clients';
@@ -56,7 +57,7 @@ const RULES_UNDER_TEST = [
 const ACCOUNT = '123456789012';
 const dir = mkdtempSync(join(tmpdir(), 'phiguard-sweep-'));
 const TABLE = uniqueName('sweep-ledger');
-let proxy: CountingProxy;
+let proxy: RecordingProxy;
 let env: Record<string, string>;
 
 interface Seeded {
@@ -133,8 +134,8 @@ const reportedFindings = (stdout: string) =>
     .filter((o) => !QUIET.has(o.status))
     .map(key)
     .sort();
-const isWrite = (c: RecordedCall) =>
-  c.service !== 'DynamoDB_20120810' && /^(Put|Delete|Create|Modify)/.test(c.operation);
+/** A call that changes a guarded resource (the registry's own items aside). */
+const isWrite = (c: RecordedCall) => c.service !== 'dynamodb' && !isRead(c);
 
 function scan(args: string[], extraEnv: Record<string, string> = {}) {
   return runPhiguard(['scan', '--region', REGION, ...args], { env: { ...env, ...extraEnv }, cwd: dir });
@@ -144,7 +145,7 @@ function scan(args: string[], extraEnv: Record<string, string> = {}) {
 const scanSeeded = (args: string[]) => scan([...RULES_UNDER_TEST.flatMap((id) => ['--rule', id]), ...args]);
 
 beforeAll(async () => {
-  proxy = await startCountingProxy(motoEndpoint());
+  proxy = await startRecordingProxy(motoEndpoint());
   Object.assign(process.env, emulatorEnv(motoEndpoint(), REGION));
   account = await seedAccount();
   env = {
@@ -337,9 +338,9 @@ describe('throttling', () => {
     const seen = new Set<string>();
     let counter = 0;
     let throttled = 0;
-    const throttlingProxy = await startCountingProxy(motoEndpoint(), {
+    const throttlingProxy = await startRecordingProxy(motoEndpoint(), {
       fault: (call, body) => {
-        if (call.service === 'DynamoDB_20120810') return undefined;
+        if (call.service === 'dynamodb') return undefined;
         const id = createHash('sha256')
           .update(`${call.method} ${call.path} ${call.operation} ${body}`)
           .digest('hex');

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { restOperation, signingNameOf } from './sdk-operations';
 
 /**
  * A recording HTTP proxy in front of the emulator, on a free loopback port.
@@ -7,20 +8,20 @@ import type { AddressInfo } from 'node:net';
  * calls made (by any process), without instrumenting the code under test.
  */
 export interface RecordedCall {
-  /** Service operation: `PutItem`, `PutPublicAccessBlock`, `CreateFlowLogs`, … */
+  /** Service operation: `PutItem`, `PutPublicAccessBlock`, `CreateFlowLogs`, `UpdateStage`, … */
   operation: string;
   method: string;
   /** Request path, e.g. `/bucket-name` for path-style S3. */
   path: string;
-  /** The X-Amz-Target service prefix, `s3`, or `query` for EC2/ELB-style calls. */
+  /** The service the request is signed for (its SigV4 scope): `s3`, `dynamodb`, `ec2`, `apigateway`, … */
   service: string;
-  /** For `query` calls, the API version that names the service (`2016-11-15` is EC2). */
-  apiVersion?: string;
+  /** How the SDK spoke: JSON with an X-Amz-Target, the query protocol (`Action=`), or REST. */
+  protocol: 'json' | 'query' | 'rest';
   /** For S3, the bucket the call is about. */
   bucket?: string;
 }
 
-export interface CountingProxy {
+export interface RecordingProxy {
   endpoint: string;
   calls: RecordedCall[];
   /** Calls matching `predicate`, counted by operation name. */
@@ -29,68 +30,45 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-const S3_SUBRESOURCES: Record<string, string> = {
-  acl: 'BucketAcl',
-  policy: 'BucketPolicy',
-  publicAccessBlock: 'PublicAccessBlock',
-  encryption: 'BucketEncryption',
-  tagging: 'BucketTagging',
-  versioning: 'BucketVersioning',
-  logging: 'BucketLogging',
-  location: 'BucketLocation',
-};
-const VERBS: Record<string, string> = {
-  GET: 'Get',
-  PUT: 'Put',
-  DELETE: 'Delete',
-  HEAD: 'Head',
-  POST: 'Post',
-};
-
-/** S3 (path style) names no operation on the wire: it follows from the method, path and sub-resource. */
-function s3Operation(method: string, url: URL): { operation: string; bucket?: string } {
-  const [bucket, ...key] = url.pathname.split('/').filter(Boolean);
-  const id = url.searchParams.get('x-id');
-  if (id) return { operation: id, bucket };
-  if (!bucket) return { operation: method === 'GET' ? 'ListBuckets' : `${method}:/`, bucket };
-  const subresource = [...url.searchParams.keys()].find((k) => k in S3_SUBRESOURCES);
-  if (subresource) return { operation: `${VERBS[method] ?? method}${S3_SUBRESOURCES[subresource]}`, bucket };
-  if (key.length > 0) return { operation: `${VERBS[method] ?? method}Object`, bucket };
-  const bucketOps: Record<string, string> = {
-    PUT: 'CreateBucket',
-    DELETE: 'DeleteBucket',
-    HEAD: 'HeadBucket',
-    GET: 'ListObjects',
-  };
-  return { operation: bucketOps[method] ?? `${method}:bucket`, bucket };
-}
-
+/**
+ * Names the call from the wire alone: the service from the request's signature, the
+ * operation from the protocol (the JSON target, the query Action, or the REST binding
+ * the SDK's own schemas declare). Path-style S3 names the bucket first in the path.
+ */
 function classify(req: IncomingMessage, body: string): RecordedCall {
   const url = new URL(req.url ?? '/', 'http://proxy');
   const method = req.method ?? 'GET';
+  const service = signingNameOf(req.headers.authorization) ?? 'unknown';
+  const base = { method, path: url.pathname, service };
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') {
-    const [service, operation] = target.split('.');
-    return { operation: operation ?? target, method, path: url.pathname, service: service ?? 'json' };
+    return { ...base, operation: target.split('.').at(-1) ?? target, protocol: 'json' };
   }
-  const form = new URLSearchParams(body);
-  const action = form.get('Action') ?? url.searchParams.get('Action');
-  if (action) {
-    const apiVersion = form.get('Version') ?? url.searchParams.get('Version') ?? undefined;
-    return { operation: action, method, path: url.pathname, service: 'query', apiVersion };
+  const action = new URLSearchParams(body).get('Action') ?? url.searchParams.get('Action');
+  if (action) return { ...base, operation: action, protocol: 'query' };
+  let path = url.pathname;
+  let bucket: string | undefined;
+  if (service === 's3') {
+    const [first, ...rest] = path.split('/').filter(Boolean);
+    bucket = first;
+    path = `/${rest.join('/')}`;
   }
-  return { ...s3Operation(method, url), method, path: url.pathname, service: 's3' };
+  const operation = restOperation(service, method, path, url.searchParams) ?? `${method} ${path}`;
+  return { ...base, operation, protocol: 'rest', ...(bucket ? { bucket } : {}) };
+}
+
+/** A read, by AWS's naming of operations (Get, List, Describe, Head); anything else changes something. */
+export function isRead(call: RecordedCall): boolean {
+  return /^(Get|List|Describe|Head)/.test(call.operation);
 }
 
 /** An answer the proxy gives instead of forwarding (throttling, to test back-off). */
 export interface InjectedFault {
   status: number;
   contentType: string;
+  headers?: Record<string, string>;
   body: string;
 }
-
-/** EC2's query API version; its errors have their own XML shape. */
-const EC2_API_VERSION = '2016-11-15';
 
 /** The throttling answer each protocol's SDK deserializer recognises as retryable. */
 export function throttlingFault(call: RecordedCall): InjectedFault {
@@ -101,27 +79,33 @@ export function throttlingFault(call: RecordedCall): InjectedFault {
       body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>proxy</RequestId></Error>',
     };
   }
-  if (call.service === 'query' && call.apiVersion === EC2_API_VERSION) {
+  if (call.service === 'ec2') {
+    // EC2's query API has an error shape of its own.
     return {
       status: 503,
       contentType: 'text/xml',
       body: '<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>proxy</RequestID></Response>',
     };
   }
-  if (call.service === 'query') {
+  if (call.protocol === 'query') {
     return {
       status: 400,
       contentType: 'text/xml',
       body: '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>proxy</RequestId></ErrorResponse>',
     };
   }
+  if (call.protocol === 'rest') {
+    return {
+      status: 429,
+      contentType: 'application/json',
+      headers: { 'x-amzn-errortype': 'TooManyRequestsException' },
+      body: JSON.stringify({ message: 'Too Many Requests' }),
+    };
+  }
   return {
     status: 400,
     contentType: 'application/x-amz-json-1.0',
-    body: JSON.stringify({
-      __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
-      message: 'Rate exceeded',
-    }),
+    body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }),
   };
 }
 
@@ -130,10 +114,10 @@ export interface ProxyOptions {
   fault?: (call: RecordedCall, body: string) => InjectedFault | undefined;
 }
 
-export async function startCountingProxy(
+export async function startRecordingProxy(
   upstream: string,
   options: ProxyOptions = {},
-): Promise<CountingProxy> {
+): Promise<RecordingProxy> {
   const target = new URL(upstream);
   const calls: RecordedCall[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -146,7 +130,7 @@ export async function startCountingProxy(
         calls.push(call);
         const fault = options.fault?.(call, body.toString('utf8'));
         if (fault) {
-          res.writeHead(fault.status, { 'content-type': fault.contentType });
+          res.writeHead(fault.status, { 'content-type': fault.contentType, ...fault.headers });
           res.end(fault.body);
           return;
         }
