@@ -9,6 +9,7 @@ import { RuleDefinitionError } from '../../src/errors';
 import type { Rule } from '../../src/rule';
 import { declaredSettings } from '../../src/rule-settings';
 import { loadSamples, samplesAvailable } from '../support/samples';
+import { scenariosOf } from '../support/scenario';
 
 const REMEDIATIONS_DIR = join(import.meta.dirname, '..', '..', 'remediations');
 
@@ -81,102 +82,25 @@ describe('generated documentation', () => {
   });
 });
 
-/**
- * The ids every rule must extract from each real record in ../shared/cloudtrail-samples
- * for the events it listens to. `all` = the record cannot name the resource, so every
- * resource of the kind is re-checked. Placeholders ("", "...") name nothing.
- */
-const EXPECTED: Record<string, Record<string, string[] | 'all'>> = {
-  's3/CreateBucket.1.json': {
-    's3-bucket-tls-only': ['arn:aws:s3:::custodian-create-bucket-v4'],
-    's3-bucket-public-access': ['arn:aws:s3:::custodian-create-bucket-v4'],
-    's3-bucket-encryption': ['arn:aws:s3:::custodian-create-bucket-v4'],
-  },
-  's3/CreateBucket.2.json': {
-    's3-bucket-tls-only': ['arn:aws:s3:::cwe-test'],
-    's3-bucket-public-access': ['arn:aws:s3:::cwe-test'],
-    's3-bucket-encryption': ['arn:aws:s3:::cwe-test'],
-  },
-  's3/DeleteBucketEncryption.1.json': { 's3-bucket-encryption': ['arn:aws:s3:::sensitive-data-bucket'] },
-  's3/DeleteBucketEncryption.2.json': { 's3-bucket-encryption': ['arn:aws:s3:::sensitive-data-bucket'] },
-  's3/DeleteBucketPolicy.1.json': { 's3-bucket-tls-only': ['arn:aws:s3:::myawsbucket'] },
-  's3/DeleteBucketPublicAccessBlock.1.json': {
-    's3-bucket-public-access': ['arn:aws:s3:::corporate-documents'],
-  },
-  's3/DeleteBucketPublicAccessBlock.2.json': {
-    's3-bucket-public-access': ['arn:aws:s3:::corporate-documents'],
-  },
-  's3/PutBucketAcl.1.json': { 's3-bucket-public-access': ['arn:aws:s3:::bucket'] },
-  's3/PutBucketAcl.2.json': { 's3-bucket-public-access': [] },
-  's3/PutBucketAcl.3.json': { 's3-bucket-public-access': [] },
-  's3/PutBucketAcl.4.json': { 's3-bucket-public-access': ['arn:aws:s3:::bucket'] },
-  's3/PutBucketEncryption.1.json': { 's3-bucket-encryption': ['arn:aws:s3:::sensitive-data-bucket'] },
-  's3/PutBucketPolicy.1.json': {
-    's3-bucket-tls-only': ['arn:aws:s3:::example-bucket'],
-    's3-bucket-public-access': ['arn:aws:s3:::example-bucket'],
-  },
-  's3/PutBucketPolicy.2.json': {
-    's3-bucket-tls-only': ['arn:aws:s3:::test'],
-    's3-bucket-public-access': ['arn:aws:s3:::test'],
-  },
-  's3/PutBucketPolicy.3.json': {
-    's3-bucket-tls-only': ['arn:aws:s3:::example-bucket'],
-    's3-bucket-public-access': ['arn:aws:s3:::example-bucket'],
-  },
-  's3/PutBucketPublicAccessBlock.1.json': { 's3-bucket-public-access': ['arn:aws:s3:::test'] },
-  's3/PutBucketPublicAccessBlock.2.json': { 's3-bucket-public-access': [] },
-  's3/PutBucketPublicAccessBlock.3.json': { 's3-bucket-public-access': ['arn:aws:s3:::corporate-documents'] },
-  'elasticloadbalancing/CreateLoadBalancer.1.json': {
-    'elb-listener-plaintext': [
-      'arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/my-load-balancer/ffcddace1759e1d0',
-    ],
-    'classic-elb-listener-plaintext': [],
-  },
-  'elasticloadbalancing/CreateLoadBalancer.2.json': {
-    'elb-listener-plaintext': [
-      'arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/net/my-load-balancer/ffcddace1759e1d0',
-    ],
-    'classic-elb-listener-plaintext': [],
-  },
-  'elasticloadbalancing/CreateLoadBalancer.3.json': {
-    'elb-listener-plaintext': [],
-    'classic-elb-listener-plaintext': [
-      'arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/my-load-balancer',
-    ],
-  },
-  'ec2/CreateVpc.1.json': { 'vpc-flow-logs': ['arn:aws:ec2:us-west-2:123456789012:vpc/vpc-1'] },
-  'ec2/CreateVpc.2.json': { 'vpc-flow-logs': ['arn:aws:ec2:us-west-2:123456789012:vpc/vpc-1'] },
-  'ec2/DeleteFlowLogs.1.json': { 'vpc-flow-logs': 'all' },
-  'ec2/DeleteFlowLogs.2.json': { 'vpc-flow-logs': 'all' },
-};
-
 describe.skipIf(!samplesAvailable)(
   'resource ids from real CloudTrail records (../shared/cloudtrail-samples)',
   () => {
     const samples = loadSamples();
-    const listened = samples.filter((sample) =>
-      rules.some((rule) =>
-        rule.triggers.some((t) => t.source === sample.eventSource && t.events.includes(sample.eventName)),
-      ),
+    const listening = (rule: Rule, sample: { eventSource: string; eventName: string }) =>
+      rule.triggers.some((t) => t.source === sample.eventSource && t.events.includes(sample.eventName));
+
+    it.each(rules.map((rule) => [rule.id, rule] as const))(
+      '%s: every record of its events has an expectation in its scenarios, and the ids match',
+      async (_id, rule) => {
+        const expected = (await scenariosOf(rule.id)).samples;
+        const heard = samples.filter((sample) => listening(rule, sample));
+        expect(Object.keys(expected).sort()).toEqual(heard.map((s) => s.file).sort());
+        for (const sample of heard) {
+          const selection = rule.resourceIds(parseEvent(sample.json).record);
+          expect(Array.isArray(selection) ? selection : 'all', sample.file).toEqual(expected[sample.file]);
+        }
+      },
     );
-
-    it('every sample for an event a rule listens to has an expectation here', () => {
-      expect(listened.map((s) => s.file).sort()).toEqual(Object.keys(EXPECTED).sort());
-    });
-
-    it.each(listened.map((sample) => [sample.file, sample] as const))('%s', (file, sample) => {
-      const { record } = parseEvent(sample.json);
-      const listening = rules.filter((rule) =>
-        rule.triggers.some((t) => t.source === record.eventSource && t.events.includes(record.eventName)),
-      );
-      const actual = Object.fromEntries(
-        listening.map((rule) => {
-          const selection = rule.resourceIds(record);
-          return [rule.id, Array.isArray(selection) ? selection : 'all'];
-        }),
-      );
-      expect(actual).toEqual(EXPECTED[file]);
-    });
 
     it('every sample parses as an event (none is rejected as malformed)', () => {
       for (const sample of samples) expect(() => parseEvent(sample.json), sample.file).not.toThrow();

@@ -34,6 +34,14 @@ export default {
       },
     },
   ],
+  /** The ids this rule takes from each real record of ../shared/cloudtrail-samples for its events. */
+  samples: {
+    'elasticloadbalancing/CreateLoadBalancer.1.json': [],
+    'elasticloadbalancing/CreateLoadBalancer.2.json': [],
+    'elasticloadbalancing/CreateLoadBalancer.3.json': [
+      'arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/my-load-balancer',
+    ],
+  },
   emulator: {
     async seed(clients, region) {
       const name = uniqueName('scn-clb');

@@ -69,6 +69,16 @@ export default {
         ]),
     },
   ],
+  /** The ids this rule takes from each real record of ../shared/cloudtrail-samples for its events. */
+  samples: {
+    'elasticloadbalancing/CreateLoadBalancer.1.json': [
+      'arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/my-load-balancer/ffcddace1759e1d0',
+    ],
+    'elasticloadbalancing/CreateLoadBalancer.2.json': [
+      'arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/net/my-load-balancer/ffcddace1759e1d0',
+    ],
+    'elasticloadbalancing/CreateLoadBalancer.3.json': [],
+  },
   emulator: {
     async seed(clients, region) {
       const vpc = await createVpc(clients.get(ec2), region, 2);

@@ -22,6 +22,14 @@ export default {
         }),
     },
   ],
+  /** The ids this rule takes from each real record of ../shared/cloudtrail-samples for its events. */
+  samples: {
+    's3/CreateBucket.1.json': ['arn:aws:s3:::custodian-create-bucket-v4'],
+    's3/CreateBucket.2.json': ['arn:aws:s3:::cwe-test'],
+    's3/DeleteBucketEncryption.1.json': ['arn:aws:s3:::sensitive-data-bucket'],
+    's3/DeleteBucketEncryption.2.json': ['arn:aws:s3:::sensitive-data-bucket'],
+    's3/PutBucketEncryption.1.json': ['arn:aws:s3:::sensitive-data-bucket'],
+  },
   emulator: {
     async seed(clients) {
       const bucket = uniqueName('scenario-plain');

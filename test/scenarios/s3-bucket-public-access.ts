@@ -12,6 +12,23 @@ export default {
       aws: (mocks) => fakeBucketOn(mocks.client(s3), { grants: [OWNER_GRANT, ALL_USERS_READ] }),
     },
   ],
+  /** The ids this rule takes from each real record of ../shared/cloudtrail-samples for its events. */
+  samples: {
+    's3/CreateBucket.1.json': ['arn:aws:s3:::custodian-create-bucket-v4'],
+    's3/CreateBucket.2.json': ['arn:aws:s3:::cwe-test'],
+    's3/DeleteBucketPublicAccessBlock.1.json': ['arn:aws:s3:::corporate-documents'],
+    's3/DeleteBucketPublicAccessBlock.2.json': ['arn:aws:s3:::corporate-documents'],
+    's3/PutBucketAcl.1.json': ['arn:aws:s3:::bucket'],
+    's3/PutBucketAcl.2.json': [],
+    's3/PutBucketAcl.3.json': [],
+    's3/PutBucketAcl.4.json': ['arn:aws:s3:::bucket'],
+    's3/PutBucketPolicy.1.json': ['arn:aws:s3:::example-bucket'],
+    's3/PutBucketPolicy.2.json': ['arn:aws:s3:::test'],
+    's3/PutBucketPolicy.3.json': ['arn:aws:s3:::example-bucket'],
+    's3/PutBucketPublicAccessBlock.1.json': ['arn:aws:s3:::test'],
+    's3/PutBucketPublicAccessBlock.2.json': [],
+    's3/PutBucketPublicAccessBlock.3.json': ['arn:aws:s3:::corporate-documents'],
+  },
   emulator: {
     async seed(clients) {
       const bucket = uniqueName('scenario-public');

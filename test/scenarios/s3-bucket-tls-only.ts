@@ -26,6 +26,15 @@ export default {
         }),
     },
   ],
+  /** The ids this rule takes from each real record of ../shared/cloudtrail-samples for its events. */
+  samples: {
+    's3/CreateBucket.1.json': ['arn:aws:s3:::custodian-create-bucket-v4'],
+    's3/CreateBucket.2.json': ['arn:aws:s3:::cwe-test'],
+    's3/DeleteBucketPolicy.1.json': ['arn:aws:s3:::myawsbucket'],
+    's3/PutBucketPolicy.1.json': ['arn:aws:s3:::example-bucket'],
+    's3/PutBucketPolicy.2.json': ['arn:aws:s3:::test'],
+    's3/PutBucketPolicy.3.json': ['arn:aws:s3:::example-bucket'],
+  },
   emulator: {
     async seed(clients) {
       const bucket = uniqueName('scenario-tls');

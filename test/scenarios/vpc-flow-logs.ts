@@ -41,6 +41,13 @@ export default {
       aws: vpcWithoutFlowLogs,
     },
   ],
+  /** The ids this rule takes from each real record of ../shared/cloudtrail-samples for its events. */
+  samples: {
+    'ec2/CreateVpc.1.json': ['arn:aws:ec2:us-west-2:123456789012:vpc/vpc-1'],
+    'ec2/CreateVpc.2.json': ['arn:aws:ec2:us-west-2:123456789012:vpc/vpc-1'],
+    'ec2/DeleteFlowLogs.1.json': 'all',
+    'ec2/DeleteFlowLogs.2.json': 'all',
+  },
   emulator: {
     async seed(clients, region) {
       const { vpcId } = await createVpc(clients.get(ec2), region);

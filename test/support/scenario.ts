@@ -16,6 +16,13 @@ export interface RuleScenarios {
    */
   drifted: DriftScenario[];
   /**
+   * The resource ids the rule takes from each real CloudTrail record in
+   * `../shared/cloudtrail-samples/` for the events it listens to, by file
+   * (`s3/CreateBucket.1.json`); `all` when the record cannot name the resource and
+   * every resource of the type is re-checked. Placeholders ("", "...") name nothing.
+   */
+  samples: Record<string, string[] | 'all'>;
+  /**
    * One drifted resource of the rule made in the emulator, for the tests that watch
    * the wire; or why the emulator cannot hold one (then the mocks above are all).
    */
