@@ -1,14 +1,14 @@
 /**
- * The settings of one bucket that S3 rules judge, each read at most once per event
- * or sweep page whichever rule asks first (three rules read one bucket's policy
- * once). A bucket that no longer exists throws ResourceGoneError from any of them.
+ * The settings of one bucket that several S3 rules judge, each read at most once per
+ * event or sweep page whichever rule asks first (three rules read one bucket's policy
+ * once). A bucket that no longer exists throws ResourceGoneError from any of them. A
+ * setting only one rule reads is read in that rule's file, with `readBucket`.
  */
 import {
   GetBucketAclCommand,
   type GetBucketAclCommandOutput,
   GetBucketEncryptionCommand,
   GetBucketPolicyCommand,
-  GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   type PublicAccessBlockConfiguration,
   type ServerSideEncryptionRule,
@@ -24,13 +24,6 @@ export const ALL_BLOCKED: Required<PublicAccessBlockConfiguration> = {
 };
 
 export type BlockPublicAccessFlags = Record<keyof typeof ALL_BLOCKED, boolean>;
-
-export interface BucketVersioning {
-  /** `Enabled`, `Suspended`, or undefined when versioning was never turned on. */
-  status: string | undefined;
-  /** MFA Delete, as S3 reports it (`Enabled`/`Disabled`); PHI Guard never changes it. */
-  mfaDelete: string | undefined;
-}
 
 export function bucketSettings(ctx: ResourceContext, arn: string) {
   return {
@@ -78,19 +71,6 @@ export function bucketSettings(ctx: ResourceContext, arn: string) {
         async (s3, Bucket) =>
           (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration
             ?.Rules ?? [],
-      ),
-
-    versioning: (): Promise<BucketVersioning> =>
-      readBucket(
-        ctx,
-        arn,
-        'versioning',
-        [],
-        { status: undefined, mfaDelete: undefined },
-        async (s3, Bucket) => {
-          const out = await s3.send(new GetBucketVersioningCommand({ Bucket }));
-          return { status: out.Status, mfaDelete: out.MFADelete };
-        },
       ),
   };
 }
