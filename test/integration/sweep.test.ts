@@ -393,26 +393,34 @@ describe('sweep Lambdas', () => {
       '../../handlers/sweep-coordinator',
       { PHIGUARD_SWEEP_QUEUE_URL: queueUrl, PHIGUARD_SWEEP_REGIONS: 'us-east-1,eu-west-1' },
     );
-    expect(await coordinator({ id: 'run-42' }, lambdaContext)).toMatchObject({ shards: 8 });
+    // One shard per (region, resource type), holding every rule of that type in registry order.
+    const types = [...new Set(rules.map((rule) => rule.resourceType))];
+    const expected = ['us-east-1', 'eu-west-1'].flatMap((region) =>
+      types.map(
+        (type) =>
+          `${region} ${type} ${rules
+            .filter((rule) => rule.resourceType === type)
+            .map((rule) => rule.id)
+            .join('+')}`,
+      ),
+    );
+    expect(await coordinator({ id: 'run-42' }, lambdaContext)).toMatchObject({ shards: expected.length });
     const shards = [];
-    for (let i = 0; i < 3; i++) {
+    for (let received = 1; received > 0 && shards.length < expected.length; ) {
       const out = await sqs().send(
         new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
       );
+      received = out.Messages?.length ?? 0;
       shards.push(...(out.Messages ?? []).map((m) => JSON.parse(m.Body as string)));
     }
     expect(shards.map((s) => `${s.region} ${s.resourceType} ${s.rules.join('+')}`).sort()).toEqual(
-      [
-        'eu-west-1 AWS::EC2::VPC vpc-flow-logs',
-        'eu-west-1 AWS::ElasticLoadBalancing::LoadBalancer classic-elb-listener-plaintext',
-        'eu-west-1 AWS::ElasticLoadBalancingV2::LoadBalancer elb-listener-plaintext',
-        'eu-west-1 AWS::S3::Bucket s3-bucket-tls-only+s3-bucket-public-access+s3-bucket-encryption',
-        'us-east-1 AWS::EC2::VPC vpc-flow-logs',
-        'us-east-1 AWS::ElasticLoadBalancing::LoadBalancer classic-elb-listener-plaintext',
-        'us-east-1 AWS::ElasticLoadBalancingV2::LoadBalancer elb-listener-plaintext',
-        'us-east-1 AWS::S3::Bucket s3-bucket-tls-only+s3-bucket-public-access+s3-bucket-encryption',
-      ].sort(),
+      expected.sort(),
     );
+    expect(shards.find((s) => s.resourceType === 'AWS::S3::Bucket')?.rules.slice(0, 3)).toEqual([
+      's3-bucket-tls-only',
+      's3-bucket-public-access',
+      's3-bucket-encryption',
+    ]);
     expect(new Set(shards.map((s) => `${s.runId} ${s.account}`))).toEqual(new Set(['run-42 123456789012']));
   });
 
