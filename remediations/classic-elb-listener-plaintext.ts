@@ -28,6 +28,7 @@ export default defineRule<Observed>({
   title: 'Classic Load Balancer listeners must use HTTPS/SSL on both sides',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
+  fix: 'ticket (HTTP/TCP on either side)',
   resource: classicLoadBalancer,
   triggers: [
     {

@@ -71,6 +71,7 @@ export default defineRule<Observed>({
   title: 'Application/Network Load Balancer listeners must not serve plaintext',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
+  fix: 'ALB HTTP listener → 301 redirect to HTTPS when an HTTPS listener exists; no HTTPS listener, forwarding rules on the HTTP listener, or NLB TCP/UDP → ticket',
   resource: loadBalancerV2,
   triggers: [
     {

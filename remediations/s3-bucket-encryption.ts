@@ -47,6 +47,7 @@ export default defineRule<Observed, typeof settings>({
   title: 'S3 bucket default encryption must be SSE-KMS with the bucket key',
   severity: 'high',
   safeguards: ['164.312(a)(2)(iv)'],
+  fix: "SSE-KMS + bucket key (the bucket's own KMS key kept; else the configured key; else `aws/s3`)",
   resource: s3Bucket,
   triggers: [
     { source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketEncryption', 'DeleteBucketEncryption'] },

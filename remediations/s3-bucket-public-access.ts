@@ -42,6 +42,7 @@ export default defineRule<Observed>({
   title: 'S3 bucket must not be public (Block Public Access on, no public ACL grants)',
   severity: 'critical',
   safeguards: ['164.312(a)(1)'],
+  fix: 'drop AllUsers/AuthenticatedUsers ACL grants (others kept), Block Public Access all four on',
   resource: s3Bucket,
   triggers: [
     {

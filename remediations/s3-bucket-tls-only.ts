@@ -69,6 +69,7 @@ export default defineRule<Observed>({
   title: 'S3 bucket policy must deny requests that do not use TLS',
   severity: 'high',
   safeguards: ['164.312(e)(1)'],
+  fix: 'merge a Deny-when-`aws:SecureTransport`-is-false statement into the policy; every other statement stays; an unparsable policy → ticket',
   resource: s3Bucket,
   triggers: [
     { source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketPolicy', 'DeleteBucketPolicy'] },

@@ -92,6 +92,7 @@ export default defineRule<Observed, typeof settings>({
   title: 'VPC must have an active flow log capturing all traffic',
   severity: 'medium',
   safeguards: ['164.312(b)'],
+  fix: 'one ACTIVE flow log, traffic ALL, to the configured destination; never a second; no destination configured → ticket',
   resource: vpc,
   triggers: [{ source: 'ec2.amazonaws.com', events: ['CreateVpc', 'DeleteFlowLogs'] }],
   settings,

@@ -71,6 +71,8 @@ export interface RuleDefinition<Observed, S extends SettingDeclarations> {
   title: string;
   severity: Severity;
   safeguards: readonly Safeguard[];
+  /** What the fix does, in a line for people (`phiguard rules`, the README's rules table); `ticket` when none is safe. */
+  fix: string;
   /** The resource type it guards: its listing, ids from records, tags and console link. */
   resource: ResourceType;
   triggers: readonly Trigger[];
@@ -106,6 +108,7 @@ export interface Rule<Observed = unknown> {
   readonly title: string;
   readonly severity: Severity;
   readonly safeguards: readonly Safeguard[];
+  readonly fix: string;
   readonly resource: ResourceType;
   /** `resource.type`, the sweep's shard key. */
   readonly resourceType: string;
@@ -137,6 +140,7 @@ export function defineRule<Observed, S extends SettingDeclarations = Record<neve
     title: definition.title,
     severity: definition.severity,
     safeguards: definition.safeguards,
+    fix: definition.fix,
     resource,
     resourceType: resource.type,
     triggers: definition.triggers,

@@ -124,6 +124,7 @@ export function buildProgram(): Command {
         title: rule.title,
         severity: rule.severity,
         safeguards: rule.safeguards,
+        fix: rule.fix,
         resourceType: rule.resourceType,
         mode: index.modeOf(rule),
         triggers: rule.triggers,

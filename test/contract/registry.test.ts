@@ -75,10 +75,11 @@ describe('rule registry', () => {
 });
 
 describe('generated documentation', () => {
-  it("the README's rule settings table is what the rules declare (npm run docs rewrites it)", () => {
+  it("the README's rules and settings tables are what the rules declare (npm run docs rewrites them)", () => {
     const readme = readFileSync(README, 'utf8');
     expect(withGeneratedSections(readme), 'README.md is stale: run npm run docs').toBe(readme);
     for (const { setting } of declaredSettings(rules)) expect(readme).toContain(`\`${setting.env}\``);
+    for (const rule of rules) expect(readme).toContain(`| \`${rule.id}\` |`);
   });
 });
 

@@ -45,6 +45,7 @@ function fakeRule(
     title: 'A fake rule for engine tests',
     severity: 'high',
     safeguards: ['164.312(a)(1)'],
+    fix: 'turn the setting on',
     resource,
     triggers: [{ source: 's3.amazonaws.com', events: ['PutBucketAcl'] }],
     permissions: { read: ['s3:GetBucketAcl'], write: ['s3:PutBucketAcl'] },
