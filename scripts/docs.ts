@@ -23,7 +23,9 @@ function rulesTable(): string {
         `\`${rule.id}\``,
         rule.safeguards.map((s) => `§${s}`).join(', '),
         `\`${rule.resourceType}\``,
-        rule.triggers.map((t) => `${t.source.replace('.amazonaws.com', '')}: ${t.events.join(', ')}`).join('; '),
+        rule.triggers
+          .map((t) => `${t.source.replace('.amazonaws.com', '')}: ${t.events.join(', ')}`)
+          .join('; '),
         cell(rule.fix),
         '',
       ]
@@ -47,7 +49,7 @@ function settingsTable(): string {
 /** Generated sections: the README's marker lines and what goes between them. */
 const SECTIONS = [
   {
-    begin: "<!-- generated from the rules by `npm run docs`: do not edit -->",
+    begin: '<!-- generated from the rules by `npm run docs`: do not edit -->',
     end: '<!-- end of generated rules -->',
     render: rulesTable,
   },
@@ -74,5 +76,7 @@ if (process.argv[1]?.endsWith('docs.ts')) {
   const before = readFileSync(README, 'utf8');
   const after = withGeneratedSections(before);
   writeFileSync(README, after);
-  process.stdout.write(before === after ? 'README.md is up to date\n' : 'README.md: generated tables updated\n');
+  process.stdout.write(
+    before === after ? 'README.md is up to date\n' : 'README.md: generated tables updated\n',
+  );
 }
