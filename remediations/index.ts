@@ -18,6 +18,7 @@ import elbListenerPlaintext from './elb-listener-plaintext';
 import s3BucketEncryption from './s3-bucket-encryption';
 import s3BucketPublicAccess from './s3-bucket-public-access';
 import s3BucketTlsOnly from './s3-bucket-tls-only';
+import s3BucketVersioning from './s3-bucket-versioning';
 import vpcFlowLogs from './vpc-flow-logs';
 
 export function createRegistry(rules: readonly Rule[]): readonly Rule[] {
@@ -51,6 +52,7 @@ export const rules: readonly Rule[] = createRegistry([
   s3BucketTlsOnly,
   s3BucketPublicAccess,
   s3BucketEncryption,
+  s3BucketVersioning,
   elbListenerPlaintext,
   classicElbListenerPlaintext,
   vpcFlowLogs,
