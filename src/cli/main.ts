@@ -4,7 +4,6 @@ import { Command } from 'commander';
 import { rules } from '../../remediations';
 import { parseEvent } from '../cloudtrail-event';
 import type { PhiGuardConfig } from '../config';
-import { RuleIndex } from '../engine/rule-index';
 import { InvalidEventError, PhiGuardError } from '../errors';
 import { createLedger } from '../ledger/create-ledger';
 import { initLedgerTable } from '../ledger/init-table';
@@ -18,8 +17,8 @@ import { EventFailedError, processEvent } from '../process-event';
 import { createCliEngine, loadCliConfig } from './cli-engine';
 import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
+import { listRules } from './list-rules';
 import { runScan, type ScanFormat, ScanInputError } from './scan';
-import { renderTable } from './table';
 
 /** Exit codes: 0 processed, 1 an outcome or the run failed, 2 the input is not a usable event. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -117,59 +116,7 @@ export function buildProgram(): Command {
     .description('list the rules with their safeguards, triggers, modes and settings')
     .option('--json', 'print JSON', false)
     .action((opts: { json: boolean }) => {
-      const config = loadCliConfig();
-      const index = new RuleIndex(rules, config);
-      const listed = rules.map((rule) => ({
-        id: rule.id,
-        title: rule.title,
-        severity: rule.severity,
-        safeguards: rule.safeguards,
-        fix: rule.fix,
-        resourceType: rule.resourceType,
-        mode: index.modeOf(rule),
-        triggers: rule.triggers,
-        permissions: rule.permissions,
-        settings: Object.fromEntries(
-          Object.entries(rule.settings).map(([name, setting]) => [
-            name,
-            { env: setting.env, file: setting.file, value: config.ruleSettings[rule.id]?.[name] ?? null },
-          ]),
-        ),
-      }));
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
-        return;
-      }
-      const rows = listed.map((r) => [
-        r.id,
-        r.severity,
-        r.safeguards.join(' '),
-        r.mode,
-        r.triggers.map((t) => `${t.source.replace('.amazonaws.com', '')}:${t.events.join(',')}`).join(' '),
-      ]);
-      process.stdout.write(`${renderTable(['RULE', 'SEVERITY', 'SAFEGUARDS', 'MODE', 'TRIGGERS'], rows)}\n`);
-      // One row per variable: rules may share a setting.
-      const byVariable = new Map<string, { rules: string[]; value: unknown; unset: string }>();
-      for (const rule of rules) {
-        for (const [name, setting] of Object.entries(rule.settings)) {
-          const row = byVariable.get(setting.env) ?? {
-            rules: [],
-            value: config.ruleSettings[rule.id]?.[name],
-            unset: setting.unset,
-          };
-          row.rules.push(rule.id);
-          byVariable.set(setting.env, row);
-        }
-      }
-      const settings = [...byVariable].map(([variable, row]) => [
-        variable,
-        row.rules.join(' '),
-        row.value === undefined ? `(unset: ${row.unset})` : String(row.value),
-      ]);
-      if (settings.length > 0) {
-        process.stdout.write(`\n${renderTable(['SETTING', 'RULES', 'VALUE'], settings)}\n`);
-      }
-      process.stdout.write(`dry-run: ${config.dryRun ? 'on (default)' : 'off'}\n`);
+      process.stdout.write(`${listRules(rules, loadCliConfig(), opts.json ? 'json' : 'table')}\n`);
     });
 
   const ledger = program.command('ledger').description('the action registry (DynamoDB table)');

@@ -13,7 +13,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { chunksOf } from '../chunks';
-import { claimKey, historyKey } from '../ledger/dynamodb-ledger';
+import { historyKey } from '../ledger/dynamodb-history';
+import { claimKey } from '../ledger/dynamodb-ledger';
 import { putInProgressMarker } from '../ledger/in-progress-marker';
 import type { TicketRef } from './channels/channel';
 import type { TicketSinkName } from './settings';
