@@ -112,6 +112,12 @@ export function throttlingFault(call: RecordedCall): InjectedFault {
 export interface ProxyOptions {
   /** Called for every request; an answer returned is sent instead of forwarding. */
   fault?: (call: RecordedCall, body: string) => InjectedFault | undefined;
+  /**
+   * Forward DynamoDB requests one at a time. moto serves requests on threads with no
+   * lock around its tables, so two conditional writes to one item can both succeed,
+   * which DynamoDB never allows; tests of concurrent claims need DynamoDB's behaviour.
+   */
+  serializeDynamoDb?: boolean;
 }
 
 export async function startRecordingProxy(
@@ -120,6 +126,7 @@ export async function startRecordingProxy(
 ): Promise<RecordingProxy> {
   const target = new URL(upstream);
   const calls: RecordedCall[] = [];
+  let dynamoDbTurn = Promise.resolve();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -135,24 +142,35 @@ export async function startRecordingProxy(
           return;
         }
       }
-      const forward = request(
-        {
-          hostname: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: target.host },
-        },
-        (upstreamRes) => {
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          upstreamRes.pipe(res);
-        },
-      );
-      forward.on('error', (error) => {
-        res.writeHead(502);
-        res.end(String(error));
-      });
-      forward.end(body);
+      const forward = () =>
+        new Promise<void>((done) => {
+          const upstream = request(
+            {
+              hostname: target.hostname,
+              port: target.port,
+              method: req.method,
+              path: req.url,
+              headers: { ...req.headers, host: target.host },
+            },
+            (upstreamRes) => {
+              res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+              upstreamRes.pipe(res);
+              upstreamRes.on('end', done);
+              upstreamRes.on('error', done);
+            },
+          );
+          upstream.on('error', (error) => {
+            res.writeHead(502);
+            res.end(String(error));
+            done();
+          });
+          upstream.end(body);
+        });
+      if (options.serializeDynamoDb && signingNameOf(req.headers.authorization) === 'dynamodb') {
+        dynamoDbTurn = dynamoDbTurn.then(forward);
+      } else {
+        void forward();
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -67,7 +67,8 @@ function phiguard(args: string[], extraEnv: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  proxy = await startRecordingProxy(motoEndpoint());
+  // DynamoDB's atomic conditional writes, which moto's threads do not give: these tests race claims.
+  proxy = await startRecordingProxy(motoEndpoint(), { serializeDynamoDb: true });
   env = {
     ...emulatorEnv(proxy.endpoint, REGION),
     PHIGUARD_LEDGER_TABLE: TABLE,
