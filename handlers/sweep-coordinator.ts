@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { rules } from '../remediations';
 import { createLambdaLogger } from '../src/logger';
+import { parseCatalogue } from '../src/sweep/catalogue';
 import { loadSweepSettings } from '../src/sweep/settings';
 import { planShards } from '../src/sweep/shard';
 import { enqueueShards } from '../src/sweep/shard-queue';
@@ -14,6 +14,8 @@ import { enqueueShards } from '../src/sweep/shard-queue';
  */
 const logger = createLambdaLogger();
 const settings = loadSweepSettings();
+// The rules' ids and types, generated from the registry into the environment (not the rules themselves).
+const rules = parseCatalogue('PHIGUARD_SWEEP_RULES', process.env.PHIGUARD_SWEEP_RULES);
 const sqs = new SQSClient({ maxAttempts: 5 });
 
 export async function onSchedule(event: Partial<ScheduledEvent>, context: Context) {

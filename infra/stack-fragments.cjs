@@ -37,6 +37,9 @@ module.exports.onCloudTrailEventEvents = async ({ resolveVariable }) => {
 
 module.exports.rulePolicyStatements = async () => fragments().rulePolicyStatements;
 
+/** The rules' ids and resource types for the sweep coordinator (src/sweep/catalogue.ts). */
+module.exports.sweepRules = async () => fragments().sweepRules;
+
 /**
  * Every function's environment: PHI Guard's own deploy-time switches (custom.* in
  * serverless.yml) and every setting the rules declare, passed through from the

@@ -11,6 +11,7 @@ import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../src/ledger/table-schema';
 import { parseSecretRef } from '../src/notify/secret-ref';
 import type { Rule } from '../src/rule';
 import { declaredSettings } from '../src/rule-settings';
+import { catalogueJson } from '../src/sweep/catalogue';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
@@ -222,6 +223,7 @@ export function stackFragments() {
   return {
     eventPatterns: eventPatterns(),
     ruleSettingsEnvironment: ruleSettingsEnvironment(),
+    sweepRules: catalogueJson(registry),
     rulePolicyStatements: rulePolicyStatements(),
     ledgerTable: ledgerTableShape(),
     ledgerItemActions: LEDGER_ITEM_ACTIONS,

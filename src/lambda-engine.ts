@@ -4,7 +4,7 @@ import { createClientPool } from './aws-clients';
 import { loadConfig } from './config';
 import { Engine } from './engine/engine';
 import { ConfigError } from './errors';
-import { createLedger } from './ledger/create-ledger';
+import { createTableLedger } from './ledger/create-ledger';
 import { asEngineLogger } from './logger';
 import { createPublisher } from './notify/build';
 
@@ -22,7 +22,7 @@ export function createLambdaEngine(logger: Logger): Engine {
   const engine = new Engine({
     rules,
     config,
-    ledger: createLedger(config),
+    ledger: createTableLedger(config.ledgerTable, config),
     publisher: createPublisher(config),
     clientsFor: createClientPool(),
     logger: asEngineLogger(logger),

@@ -11,9 +11,10 @@ import { MemoryLedger } from './memory-ledger';
  */
 export function createLedger(config: PhiGuardConfig, client?: DynamoDBClient): Ledger {
   if (!config.ledgerTable) return new MemoryLedger(config.ledger);
-  return new DynamoDbLedger(
-    config.ledgerTable,
-    client ?? new DynamoDBClient({ maxAttempts: 4 }),
-    config.ledger,
-  );
+  return createTableLedger(config.ledgerTable, config, client);
+}
+
+/** The registry in its DynamoDB table: what every Lambda uses (so their bundles carry no in-memory registry). */
+export function createTableLedger(table: string, config: PhiGuardConfig, client?: DynamoDBClient): Ledger {
+  return new DynamoDbLedger(table, client ?? new DynamoDBClient({ maxAttempts: 4 }), config.ledger);
 }

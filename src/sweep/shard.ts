@@ -1,5 +1,5 @@
-import type { Rule } from '../rule';
 import * as z from '../zod';
+import type { SweepCatalogue } from './catalogue';
 
 /**
  * A unit of sweep work: every rule of one resource type in one region, from a
@@ -20,7 +20,7 @@ export type Shard = z.infer<typeof shardSchema>;
 
 /** One shard per (region, resource type), with the selected rules in registry order. */
 export function planShards(
-  rules: readonly Rule[],
+  rules: SweepCatalogue,
   options: { runId: string; account: string; regions: readonly string[]; ruleIds?: readonly string[] },
 ): Shard[] {
   const selected = options.ruleIds?.length ? rules.filter((r) => options.ruleIds?.includes(r.id)) : rules;

@@ -23,6 +23,7 @@ import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
 import { declaredSettings } from '../../src/rule-settings';
+import { parseCatalogue } from '../../src/sweep/catalogue';
 import { planShards } from '../../src/sweep/shard';
 import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 
@@ -577,6 +578,13 @@ describe('the sweep in the packaged stack', () => {
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it('hands the coordinator every rule’s id and resource type, in registry order, from the registry', () => {
+    const raw = props('SweepCoordinatorLambdaFunction').Environment.Variables.PHIGUARD_SWEEP_RULES;
+    expect(parseCatalogue('PHIGUARD_SWEEP_RULES', raw)).toEqual(
+      rules.map((rule) => ({ id: rule.id, resourceType: rule.resourceType })),
+    );
   });
 
   it('gives the worker the rules’ actions like the event function, and each function the other as a self principal', () => {

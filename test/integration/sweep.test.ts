@@ -28,6 +28,7 @@ import { initLedgerTable } from '../../src/ledger/init-table';
 import type { Outcome } from '../../src/outcome';
 import { s3 } from '../../src/resources/s3/bucket';
 import type { Rule } from '../../src/rule';
+import { catalogueJson } from '../../src/sweep/catalogue';
 import { planShards } from '../../src/sweep/shard';
 import { Sweeper } from '../../src/sweep/sweeper';
 import { runPhiguard } from '../support/cli';
@@ -392,7 +393,11 @@ describe('sweep Lambdas', () => {
       .QueueUrl as string;
     const coordinator = await importHandler<(e: unknown, c: Context) => Promise<{ shards: number }>>(
       '../../handlers/sweep-coordinator',
-      { PHIGUARD_SWEEP_QUEUE_URL: queueUrl, PHIGUARD_SWEEP_REGIONS: 'us-east-1,eu-west-1' },
+      {
+        PHIGUARD_SWEEP_QUEUE_URL: queueUrl,
+        PHIGUARD_SWEEP_REGIONS: 'us-east-1,eu-west-1',
+        PHIGUARD_SWEEP_RULES: catalogueJson(rules),
+      },
     );
     // One shard per (region, resource type), holding every rule of that type in registry order.
     const types = [...new Set(rules.map((rule) => rule.resourceType))];
