@@ -23,6 +23,7 @@ import {
   PutBucketEncryptionCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -73,8 +74,12 @@ export async function createPublicBucket(
   );
 }
 
+/** A bucket that meets every S3 rule: Block Public Access, SSE-KMS with the bucket key, TLS-only, versioning. */
 export async function createCompliantBucket(s3: S3Client, bucket: string): Promise<void> {
   await createBucket(s3, bucket);
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
   await s3.send(
     new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } }),
   );

@@ -152,7 +152,7 @@ try {
   );
   rows.push(
     await measure(
-      'new bucket, all 3 S3 rules (CreateBucket)',
+      'new bucket, every S3 rule (CreateBucket)',
       async (i) => {
         await seed.createPublicBucket(s3, `bench-create-${i}`);
         return bucketEvent('s3/CreateBucket.basic', `bench-create-${i}`);

@@ -27,9 +27,15 @@ export default {
   },
   emulator: {
     async seed(clients) {
-      // Compliant with every other S3 rule; a new bucket has no versioning.
+      // Compliant with every other S3 rule, its versioning then suspended.
       const bucket = uniqueName('scenario-unversioned');
       await createCompliantBucket(clients.get(s3), bucket);
+      await clients.get(s3).send(
+        new PutBucketVersioningCommand({
+          Bucket: bucket,
+          VersioningConfiguration: { Status: 'Suspended' },
+        }),
+      );
       return `arn:aws:s3:::${bucket}`;
     },
     expect: 'remediated',
