@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PhiGuardError } from '../src/errors';
 
 /**
@@ -81,7 +82,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new EmulatorError(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
 }

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { PhiGuardError } from '../errors';
 
 /**
@@ -20,6 +21,14 @@ export class DeliveryError extends PhiGuardError {
   }
 }
 
+/** The server asked to be retried later than one call may wait: the queue's redrive retries it. */
+export class RetryLaterError extends DeliveryError {
+  constructor(message: string, options: { status?: number; cause?: unknown }) {
+    super(message, { ...options, permanent: false });
+    this.name = 'RetryLaterError';
+  }
+}
+
 export interface HttpOptions {
   headers?: Record<string, string>;
   /** Per-request time-out. */
@@ -30,8 +39,6 @@ export interface HttpOptions {
   maxRetryAfterMs: number;
   sleep?: (ms: number) => Promise<void>;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Retry-After is either delta-seconds or an HTTP date. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
@@ -57,7 +64,7 @@ export async function sendJson(
   body: unknown,
   options: HttpOptions,
 ): Promise<unknown> {
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? ((ms: number) => wait(ms));
   const host = hostOf(url);
   let lastError: DeliveryError | undefined;
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
@@ -87,18 +94,15 @@ export async function sendJson(
       const after = retryAfterMs(response.headers.get('retry-after'));
       if (after !== undefined) {
         if (after > options.maxRetryAfterMs) {
-          throw new DeliveryError(
+          throw new RetryLaterError(
             `${host} asked to retry after ${Math.ceil(after / 1000)} s; left to the queue`,
-            {
-              status: response.status,
-              permanent: false,
-            },
+            { status: response.status },
           );
         }
         wait = after;
       }
     } catch (error) {
-      if (error instanceof DeliveryError && (error.permanent || error.message.includes('left to the queue')))
+      if (error instanceof DeliveryError && (error.permanent || error instanceof RetryLaterError))
         throw error;
       if (!(error instanceof DeliveryError)) {
         const timedOut = (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError';

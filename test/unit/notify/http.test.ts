@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryError, retryAfterMs, sendJson } from '../../../src/notify/http';
+import { DeliveryError, RetryLaterError, retryAfterMs, sendJson } from '../../../src/notify/http';
 import { type FakeHttpServer, startFakeHttpServer } from '../../support/fake-http';
 
 let server: FakeHttpServer;
@@ -49,6 +49,7 @@ describe('sendJson', () => {
   it('leaves a Retry-After longer than the budget to the queue, without waiting', async () => {
     server.script('POST /hook', { status: 429, headers: { 'retry-after': '120' } });
     const error = await sendJson('POST', `${server.url}/hook`, {}, options).catch((e) => e);
+    expect(error).toBeInstanceOf(RetryLaterError);
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ permanent: false, status: 429 });
     expect(server.requests).toHaveLength(1);
