@@ -12,6 +12,7 @@ import { loadSamples, samplesAvailable } from '../support/samples';
 import { scenariosOf } from '../support/scenario';
 
 const REMEDIATIONS_DIR = join(import.meta.dirname, '..', '..', 'remediations');
+const RESOURCES_DIR = join(import.meta.dirname, '..', '..', 'src', 'resources');
 
 describe('rule registry', () => {
   it('has one rule per file, with the id equal to the file name', () => {
@@ -20,6 +21,20 @@ describe('rule registry', () => {
       .map((file) => basename(file, '.ts'))
       .sort();
     expect(rules.map((rule) => rule.id).sort()).toEqual(files);
+  });
+
+  it('rules and resource modules read no environment: settings reach them declared, through ctx.settings', () => {
+    const sources = [
+      ...readdirSync(REMEDIATIONS_DIR).map((file) => join(REMEDIATIONS_DIR, file)),
+      ...readdirSync(RESOURCES_DIR, { recursive: true })
+        .map(String)
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => join(RESOURCES_DIR, file)),
+    ];
+    const reading = sources.filter((file) =>
+      /process\.env|import\.meta\.env/.test(readFileSync(file, 'utf8')),
+    );
+    expect(reading).toEqual([]);
   });
 
   it('rejects duplicate ids and rules without permissions', () => {
