@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --buckets N] [-- --warm-events N] [-- --drift-events N] [-- --skip-bundles]`:
- * figures printed, never asserted.
+ * figures printed, never asserted. PHIGUARD_RULE_MODES (e.g. `s3-bucket-versioning=off`) is
+ * passed to the sweeps, to compare figures with an earlier catalogue.
  *
  * Starts its own moto server behind a recording proxy, builds an account of the
  * given size, and measures: the emulator's own ceiling; a dry-run and an apply
@@ -105,6 +106,9 @@ try {
     PHIGUARD_LEDGER_TABLE: TABLE,
     PHIGUARD_FLOW_LOGS_DESTINATION: 'arn:aws:s3:::bench-flow-logs',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // `PHIGUARD_RULE_MODES=<rule>=off npm run bench` measures without a rule: figures stay
+    // comparable across stops that add controls.
+    ...(process.env.PHIGUARD_RULE_MODES ? { PHIGUARD_RULE_MODES: process.env.PHIGUARD_RULE_MODES } : {}),
   };
   Object.assign(process.env, emulatorEnv(moto.endpoint, REGION));
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
