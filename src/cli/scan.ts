@@ -20,8 +20,12 @@ export interface ScanOptions {
   format: ScanFormat;
 }
 
-/** Statuses that mean something is still wrong after the scan (exempt is an accepted risk). */
+/**
+ * Statuses that mean something is still wrong after the scan (exempt is an accepted
+ * risk; a `pending` fix is not confirmed yet, so it still counts).
+ */
 const REMAINING: ReadonlySet<OutcomeStatus> = new Set([
+  'pending',
   'would-remediate',
   'ticket',
   'non-compliant',
