@@ -71,6 +71,9 @@ const LAMBDA_STAND_INS = {
   '@smithy/core/event-streams': 'event-streams.ts',
   // DynamoDB's endpoint cache, which no command of this SDK version reads.
   '@aws-sdk/middleware-endpoint-discovery': 'endpoint-discovery.ts',
+  // Checksum algorithms beyond S3's default CRC32, which PHI Guard never chooses.
+  '@aws-sdk/checksums/crc': 'checksums-crc.ts',
+  '@aws-sdk/checksums/sha': 'checksums-sha.ts',
 };
 
 const lambdaStandIns = {

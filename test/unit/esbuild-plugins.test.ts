@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -58,12 +59,19 @@ describe('the Lambda bundle plugins, on a bundle built with them', () => {
   const program = `
     import { S3Client } from '@aws-sdk/client-s3';
     import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+    import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc';
     const outcome = async (f) => { try { await f(); return 'ok'; } catch (e) { return e.name; } };
     const s3 = new S3Client({ region: 'us-east-1' });
     export const userAgent = await s3.config.defaultUserAgentProvider();
     export const selectObjectContent = await outcome(() => s3.config.eventStreamMarshaller.deserialize());
     export const discoveryOn = await outcome(() => new DynamoDBClient({ region: 'us-east-1', endpointDiscoveryEnabled: true }));
     export const discoveryDefault = await new DynamoDBClient({ region: 'us-east-1' }).config.endpointDiscoveryEnabled();
+    const crc32 = new Crc32();
+    crc32.update(new TextEncoder().encode('phiguard'));
+    export const crc32Digest = Array.from(await crc32.digest());
+    export const otherChecksums = await Promise.all(
+      [() => new s3.config.sha1(), () => new Crc32c(), () => new Crc64Nvme()].map(outcome),
+    );
   `;
   let bundled = '';
   let loaded: Record<string, unknown> = {};
@@ -106,6 +114,13 @@ describe('the Lambda bundle plugins, on a bundle built with them', () => {
     expect(loaded.discoveryOn).toBe('NotBundledError');
   });
 
+  it('keeps S3’s CRC32 checksum and leaves the algorithms PHI Guard never chooses out, refused by name', () => {
+    // CRC32 of "phiguard", as zlib computes it.
+    const expected = crc32('phiguard');
+    expect(loaded.crc32Digest).toEqual([24, 16, 8, 0].map((shift) => (expected >>> shift) & 0xff));
+    expect(loaded.otherChecksums).toEqual(['NotBundledError', 'NotBundledError', 'NotBundledError']);
+  });
+
   it('fails the build, not the Lambda, when SDK code imports something a stand-in does not provide', async () => {
     const importing = (specifier: string, name: string) =>
       build({
@@ -126,6 +141,8 @@ describe('the Lambda bundle plugins, on a bundle built with them', () => {
     await expect(importing('@smithy/core/event-streams', 'EventStreamMarshaller')).rejects.toThrow(
       /No matching export/,
     );
+    await expect(importing('@aws-sdk/checksums/crc', 'Crc32cJs')).rejects.toThrow(/No matching export/);
+    await expect(importing('@aws-sdk/checksums/sha', 'Sha512')).rejects.toThrow(/No matching export/);
   });
 
   it('swaps the credential chain for the environment provider', () => {
