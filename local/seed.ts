@@ -19,6 +19,7 @@ import {
 import {
   type BucketLocationConstraint,
   CreateBucketCommand,
+  DeletePublicAccessBlockCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
   PutBucketPolicyCommand,
@@ -109,6 +110,16 @@ export async function createCompliantBucket(s3: S3Client, bucket: string): Promi
       }),
     }),
   );
+}
+
+/**
+ * A bucket with one drift only: public (a public-read ACL, no Block Public Access),
+ * and otherwise meeting every S3 rule (encrypted, versioned, TLS-only policy).
+ */
+export async function createOpenBucket(s3: S3Client, bucket: string): Promise<void> {
+  await createCompliantBucket(s3, bucket);
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }));
 }
 
 /** What a person fixing a public bucket does: Block Public Access on, private ACL. */

@@ -100,8 +100,9 @@ export class Engine {
   }
 
   /**
-   * Runs one event (EventBridge envelope or bare CloudTrail record) through every
-   * rule that listens to it. Throws {@link InvalidEventError} for input that is not
+   * Runs one event (EventBridge envelope or bare CloudTrail record): the resources
+   * the rules listening to it name, each evaluated against every rule of its type.
+   * Throws {@link InvalidEventError} for input that is not
    * an event; every other problem becomes an `error` outcome so the caller sees all
    * results before deciding to fail.
    */
@@ -196,28 +197,38 @@ export class Engine {
     let outcomes: Outcome[] = [];
     let failed = true;
     try {
-      const pairs: EvaluationPair[] = [];
       const setAside = new Map<Rule, Outcome[]>();
       for (const rule of rules) {
-        if (this.index.isOff(rule)) {
+        if (this.index.isOff(rule))
           setAside.set(rule, this.setAside(rule, record, region, 'ignored', RULE_IS_OFF, facts));
+      }
+      // An event about a resource re-evaluates the whole resource, as AWS Config does on a
+      // configuration change: every rule of its type, in registry order, not only the rules
+      // listening to this event. Events are delivered on a best-effort basis, so each one is
+      // a chance to catch what a lost one missed; and "bucket fixed" must mean the bucket.
+      const pairs: EvaluationPair[] = [];
+      for (const resource of new Set(rules.map((rule) => rule.resource))) {
+        const found = await resourcesForEvent(resource, record, base);
+        const listening = rules.filter((rule) => rule.resource === resource && !setAside.has(rule));
+        if ('none' in found) {
+          for (const rule of listening) {
+            setAside.set(rule, [
+              buildOutcome(rule, '*', found.none, { region, facts, dryRun: this.config.dryRun }),
+            ]);
+          }
           continue;
         }
-        const ctx = this.ruleContext(rule, base);
-        const found = await resourcesForEvent(rule, record, ctx);
-        if ('none' in found) {
-          setAside.set(rule, [
-            buildOutcome(rule, '*', found.none, { region, facts, dryRun: this.config.dryRun }),
-          ]);
-        } else {
-          pairs.push(...found.arns.map((arn) => ({ rule, arn, ctx })));
+        const ofType = this.index.ofType(resource).filter((rule) => !this.index.isOff(rule));
+        const contexts = new Map(ofType.map((rule) => [rule, this.ruleContext(rule, base)]));
+        for (const arn of found.arns) {
+          for (const rule of ofType) pairs.push({ rule, arn, ctx: contexts.get(rule) as RuleContext });
         }
       }
       const evaluated = await evaluatePairs(this.evaluationDeps(), pairs, facts, settlement, {
         recordUnclaimed: true,
       });
       // Reported in registry order, each rule's resources in the order found.
-      outcomes = rules.flatMap(
+      outcomes = this.index.rules.flatMap(
         (rule) => setAside.get(rule) ?? evaluated.filter((_, i) => pairs[i]?.rule === rule),
       );
       failed = outcomes.some((outcome) => outcome.status === 'error');

@@ -1,7 +1,7 @@
 import { describeAwsError } from '../aws-errors';
 import type { CloudTrailRecord } from '../cloudtrail-event';
-import { listAll } from '../resources/resource-type';
-import type { Rule, RuleContext } from '../rule';
+import { listAll, type ResourceContext, type ResourceType } from '../resources/resource-type';
+import type { Rule } from '../rule';
 import { isSelfPrincipal } from '../self-principal';
 import type { Decision } from './outcome-builder';
 
@@ -32,19 +32,22 @@ export function namedResources(rule: Rule, record: CloudTrailRecord): string[] {
   return ['*'];
 }
 
-/** The resources one rule acts on for this event, or the decision (for `*`) that says why there are none. */
+/**
+ * The resources of one type this event is about, or the decision (for `*`) that
+ * says why there are none. Resolved once per type, whichever rules of it listen.
+ */
 export async function resourcesForEvent(
-  rule: Rule,
+  resource: ResourceType,
   record: CloudTrailRecord,
-  ctx: RuleContext,
+  ctx: ResourceContext,
 ): Promise<{ arns: string[] } | { none: Decision }> {
-  const selection = rule.resourceIds(record);
+  const selection = resource.resourceIds(record);
   let arns: string[];
   if (Array.isArray(selection)) {
     arns = selection;
   } else {
     try {
-      arns = await listAll(rule.resource, ctx);
+      arns = await listAll(resource, ctx);
     } catch (error) {
       return {
         none: {

@@ -1,5 +1,6 @@
 import type { PhiGuardConfig } from '../config';
 import { ConfigError } from '../errors';
+import type { ResourceType } from '../resources/resource-type';
 import type { Rule, RuleMode } from '../rule';
 
 /**
@@ -40,6 +41,11 @@ export class RuleIndex {
   /** Rules whose triggers include this event, in registry order. */
   listeningTo(eventSource: string, eventName: string): Rule[] {
     return this.byEvent.get(`${eventSource}:${eventName}`) ?? [];
+  }
+
+  /** Every rule of one resource type, in registry order (rules of one resource may write to it in turn). */
+  ofType(resource: ResourceType): Rule[] {
+    return this.rules.filter((rule) => rule.resource === resource);
   }
 
   byId(id: string): Rule | undefined {

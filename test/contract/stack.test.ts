@@ -307,7 +307,12 @@ describe('packaged stack (osls package)', () => {
     const [s3Outcomes, albOutcomes, vpcOutcomes] = results.map((r) =>
       r.outcomes.map((o) => [o.status, o.resource]),
     );
-    expect(s3Outcomes).toEqual([['remediated', `arn:aws:s3:::${bucket}`]]);
+    // The public, unencrypted, unversioned bucket: every S3 rule fixed it through the bundle.
+    expect(s3Outcomes).toEqual(
+      rules
+        .filter((r) => r.resourceType === 'AWS::S3::Bucket')
+        .map(() => ['remediated', `arn:aws:s3:::${bucket}`]),
+    );
     expect(albOutcomes).toEqual([['remediated', alb.loadBalancerArn]]);
     // moto's default VPC of the region has no flow log either.
     expect(vpcOutcomes).toContainEqual(['remediated', expect.stringContaining(drifted.vpcId)]);
@@ -338,7 +343,9 @@ describe('packaged stack (osls package)', () => {
         ExpressionAttributeValues: { ':hist': { S: 'HIST#' } },
       }),
     );
-    expect(history.Items?.map((item) => item.status?.S)).toHaveLength(2 + (vpcOutcomes?.length ?? 0));
+    expect(history.Items?.map((item) => item.status?.S)).toHaveLength(
+      (s3Outcomes?.length ?? 0) + 1 + (vpcOutcomes?.length ?? 0),
+    );
     expect(new Set(history.Items?.map((item) => item.status?.S))).toEqual(new Set(['remediated']));
     // SQS JSON: one notification per fix reached the notifier's queue.
     const notified: string[] = [];

@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { localClients } from '../../local/clients';
 import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../local/fixtures';
 import * as seed from '../../local/seed';
+import { rules } from '../../remediations';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { asSelf, SELF_ROLE_ARN } from '../support/engine';
 import { captureFunctionLogs } from '../support/function-logs';
@@ -72,7 +73,7 @@ beforeAll(async () => {
 describe('on-cloudtrail-event handler against moto', () => {
   it('fixes a bucket from a record whose optional fields are null (CloudTrail sends them; none may dead-letter an event)', async () => {
     const bucket = uniqueName('phi-nulls');
-    await seed.createPublicBucket(s3, bucket);
+    await seed.createOpenBucket(s3, bucket);
     const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
     event.detail.userIdentity.invokedBy = null;
     event.detail.userIdentity.sessionContext = null;
@@ -81,29 +82,32 @@ describe('on-cloudtrail-event handler against moto', () => {
 
     const result = await applyHandler(event, context);
 
-    expect(result.outcomes.map((o) => `${o.rule}:${o.status}`)).toEqual([
-      's3-bucket-public-access:remediated',
-    ]);
+    // Its one drift fixed; every other rule of the bucket found it compliant.
+    expect(
+      result.outcomes.filter((o) => o.status !== 'compliant').map((o) => `${o.rule}:${o.status}`),
+    ).toEqual(['s3-bucket-public-access:remediated']);
     expect((await bucketState(bucket)).publicGrants).toHaveLength(0);
   });
 
-  it('fixes a public, unencrypted bucket without TLS-only policy; other statements survive', async () => {
+  it('one PutBucketAcl on a public, unencrypted, unversioned bucket without TLS-only policy leaves every S3 rule compliant; other statements survive', async () => {
     const bucket = uniqueName('phi-claims');
     await seed.createPublicBucket(s3, bucket);
     const before = await bucketState(bucket);
     expect(before.publicGrants).toHaveLength(1);
 
-    const results = [
-      await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', bucket), context),
+    // The event names the ACL only; the whole bucket is evaluated, every rule of its type.
+    const fixed = await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', bucket), context);
+    const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').map((r) => r.id);
+    expect(fixed.outcomes.map((o) => `${o.rule}:${o.status}`)).toEqual(
+      s3Rules.map((id) => `${id}:remediated`),
+    );
+    const later = [
       await applyHandler(bucketEvent('s3/PutBucketPolicy.public', bucket), context),
       await applyHandler(bucketEvent('s3/DeleteBucketEncryption.basic', bucket), context),
     ];
-    expect(results.flatMap((r) => r.outcomes.map((o) => `${o.rule}:${o.status}`))).toEqual([
-      's3-bucket-public-access:remediated',
-      's3-bucket-tls-only:remediated',
-      's3-bucket-public-access:compliant',
-      's3-bucket-encryption:remediated',
-    ]);
+    expect(later.flatMap((r) => r.outcomes.map((o) => o.status))).toEqual(
+      [...s3Rules, ...s3Rules].map(() => 'compliant'),
+    );
 
     const after = await bucketState(bucket);
     expect(after.pab).toEqual({
@@ -129,7 +133,9 @@ describe('on-cloudtrail-event handler against moto', () => {
     await seed.createPublicBucket(s3, bucket);
     const before = await bucketState(bucket);
     const result = await dryRunHandler(bucketEvent('s3/PutBucketPolicy.public', bucket), context);
-    expect(result.outcomes.map((o) => o.status)).toEqual(['would-remediate', 'would-remediate']);
+    expect(result.outcomes.map((o) => o.status)).toEqual(
+      rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').map(() => 'would-remediate'),
+    );
     expect(await bucketState(bucket)).toEqual(before);
   });
 
@@ -142,14 +148,17 @@ describe('on-cloudtrail-event handler against moto', () => {
     const exemptBefore = await bucketState(exempt);
     const compliantBefore = await bucketState(compliant);
 
+    const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket');
     expect(
-      (await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', exempt), context)).outcomes[0]?.status,
-    ).toBe('exempt');
+      (await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', exempt), context)).outcomes.map(
+        (o) => o.status,
+      ),
+    ).toEqual(s3Rules.map(() => 'exempt'));
     expect(
       (await applyHandler(bucketEvent('s3/PutBucketPolicy.public', compliant), context)).outcomes.map(
         (o) => o.status,
       ),
-    ).toEqual(['compliant', 'compliant']);
+    ).toEqual(s3Rules.map(() => 'compliant'));
     expect(
       (await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', uniqueName('never-made')), context))
         .outcomes[0]?.status,
@@ -304,10 +313,11 @@ describe('on-cloudtrail-event handler against moto', () => {
       return results;
     });
 
+    // Every S3 rule of each bucket: all exempt on one, all fixed on the other.
+    const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket');
     expect(results.flatMap((r) => r.outcomes.map((o) => o.status))).toEqual([
-      'exempt',
-      'remediated',
-      'remediated',
+      ...s3Rules.map(() => 'exempt'),
+      ...s3Rules.map(() => 'remediated'),
     ]);
     expect(logged).toContain('"message":"remediation outcome"');
     expect(logged).not.toContain(CANARY);

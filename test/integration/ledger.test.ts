@@ -19,6 +19,7 @@ import {
   startRecordingProxy,
 } from '../../local/recording-proxy';
 import * as seed from '../../local/seed';
+import { rules } from '../../remediations';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { type HistoryEntry, pairKey } from '../../src/ledger/ledger';
@@ -46,13 +47,22 @@ const writesTo = (bucket: string) => (call: RecordedCall) =>
   call.service === 's3' && call.bucket === bucket && !isRead(call);
 const dynamoCalls = (call: RecordedCall) => call.service === 'dynamodb';
 
-async function historyOf(resource: string): Promise<HistoryEntry[]> {
-  return new DynamoDbLedger(TABLE, dynamodb).history({ resource });
+/** The history of the rule these tests watch, on one resource (`rule: null`: of every rule). */
+async function historyOf(
+  resource: string,
+  rule: string | null = 's3-bucket-public-access',
+): Promise<HistoryEntry[]> {
+  return new DynamoDbLedger(TABLE, dynamodb).history({ resource, rule: rule ?? undefined });
 }
 
+/** The outcome of the rule these tests watch (an event evaluates every rule of the bucket). */
+const access = (result: { outcomes: { rule: string; status: string }[] } | undefined) =>
+  result?.outcomes.find((o) => o.rule === 's3-bucket-public-access');
+
+/** A bucket whose one drift is public access: every test here watches one rule's writes. */
 async function publicBucket(prefix: string): Promise<string> {
   const bucket = uniqueName(prefix);
-  await seed.createPublicBucket(s3, bucket);
+  await seed.createOpenBucket(s3, bucket);
   return bucket;
 }
 
@@ -93,7 +103,7 @@ describe('event de-duplication and claims', () => {
     const results = await Promise.all(
       Array.from({ length: 5 }, () => apply(structuredClone(event), lambdaContext)),
     );
-    const statuses = results.map((r) => r.outcomes[0]?.status).sort();
+    const statuses = results.map((r) => access(r)?.status).sort();
     expect(statuses).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'remediated']);
     expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
     const history = await historyOf(`arn:aws:s3:::${bucket}`);
@@ -108,7 +118,7 @@ describe('event de-duplication and claims', () => {
       Array.from({ length: 5 }, () => phiguard(['invoke', file, '--apply', '--json'])),
     );
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0]);
-    const statuses = runs.map((r) => JSON.parse(r.stdout)[0].status).sort();
+    const statuses = runs.map((r) => access({ outcomes: JSON.parse(r.stdout) })?.status).sort();
     expect(statuses).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'remediated']);
     expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
     expect((await historyOf(`arn:aws:s3:::${bucket}`)).map((h) => h.status)).toEqual(['remediated']);
@@ -121,21 +131,28 @@ describe('event de-duplication and claims', () => {
       apply(bucketEvent('s3/DeleteBucketPublicAccessBlock.basic', bucket), lambdaContext),
     ]);
     // The second waited for the first's claim, re-read live state and found it fixed.
-    expect([a?.outcomes[0]?.status, b?.outcomes[0]?.status].sort()).toEqual(['compliant', 'remediated']);
+    expect([access(a)?.status, access(b)?.status].sort()).toEqual(['compliant', 'remediated']);
     expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
     const check = await apply(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
-    expect(check.outcomes[0]?.status).toBe('compliant');
+    expect(access(check)?.status).toBe('compliant');
   });
 
-  it('a new drift costs 3 DynamoDB calls and a duplicate delivery 1, and the duplicate calls no guarded API', async () => {
+  it('a new drift costs 4 DynamoDB calls beside compliant rules (3 alone) and a duplicate delivery 1, and the duplicate calls no guarded API', async () => {
     const bucket = await publicBucket('call-count');
     const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
     proxy.reset();
     await apply(event, lambdaContext);
-    expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1, UpdateItem: 1, TransactWriteItems: 1 });
+    // Marker, one batch read asking what the registry remembers of the bucket's three compliant
+    // rules, the drifted rule's claim, and one transaction settling all four.
+    expect(proxy.count(dynamoCalls)).toEqual({
+      PutItem: 1,
+      BatchGetItem: 1,
+      UpdateItem: 1,
+      TransactWriteItems: 1,
+    });
     proxy.reset();
     const again = await apply(structuredClone(event), lambdaContext);
-    expect(again.outcomes[0]?.status).toBe('duplicate');
+    expect(access(again)?.status).toBe('duplicate');
     expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1 });
     expect(proxy.calls.filter((c) => c.service !== 'dynamodb')).toEqual([]);
   });
@@ -146,17 +163,23 @@ describe('event de-duplication and claims', () => {
     const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
     proxy.reset();
     const first = await apply(event, lambdaContext);
-    expect(first.outcomes[0]?.status).toBe('compliant');
+    expect(access(first)?.status).toBe('compliant');
     expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1, BatchGetItem: 1, BatchWriteItem: 1 });
+    // Every S3 rule evaluated the bucket: one read of each setting for all of them.
     expect(proxy.count((c) => c.service === 's3' && c.bucket === bucket)).toEqual({
       GetPublicAccessBlock: 1,
       GetBucketAcl: 1,
+      GetBucketPolicy: 1,
+      GetBucketEncryption: 1,
+      GetBucketVersioning: 1,
     });
-    expect((await historyOf(`arn:aws:s3:::${bucket}`)).map((h) => h.status)).toEqual(['compliant']);
+    expect((await historyOf(`arn:aws:s3:::${bucket}`, null)).map((h) => h.status)).toEqual(
+      rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').map(() => 'compliant'),
+    );
     // The marker was completed in the same batch: the redelivery is a duplicate, at 1 call.
     proxy.reset();
     const again = await apply(structuredClone(event), lambdaContext);
-    expect(again.outcomes[0]?.status).toBe('duplicate');
+    expect(access(again)?.status).toBe('duplicate');
     expect(proxy.count(dynamoCalls)).toEqual({ PutItem: 1 });
     expect(proxy.calls.filter((c) => c.service !== 'dynamodb')).toEqual([]);
   });
@@ -166,13 +189,13 @@ describe('event de-duplication and claims', () => {
     const arn = `arn:aws:s3:::${bucket}`;
     const dryRun = await loadHandler({ PHIGUARD_DRY_RUN: 'true' });
     const found = await dryRun(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
-    expect(found.outcomes[0]).toMatchObject({ status: 'would-remediate' });
+    expect(access(found)).toMatchObject({ status: 'would-remediate' });
     await seed.blockPublicAccess(s3, bucket);
     await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'private' }));
 
     proxy.reset();
     const fixed = await dryRun(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
-    expect(fixed.outcomes[0]).toMatchObject({ status: 'compliant' });
+    expect(access(fixed)).toMatchObject({ status: 'compliant' });
     // The registry remembered an open finding: the claim path reset it.
     expect(proxy.count(dynamoCalls)).toEqual({
       PutItem: 1,
@@ -184,8 +207,8 @@ describe('event de-duplication and claims', () => {
     await reopen(bucket);
     const again = await dryRun(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
     // Not a repeat of the first finding (that one was resolved): people hear of it now.
-    expect(again.outcomes[0]).toMatchObject({ status: 'would-remediate' });
-    expect(again.outcomes[0]).not.toHaveProperty('repeat');
+    expect(access(again)).toMatchObject({ status: 'would-remediate' });
+    expect(access(again)).not.toHaveProperty('repeat');
     expect((await historyOf(arn)).map((h) => h.status)).toEqual([
       'would-remediate',
       'compliant',
@@ -211,7 +234,7 @@ describe('event de-duplication and claims', () => {
 
     // While the lock holds, a redelivery is a duplicate and touches nothing.
     const early = await handler(structuredClone(event), lambdaContext);
-    expect(early.outcomes[0]).toMatchObject({
+    expect(access(early)).toMatchObject({
       status: 'duplicate',
       reason: expect.stringContaining('being processed'),
     });
@@ -219,7 +242,7 @@ describe('event de-duplication and claims', () => {
 
     await new Promise((resolve) => setTimeout(resolve, (lockSeconds + 1) * 1000));
     const retried = await handler(structuredClone(event), lambdaContext);
-    expect(retried.outcomes[0]?.status).toBe('remediated');
+    expect(access(retried)?.status).toBe('remediated');
     expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
   });
 
@@ -233,7 +256,7 @@ describe('event de-duplication and claims', () => {
     const crashed = new DynamoDbLedger(TABLE, dynamodb, { lockSeconds });
     await crashed.claim('s3-bucket-public-access', `arn:aws:s3:::${bucket}`, 'crashed-invocation');
     const result = await handler(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
-    expect(result.outcomes[0]?.status).toBe('remediated');
+    expect(access(result)?.status).toBe('remediated');
     expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 1, PutPublicAccessBlock: 1 });
   });
 });
@@ -245,7 +268,7 @@ describe('fight detection', () => {
     for (let round = 0; round < 4; round++) {
       if (round > 0) await reopen(bucket);
       const result = await apply(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
-      statuses.push(result.outcomes[0]?.status ?? 'none');
+      statuses.push(access(result)?.status ?? 'none');
     }
     expect(statuses).toEqual(['remediated', 'remediated', 'remediated', 'ticket']);
     expect(proxy.count(writesTo(bucket))).toEqual({ PutBucketAcl: 3, PutPublicAccessBlock: 3 });
@@ -263,8 +286,8 @@ describe('fight detection', () => {
     for (let round = 0; round < 4; round++) {
       if (round > 0) await reopen(bucket);
       statuses.push(
-        (await handler(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)).outcomes[0]
-          ?.status ?? '',
+        access(await handler(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext))?.status ??
+          '',
       );
     }
     expect(statuses).toEqual(['remediated', 'remediated', 'remediated', 'remediated']);
@@ -276,7 +299,7 @@ describe('history (the audit trail)', () => {
     const dryRun = await loadHandler({ PHIGUARD_DRY_RUN: 'true' });
     const bucket = await publicBucket('dry-history');
     const event = bucketEvent('s3/PutBucketAcl.public-read', bucket);
-    expect((await dryRun(event, lambdaContext)).outcomes[0]?.status).toBe('would-remediate');
+    expect(access(await dryRun(event, lambdaContext))?.status).toBe('would-remediate');
     expect(proxy.count(writesTo(bucket))).toEqual({});
     expect(await historyOf(`arn:aws:s3:::${bucket}`)).toEqual([
       expect.objectContaining({
@@ -323,29 +346,41 @@ describe('history (the audit trail)', () => {
     await apply(policyEvent, lambdaContext);
     await apply(keyEvent, lambdaContext);
     const history = [
-      ...(await historyOf(`arn:aws:s3:::${bucket}`)),
-      ...(await historyOf(`arn:aws:s3:::${exempt}`)),
+      ...(await historyOf(`arn:aws:s3:::${bucket}`, null)),
+      ...(await historyOf(`arn:aws:s3:::${exempt}`, null)),
     ];
-    expect(history.map((h) => h.status).sort()).toEqual(['exempt', 'remediated', 'remediated']);
+    // Each event evaluated every S3 rule of its bucket: all fixed on one, all exempt on the other.
+    const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').length;
+    expect(history.map((h) => h.status).sort()).toEqual([
+      ...Array(s3Rules).fill('exempt'),
+      ...Array(s3Rules).fill('remediated'),
+    ]);
     const everything = await dynamodb.send(new ScanCommand({ TableName: TABLE }));
     expect(JSON.stringify(everything.Items)).not.toContain(CANARY);
   });
 
   it('phiguard history filters by resource, rule and time, newest first', async () => {
-    const bucket = await publicBucket('history-cli');
+    const bucket = uniqueName('history-cli');
+    await seed.createPublicBucket(s3, bucket);
     const resource = `arn:aws:s3:::${bucket}`;
     const start = new Date().toISOString();
+    // The first event fixes every S3 rule of the bucket; the second finds it all compliant.
     await apply(bucketEvent('s3/PutBucketPolicy.public', bucket), lambdaContext);
     await apply(bucketEvent('s3/DeleteBucketEncryption.basic', bucket), lambdaContext);
 
     const all = await phiguard(['history', '--resource', resource, '--json']);
     expect(all.code).toBe(0);
     const entries = JSON.parse(all.stdout) as HistoryEntry[];
-    expect(entries.map((e) => e.rule)).toEqual([
-      's3-bucket-encryption',
-      's3-bucket-public-access',
-      's3-bucket-tls-only',
-    ]);
+    const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').map((r) => r.id);
+    // Newest first: the second event's entries, then the first's (within one event, rules read at once).
+    const newest = entries.slice(0, s3Rules.length);
+    const oldest = entries.slice(s3Rules.length);
+    expect(newest.map((e) => `${e.status} ${e.rule}`).sort()).toEqual(
+      s3Rules.map((id) => `compliant ${id}`).sort(),
+    );
+    expect(oldest.map((e) => `${e.status} ${e.rule}`).sort()).toEqual(
+      s3Rules.map((id) => `remediated ${id}`).sort(),
+    );
     expect(entries.map((e) => e.time)).toEqual([...entries.map((e) => e.time)].sort().reverse());
 
     const byRule = JSON.parse(

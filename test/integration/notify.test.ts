@@ -564,12 +564,16 @@ describe('phiguard notify test', () => {
 });
 
 describe('end to end: the remediation Lambda enqueues, the notifier Lambda delivers', () => {
+  // Each bucket here has one drift, public access (an event evaluates every rule of the bucket).
+  const publicAccess = (result: { outcomes: { rule: string; status: string }[] }) =>
+    result.outcomes.find((o) => o.rule === 's3-bucket-public-access')?.status;
+
   it('a fixed public bucket reaches Slack once through the queue, the fix never waiting on Slack', async () => {
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('e2e-notify') })))
       .QueueUrl as string;
     const bucket = uniqueName('e2e-bucket');
     const clients = motoClients();
-    await seed.createPublicBucket(clients.s3(), bucket);
+    await seed.createOpenBucket(clients.s3(), bucket);
     // Slack is down while the fix happens: the remediation must not care.
     slack.script(`POST ${SLACK_PATH}`, { status: 503 });
     const remediate = await loadHandler({
@@ -579,7 +583,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     const result = await remediate(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
-    expect(result.outcomes[0]?.status).toBe('remediated');
+    expect(publicAccess(result)).toBe('remediated');
     expect(slack.requests).toHaveLength(0);
 
     const received = await sqs.send(
@@ -606,7 +610,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
 
   it('a queue that refuses the notification: the fix stands, the event completes, and the line the stack alarms on is logged', async () => {
     const bucket = uniqueName('e2e-unqueued');
-    await seed.createPublicBucket(motoClients().s3(), bucket);
+    await seed.createOpenBucket(motoClients().s3(), bucket);
     const { result, entries } = await captureFunctionLogs(async () => {
       const remediate = await loadHandler({
         ...env,
@@ -617,7 +621,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
       });
       return remediate(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext);
     });
-    expect(result.outcomes[0]?.status).toBe('remediated');
+    expect(publicAccess(result)).toBe('remediated');
     const blocked = await motoClients()
       .s3()
       .send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
@@ -633,7 +637,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
       .QueueUrl as string;
     const bucket = uniqueName('e2e-ticket');
     const clients = motoClients();
-    await seed.createPublicBucket(clients.s3(), bucket);
+    await seed.createOpenBucket(clients.s3(), bucket);
     const engineEnv = { ...env, PHIGUARD_NOTIFY_QUEUE_URL: queueUrl, POWERTOOLS_LOG_LEVEL: 'SILENT' };
     // Ticket mode: PHI Guard reports, a person fixes.
     const report = await loadHandler({
@@ -642,7 +646,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
       PHIGUARD_RULE_MODES: 's3-bucket-public-access=ticket',
     });
     expect(
-      (await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)).outcomes[0]?.status,
+      publicAccess(await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)),
     ).toBe('ticket');
     const deliverAll = await jiraNotifier(queueUrl);
     const drain = async () => (await deliverAll()).map((n) => n.kind);
@@ -652,7 +656,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
     // The person fixes it; the next event finds it compliant and the open ticket is resolved.
     await seed.blockPublicAccess(clients.s3(), bucket);
     expect(
-      (await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)).outcomes[0]?.status,
+      publicAccess(await report(bucketEvent('s3/PutBucketAcl.public-read', bucket), lambdaContext)),
     ).toBe('compliant');
     expect(await drain()).toEqual(['resolved']);
     expect(jira.requests.slice(1).map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -672,7 +676,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
     const region = 'eu-central-1';
     const s3 = localClients(region).s3();
     const bucket = uniqueName('sweep-ticket');
-    await seed.createPublicBucket(s3, bucket);
+    await seed.createOpenBucket(s3, bucket);
     const engineEnv = {
       ...env,
       PHIGUARD_NOTIFY_QUEUE_URL: queueUrl,
@@ -681,7 +685,7 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
     };
     const report = await loadHandler({ ...engineEnv, PHIGUARD_DRY_RUN: 'false' });
     const event = inRegion(bucketEvent('s3/PutBucketAcl.public-read', bucket), region);
-    expect((await report(event, lambdaContext)).outcomes[0]?.status).toBe('ticket');
+    expect(publicAccess(await report(event, lambdaContext))).toBe('ticket');
     const deliverAll = await jiraNotifier(queueUrl);
     const drain = async () => (await deliverAll()).map((n) => `${n.kind} ${n.resource}`);
     expect(await drain()).toEqual([`needs-person arn:aws:s3:::${bucket}`]);

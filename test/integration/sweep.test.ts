@@ -297,7 +297,7 @@ describe('the sweep and events together', () => {
     const region = 'ca-central-1';
     const clients = direct(region);
     const buckets = Array.from({ length: 6 }, () => uniqueName('race'));
-    for (const bucket of buckets) await seed.createPublicBucket(clients.s3(), bucket);
+    for (const bucket of buckets) await seed.createOpenBucket(clients.s3(), bucket);
     // The registry table stays in its own region; the event and the sweep are about `region`.
     const raceEnv = { ...env, PHIGUARD_DRY_RUN: 'false' };
     const handler = await loadHandler(raceEnv);

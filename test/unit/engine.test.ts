@@ -305,6 +305,30 @@ describe('engine', () => {
     expect(publisher.published.map((n) => n.kind)).toEqual(['needs-person', 'remediated']);
   });
 
+  it('an event about a resource re-evaluates every rule of its type, in registry order, not only the rules listening', async () => {
+    const listening = fakeRule({ compliant: true });
+    const other = fakeRule({ compliant: false });
+    // Same resource type, but it listens to another event only.
+    const quiet = {
+      ...other.rule,
+      id: 'fake-rule-quiet',
+      resource: listening.rule.resource,
+      triggers: [{ source: 's3.amazonaws.com', events: ['PutBucketPolicy'] }],
+    } as Rule;
+    const off = { ...quiet, id: 'fake-rule-off' } as Rule;
+    const engine = testEngine({
+      rules: [quiet, listening.rule, off],
+      env: { PHIGUARD_RULE_MODES: 'fake-rule-off=off' },
+    });
+    const report = await processEvent(engine, event());
+    // The quiet rule's drift is fixed by an event it does not listen to; a rule that is off is not run.
+    expect(report.outcomes.map((o) => `${o.rule}:${o.status}`)).toEqual([
+      'fake-rule-quiet:remediated',
+      'fake-rule:compliant',
+    ]);
+    expect(other.writes).toEqual(['PutBucketAcl']);
+  });
+
   it('refuses to run a call the rule does not declare, before anything is written', async () => {
     const fake = fakeRule({ compliant: false }, undefined, {
       iamActions: ['s3:PutBucketAcl', 's3:DeleteBucket'],
