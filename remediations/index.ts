@@ -14,6 +14,7 @@ import type { ResourceType } from '../src/resources/resource-type';
 import type { Rule } from '../src/rule';
 import { declaredSettings } from '../src/rule-settings';
 import classicElbListenerPlaintext from './classic-elb-listener-plaintext';
+import dynamodbTablePitr from './dynamodb-table-pitr';
 import elbListenerPlaintext from './elb-listener-plaintext';
 import s3BucketEncryption from './s3-bucket-encryption';
 import s3BucketPublicAccess from './s3-bucket-public-access';
@@ -56,4 +57,5 @@ export const rules: readonly Rule[] = createRegistry([
   elbListenerPlaintext,
   classicElbListenerPlaintext,
   vpcFlowLogs,
+  dynamodbTablePitr,
 ]);

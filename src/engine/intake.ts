@@ -47,12 +47,12 @@ export async function resourcesForEvent(
     arns = selection;
   } else {
     try {
-      arns = await listAll(resource, ctx);
+      arns = 'lookup' in selection ? await selection.lookup(ctx) : await listAll(resource, ctx);
     } catch (error) {
       return {
         none: {
           status: 'error',
-          reason: `listing resources failed (${selection.because}): ${describeAwsError(error)}`,
+          reason: `finding the resources failed (${selection.because}): ${describeAwsError(error)}`,
         },
       };
     }
@@ -60,6 +60,8 @@ export async function resourcesForEvent(
   if (arns.length > 0) return { arns };
   const reason = Array.isArray(selection)
     ? 'the record names no resource this rule can act on'
-    : `no resources of this kind in ${ctx.region}`;
+    : 'lookup' in selection
+      ? `no resources of this kind found (${selection.because})`
+      : `no resources of this kind in ${ctx.region}`;
   return { none: { status: 'ignored', reason } };
 }

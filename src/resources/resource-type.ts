@@ -15,11 +15,16 @@ export interface ResourceContext {
 }
 
 /**
- * The resources a CloudTrail record names: a list of ARNs, or "every resource of
+ * The resources a CloudTrail record names: a list of ARNs; or "every resource of
  * this type in the event's region" when the record cannot name them (a deleted flow
- * log can no longer be traced back to its VPC).
+ * log can no longer be traced back to its VPC); or a read that finds them when the
+ * record names related resources instead (RunInstances names instances, not their
+ * volumes).
  */
-export type ResourceSelection = string[] | { all: true; because: string };
+export type ResourceSelection =
+  | string[]
+  | { all: true; because: string }
+  | { lookup: (ctx: ResourceContext) => Promise<string[]>; because: string };
 
 export interface ResourcePage {
   arns: string[];

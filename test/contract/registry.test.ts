@@ -113,7 +113,8 @@ describe.skipIf(!samplesAvailable)(
         expect(Object.keys(expected).sort()).toEqual(heard.map((s) => s.file).sort());
         for (const sample of heard) {
           const selection = rule.resourceIds(parseEvent(sample.json).record);
-          expect(Array.isArray(selection) ? selection : 'all', sample.file).toEqual(expected[sample.file]);
+          const kind = Array.isArray(selection) ? selection : 'all' in selection ? 'all' : 'lookup';
+          expect(kind, sample.file).toEqual(expected[sample.file]);
         }
       },
     );

@@ -507,8 +507,16 @@ describe('least privilege', () => {
     await seed.createCompliantBucket(regional, uniqueName('iam-sweep-ok'));
     expect((await phiguard(['scan', '--region', region, '--apply', '--format', 'json'])).code).not.toBe(1);
 
+    // The roles hold the registry's item actions and, DynamoDB being a guarded service too,
+    // what the rules on tables declare.
+    const granted = new Set([
+      ...LEDGER_ITEM_ACTIONS,
+      ...rules.flatMap((r) => [...r.permissions.read, ...r.permissions.write]),
+    ]);
     const used = new Set(proxy.calls.filter(dynamoCalls).flatMap(iamActionsOf));
-    expect(used.size).toBeGreaterThanOrEqual(5);
-    expect([...used].filter((action) => !LEDGER_ITEM_ACTIONS.includes(action))).toEqual([]);
+    expect([...used].filter((action) => LEDGER_ITEM_ACTIONS.includes(action)).length).toBeGreaterThanOrEqual(
+      5,
+    );
+    expect([...used].filter((action) => !granted.has(action))).toEqual([]);
   });
 });

@@ -19,9 +19,10 @@ export interface RuleScenarios {
    * The resource ids the rule takes from each real CloudTrail record in
    * `../shared/cloudtrail-samples/` for the events it listens to, by file
    * (`s3/CreateBucket.1.json`); `all` when the record cannot name the resource and
-   * every resource of the type is re-checked. Placeholders ("", "...") name nothing.
+   * every resource of the type is re-checked; `lookup` when a read finds them from
+   * related resources the record names. Placeholders ("", "...") name nothing.
    */
-  samples: Record<string, string[] | 'all'>;
+  samples: Record<string, string[] | 'all' | 'lookup'>;
   /**
    * One drifted resource of the rule made in the emulator, for the tests that watch
    * the wire; or why the emulator cannot hold one (then the mocks above are all).
@@ -39,11 +40,28 @@ export interface DriftScenario {
   aws(mocks: MockAws): void;
 }
 
+/** Clients of one region of the emulator, by the resource modules' client declarations. */
+export interface EmulatorClients {
+  get<C extends SdkClient>(spec: AwsClientSpec<C>): C;
+}
+
 export interface EmulatorSeed {
   /** Makes the drifted resource in `region` through the given clients; returns its ARN. */
-  seed(clients: { get<C extends SdkClient>(spec: AwsClientSpec<C>): C }, region: string): Promise<string>;
-  /** What a sweep with --apply must end in for it. */
+  seed(clients: EmulatorClients, region: string): Promise<string>;
+  /** What a sweep or an event with --apply must end in for it. */
   expect: 'remediated' | 'ticket';
+  /** The rule's settings for these tests (the seed makes what they name, e.g. a log bucket). */
+  env?: Record<string, string>;
+  /**
+   * A CloudTrail event (from `events/`) about the seeded resource, for the event-path
+   * test; absent for a rule no event names one resource of (a sweep-only check).
+   */
+  event?(arn: string, region: string): unknown;
+  /**
+   * Reads the resource back through the SDK (not through the rule) and throws unless
+   * the fix holds. Required when `expect` is `remediated`.
+   */
+  fixed?(clients: EmulatorClients, arn: string): Promise<void>;
 }
 
 export interface SentCall {
