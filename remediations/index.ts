@@ -15,6 +15,7 @@ import type { Rule } from '../src/rule';
 import { declaredSettings } from '../src/rule-settings';
 import classicElbListenerPlaintext from './classic-elb-listener-plaintext';
 import dynamodbTablePitr from './dynamodb-table-pitr';
+import ebsEncryptionByDefault from './ebs-encryption-by-default';
 import elbListenerPlaintext from './elb-listener-plaintext';
 import s3BucketEncryption from './s3-bucket-encryption';
 import s3BucketPublicAccess from './s3-bucket-public-access';
@@ -58,4 +59,5 @@ export const rules: readonly Rule[] = createRegistry([
   classicElbListenerPlaintext,
   vpcFlowLogs,
   dynamodbTablePitr,
+  ebsEncryptionByDefault,
 ]);

@@ -35,7 +35,7 @@ import { runPhiguard } from '../support/cli';
 import { lambdaContext, loadHandler } from '../support/handler';
 import { iamActionsOf } from '../support/iam-actions';
 import { motoEndpoint, uniqueName } from '../support/moto';
-import { scenariosOf } from '../support/scenario';
+import { type EmulatorSeed, scenariosOf } from '../support/scenario';
 
 /**
  * The sweep against a seeded account in regions no other test file uses (moto
@@ -255,11 +255,11 @@ describe('least privilege on the wire', () => {
     // so every rule reads, plans and fixes (or tickets) on the wire.
     const region = 'us-west-1';
     const clients = createAwsClients({ region, overrides: { endpoint: motoEndpoint() } });
-    const seeded: { rule: Rule; arn: string; expect: string }[] = [];
+    const seeded: { rule: Rule; arn: string; seed: EmulatorSeed }[] = [];
     for (const rule of rules) {
       const { emulator } = await scenariosOf(rule.id);
       if ('unsupported' in emulator) continue; // proven with client mocks only (test/contract/permissions)
-      seeded.push({ rule, arn: await emulator.seed(clients, region), expect: emulator.expect });
+      seeded.push({ rule, arn: await emulator.seed(clients, region), seed: emulator });
     }
     await seed.createCompliantBucket(clients.get(s3), uniqueName('iam-ok'));
 
@@ -269,8 +269,12 @@ describe('least privilege on the wire', () => {
     const applied = await scan(['--region', region, '--apply', '--format', 'json'], flowLogs);
     expect(applied.code).not.toBe(1);
     const outcomes = JSON.parse(applied.stdout).outcomes as Outcome[];
-    for (const { rule, arn, expect: status } of seeded) {
-      expect(outcomes.find((o) => o.rule === rule.id && o.resource === arn)?.status, rule.id).toBe(status);
+    for (const { rule, arn, seed: scenario } of seeded) {
+      expect(outcomes.find((o) => o.rule === rule.id && o.resource === arn)?.status, rule.id).toBe(
+        scenario.expect,
+      );
+      // What the fix left, read back through the SDK (not through the rule).
+      if (scenario.expect === 'remediated') await scenario.fixed?.(clients, arn);
     }
 
     // The sweep worker's role: the rules' actions and its registry items.
@@ -282,8 +286,8 @@ describe('least privilege on the wire', () => {
     expect([...used].filter((action) => !declared.has(action))).toEqual([]);
     // Every rule that fixed its resource did so with a write it declares, seen on the wire:
     // so an undeclared write could not hide.
-    for (const { rule, expect: status } of seeded) {
-      if (status !== 'remediated') continue;
+    for (const { rule, seed: scenario } of seeded) {
+      if (scenario.expect !== 'remediated') continue;
       expect(
         rule.permissions.write.filter((action) => used.has(action)),
         rule.id,
