@@ -16,6 +16,7 @@ import { declaredSettings } from '../src/rule-settings';
 import classicElbListenerPlaintext from './classic-elb-listener-plaintext';
 import dynamodbTablePitr from './dynamodb-table-pitr';
 import ebsEncryptionByDefault from './ebs-encryption-by-default';
+import ebsSnapshotPublic from './ebs-snapshot-public';
 import elbListenerPlaintext from './elb-listener-plaintext';
 import s3BucketEncryption from './s3-bucket-encryption';
 import s3BucketPublicAccess from './s3-bucket-public-access';
@@ -60,4 +61,5 @@ export const rules: readonly Rule[] = createRegistry([
   vpcFlowLogs,
   dynamodbTablePitr,
   ebsEncryptionByDefault,
+  ebsSnapshotPublic,
 ]);
