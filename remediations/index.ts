@@ -17,6 +17,7 @@ import classicElbListenerPlaintext from './classic-elb-listener-plaintext';
 import dynamodbTablePitr from './dynamodb-table-pitr';
 import ebsEncryptionByDefault from './ebs-encryption-by-default';
 import ebsSnapshotPublic from './ebs-snapshot-public';
+import ebsVolumeEncrypted from './ebs-volume-encrypted';
 import elbListenerPlaintext from './elb-listener-plaintext';
 import s3BucketEncryption from './s3-bucket-encryption';
 import s3BucketPublicAccess from './s3-bucket-public-access';
@@ -62,4 +63,5 @@ export const rules: readonly Rule[] = createRegistry([
   dynamodbTablePitr,
   ebsEncryptionByDefault,
   ebsSnapshotPublic,
+  ebsVolumeEncrypted,
 ]);

@@ -1,10 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inRegion, loadFixture } from '../../local/fixtures';
 import { emulatorEnv } from '../../local/moto-server';
 import { type RecordingProxy, startRecordingProxy } from '../../local/recording-proxy';
 import { rules } from '../../remediations';
 import { createAwsClients } from '../../src/aws-clients';
 import { initLedgerTable } from '../../src/ledger/init-table';
+import { ec2 } from '../../src/resources/ec2/vpc';
 import type { Rule } from '../../src/rule';
 import { type HandlerResult, lambdaContext, loadHandler } from '../support/handler';
 import { iamActionsOf } from '../support/iam-actions';
@@ -73,5 +76,26 @@ describe.each(withEvents)('%s against moto', (_id, rule, seed) => {
     const again = await apply(seed.event(arn, REGION), lambdaContext);
     expect(statusOf(again, rule, arn)).toBe(seed.expect === 'remediated' ? 'compliant' : 'ticket');
     expect(guardedWrites()).toEqual([]);
+  });
+});
+
+describe('ebs-volume-encrypted against moto: RunInstances', () => {
+  it('finds the new instance’s volumes by their attachment and tickets the unencrypted one', async () => {
+    const clients = createAwsClients({ region: REGION, overrides: { endpoint: motoEndpoint() } });
+    const run = await clients
+      .get(ec2)
+      .send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
+    const instanceId = run.Instances?.[0]?.InstanceId as string;
+    const event = inRegion(loadFixture('ec2/RunInstances.basic'), REGION);
+    (
+      event.detail.responseElements as { instancesSet: { items: { instanceId: string }[] } }
+    ).instancesSet.items = [{ instanceId }];
+    const result = await (await handlerFor({ expect: 'ticket' } as EmulatorSeed, false))(
+      event,
+      lambdaContext,
+    );
+    const volumes = result.outcomes.filter((o) => o.rule === 'ebs-volume-encrypted');
+    expect(volumes).toHaveLength(1);
+    expect(volumes[0]).toMatchObject({ status: 'ticket', resource: expect.stringMatching(/:volume\/vol-/) });
   });
 });
