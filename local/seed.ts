@@ -20,8 +20,10 @@ import {
   type BucketLocationConstraint,
   CreateBucketCommand,
   DeletePublicAccessBlockCommand,
+  GetBucketAclCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
+  PutBucketLoggingCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
@@ -75,9 +77,21 @@ export async function createPublicBucket(
   );
 }
 
-/** A bucket that meets every S3 rule: Block Public Access, SSE-KMS with the bucket key, TLS-only, versioning. */
+/**
+ * A bucket that meets every S3 rule: Block Public Access, SSE-KMS with the bucket
+ * key, TLS-only, versioning, server access logging. It logs to itself, under a
+ * prefix: test data only (a real bucket logs to a log bucket), which keeps every
+ * emulator region free of a log bucket the sweeps would have to account for.
+ */
 export async function createCompliantBucket(s3: S3Client, bucket: string): Promise<void> {
   await createBucket(s3, bucket);
+  await allowLogDelivery(s3, bucket);
+  await s3.send(
+    new PutBucketLoggingCommand({
+      Bucket: bucket,
+      BucketLoggingStatus: { LoggingEnabled: { TargetBucket: bucket, TargetPrefix: 'access-logs/' } },
+    }),
+  );
   await s3.send(
     new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
   );
@@ -120,6 +134,73 @@ export async function createOpenBucket(s3: S3Client, bucket: string): Promise<vo
   await createCompliantBucket(s3, bucket);
   await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
   await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'public-read' }));
+}
+
+/**
+ * A bucket S3 may deliver access logs to (it lets the log-delivery service write),
+ * itself meeting every S3 rule but logging (a log bucket does not log to itself).
+ * Its TLS-only statement names everyone as `{"AWS": "*"}`: moto fails PutBucketLogging
+ * (HTTP 500) when the target's policy has the equivalent `"Principal": "*"`.
+ */
+export async function createLogBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await createBucket(s3, bucket);
+  } catch (error) {
+    if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
+  }
+  await allowLogDelivery(s3, bucket);
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  await s3.send(
+    new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { ...ALL_BLOCKED } }),
+  );
+  await s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }],
+      },
+    }),
+  );
+  await s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyPlaintext',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    }),
+  );
+}
+
+const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
+
+/** S3 delivers access logs only to a bucket whose ACL lets the log-delivery group write (or whose policy does). */
+async function allowLogDelivery(s3: S3Client, bucket: string): Promise<void> {
+  const { Owner } = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
+  await s3.send(
+    new PutBucketAclCommand({
+      Bucket: bucket,
+      AccessControlPolicy: {
+        Owner,
+        Grants: [
+          { Grantee: { Type: 'CanonicalUser', ID: Owner?.ID }, Permission: 'FULL_CONTROL' },
+          { Grantee: { Type: 'Group', URI: LOG_DELIVERY }, Permission: 'WRITE' },
+          { Grantee: { Type: 'Group', URI: LOG_DELIVERY }, Permission: 'READ_ACP' },
+        ],
+      },
+    }),
+  );
 }
 
 /** What a person fixing a public bucket does: Block Public Access on, private ACL. */

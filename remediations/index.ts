@@ -19,6 +19,7 @@ import ebsEncryptionByDefault from './ebs-encryption-by-default';
 import ebsSnapshotPublic from './ebs-snapshot-public';
 import ebsVolumeEncrypted from './ebs-volume-encrypted';
 import elbListenerPlaintext from './elb-listener-plaintext';
+import s3BucketAccessLogging from './s3-bucket-access-logging';
 import s3BucketEncryption from './s3-bucket-encryption';
 import s3BucketPublicAccess from './s3-bucket-public-access';
 import s3BucketTlsOnly from './s3-bucket-tls-only';
@@ -57,6 +58,7 @@ export const rules: readonly Rule[] = createRegistry([
   s3BucketPublicAccess,
   s3BucketEncryption,
   s3BucketVersioning,
+  s3BucketAccessLogging,
   elbListenerPlaintext,
   classicElbListenerPlaintext,
   vpcFlowLogs,

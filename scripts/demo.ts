@@ -21,6 +21,8 @@ async function run(moto: MotoServer): Promise<number> {
   const flowLogBucket = 'phi-demo-flow-logs';
   process.env.PHIGUARD_FLOW_LOGS_DESTINATION = `arn:aws:s3:::${flowLogBucket}`;
   process.env.PHIGUARD_LEDGER_TABLE = 'phiguard-demo-ledger';
+  const accessLogBucket = 'phi-demo-access-logs';
+  process.env.PHIGUARD_ACCESS_LOGS_BUCKET = accessLogBucket;
 
   const { rules } = await import('../remediations');
   const { createClientPool } = await import('../src/aws-clients');
@@ -45,6 +47,7 @@ async function run(moto: MotoServer): Promise<number> {
 
   banner(`Local AWS emulator (moto) on ${moto.endpoint}; seeding a drifted account in ${REGION}`);
   await seed.createCompliantBucket(s3, flowLogBucket);
+  await seed.createLogBucket(s3, accessLogBucket);
   await seed.createPublicBucket(s3, 'phi-demo-claims');
   await seed.createCompliantBucket(s3, 'phi-demo-archive');
   await seed.createPublicBucket(s3, 'phi-demo-press-kit');
@@ -63,8 +66,10 @@ async function run(moto: MotoServer): Promise<number> {
   await seed.deleteFlowLog(ec2, deleted);
   process.stdout.write(
     [
-      '  phi-demo-claims     public ACL + public policy, no default encryption, no TLS-only policy',
-      '  phi-demo-archive    compliant (Block Public Access, SSE-KMS + bucket key, TLS-only policy)',
+      '  phi-demo-claims     public ACL + public policy, no default encryption, no TLS-only policy,',
+      '                      no versioning, no access logging',
+      '  phi-demo-archive    compliant (Block Public Access, SSE-KMS + bucket key, TLS-only policy,',
+      '                      versioned, server access logging on)',
       '  phi-demo-press-kit  public, tagged phiguard:exempt',
       '  phi-demo-portal     ALB: HTTP:80 forwards plaintext beside HTTPS:443',
       `  ${driftedVpc.vpcId}  flow log ${deleted} just deleted (the emulator's default VPC never had one)`,

@@ -263,11 +263,11 @@ describe('packaged stack (osls package)', () => {
     // to fall back on), and reading the result back.
     const bundle = unpackBundle('onCloudTrailEvent.zip', 'on-cloudtrail-event.mjs');
     const bundled = bundle.source;
-    // Only the API shapes PHI Guard calls are in (no RunInstances among EC2's 13,000),
+    // Only the API shapes PHI Guard calls are in (no TerminateInstances among EC2's 13,000),
     // no credential source Lambda never uses (SSO, shared config files), no S3 event-stream
     // codec, no DynamoDB endpoint cache, no client manifest beyond its name and version.
     expect(bundled).toContain('DescribeFlowLogs');
-    expect(bundled.includes('RunInstances')).toBe(false);
+    expect(bundled.includes('TerminateInstances')).toBe(false);
     expect(/fromSSO|fromIni|fromProcess|fromTokenFile/.test(bundled)).toBe(false);
     expect(/:message-type|mnemonist|devDependencies/.test(bundled)).toBe(false);
     const clients = motoClients();
@@ -275,6 +275,8 @@ describe('packaged stack (osls package)', () => {
     await seed.createPublicBucket(clients.s3(), bucket);
     const flowLogBucket = uniqueName('bundle-flow-logs');
     await seed.createCompliantBucket(clients.s3(), flowLogBucket);
+    const accessLogBucket = uniqueName('bundle-access-logs');
+    await seed.createLogBucket(clients.s3(), accessLogBucket);
     const vpc = await seed.createVpc(clients.ec2(), REGION, 2);
     const alb = await seed.createAlb(
       clients.elbv2(),
@@ -303,11 +305,12 @@ describe('packaged stack (osls package)', () => {
       PHIGUARD_LEDGER_TABLE: table,
       PHIGUARD_NOTIFY_QUEUE_URL: notifyQueueUrl as string,
       PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${flowLogBucket}`,
+      PHIGUARD_ACCESS_LOGS_BUCKET: accessLogBucket,
     }) as { outcomes: { status: string; resource: string }[] }[];
     const [s3Outcomes, albOutcomes, vpcOutcomes] = results.map((r) =>
       r.outcomes.map((o) => [o.status, o.resource]),
     );
-    // The public, unencrypted, unversioned bucket: every S3 rule fixed it through the bundle.
+    // The public, unencrypted, unversioned, unlogged bucket: every S3 rule fixed it through the bundle.
     expect(s3Outcomes).toEqual(
       rules
         .filter((r) => r.resourceType === 'AWS::S3::Bucket')
@@ -360,7 +363,7 @@ describe('packaged stack (osls package)', () => {
 
   it('bundles a sweep worker that sweeps a shard on its own and continues it through its queue', async () => {
     const bundle = unpackBundle('sweepWorker.zip', 'sweep-worker.mjs');
-    expect(/:message-type|mnemonist|devDependencies|RunInstances/.test(bundle.source)).toBe(false);
+    expect(/:message-type|mnemonist|devDependencies|TerminateInstances/.test(bundle.source)).toBe(false);
     // A region no other test uses (the test files share one emulator), so the shard holds only
     // these balancers: 7 plaintext ones, in pages of 5.
     const region = 'eu-west-3';

@@ -30,6 +30,8 @@ import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 const context = lambdaContext;
 
 const FLOW_LOG_BUCKET = uniqueName('phi-flow-logs');
+/** The access-log bucket of the region (the access-logging rule's setting names it with {region}). */
+const ACCESS_LOGS = 'phiguard-handler-logs-{region}';
 let s3: S3Client;
 let applyHandler: Handler;
 let dryRunHandler: Handler;
@@ -59,10 +61,12 @@ const LEDGER_TABLE = uniqueName('phiguard-ledger');
 beforeAll(async () => {
   s3 = motoClients().s3();
   await seed.createCompliantBucket(s3, FLOW_LOG_BUCKET);
+  await seed.createLogBucket(s3, ACCESS_LOGS.replace('{region}', REGION));
   await initLedgerTable(new DynamoDBClient({ region: REGION }), LEDGER_TABLE);
   const env = {
     PHIGUARD_LEDGER_TABLE: LEDGER_TABLE,
     PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${FLOW_LOG_BUCKET}`,
+    PHIGUARD_ACCESS_LOGS_BUCKET: ACCESS_LOGS,
     PHIGUARD_SELF_PRINCIPALS: SELF_ROLE_ARN,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
@@ -285,6 +289,7 @@ describe('on-cloudtrail-event handler against moto', () => {
         PHIGUARD_DRY_RUN: 'false',
         POWERTOOLS_LOG_LEVEL: 'DEBUG',
         PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${FLOW_LOG_BUCKET}`,
+        PHIGUARD_ACCESS_LOGS_BUCKET: ACCESS_LOGS,
       });
       const exempt = uniqueName('phi-canary-exempt');
       await seed.createPublicBucket(s3, exempt);

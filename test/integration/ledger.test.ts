@@ -82,11 +82,14 @@ beforeAll(async () => {
   env = {
     ...emulatorEnv(proxy.endpoint, REGION),
     PHIGUARD_LEDGER_TABLE: TABLE,
+    // Every S3 rule can fix its drift here, server access logging included.
+    PHIGUARD_ACCESS_LOGS_BUCKET: 'phiguard-ledger-logs-{region}',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
   Object.assign(process.env, env);
   const { localClients } = await import('../../local/clients');
   s3 = localClients(REGION, { endpoint: motoEndpoint() }).s3();
+  await seed.createLogBucket(s3, `phiguard-ledger-logs-${REGION}`);
   dynamodb = new DynamoDBClient({ region: REGION });
   await initLedgerTable(dynamodb, TABLE);
   apply = await loadHandler({ PHIGUARD_DRY_RUN: 'false' });
@@ -172,6 +175,7 @@ describe('event de-duplication and claims', () => {
       GetBucketPolicy: 1,
       GetBucketEncryption: 1,
       GetBucketVersioning: 1,
+      GetBucketLogging: 1,
     });
     expect((await historyOf(`arn:aws:s3:::${bucket}`, null)).map((h) => h.status)).toEqual(
       rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').map(() => 'compliant'),
@@ -503,6 +507,7 @@ describe('least privilege', () => {
     const regional = (await import('../../local/clients'))
       .localClients(region, { endpoint: motoEndpoint() })
       .s3();
+    await seed.createLogBucket(regional, `phiguard-ledger-logs-${region}`);
     await seed.createPublicBucket(regional, uniqueName('iam-sweep'));
     await seed.createCompliantBucket(regional, uniqueName('iam-sweep-ok'));
     expect((await phiguard(['scan', '--region', region, '--apply', '--format', 'json'])).code).not.toBe(1);

@@ -264,11 +264,20 @@ describe('least privilege on the wire', () => {
     await seed.createCompliantBucket(clients.get(s3), uniqueName('iam-ok'));
 
     proxy.reset();
-    const flowLogs = { PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${account.flowLogBucket}` };
-    expect((await scan(['--region', region, '--format', 'json'], flowLogs)).code).toBe(2);
-    const applied = await scan(['--region', region, '--apply', '--format', 'json'], flowLogs);
-    expect(applied.code).not.toBe(1);
+    const settings = Object.assign(
+      { PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${account.flowLogBucket}` },
+      ...seeded.map(({ seed: scenario }) => scenario.env ?? {}),
+    );
+    // This region only (the scan helper would add the seeded account's region).
+    const scanHere = (args: string[]) =>
+      runPhiguard(['scan', '--region', region, ...args], { env: { ...env, ...settings }, cwd: dir });
+    expect((await scanHere(['--format', 'json'])).code).toBe(2);
+    const applied = await scanHere(['--apply', '--format', 'json']);
     const outcomes = JSON.parse(applied.stdout).outcomes as Outcome[];
+    expect(
+      outcomes.filter((o) => o.status === 'error').map((o) => `${o.rule} ${o.resource}: ${o.reason}`),
+    ).toEqual([]);
+    expect(applied.code).not.toBe(1);
     for (const { rule, arn, seed: scenario } of seeded) {
       expect(outcomes.find((o) => o.rule === rule.id && o.resource === arn)?.status, rule.id).toBe(
         scenario.expect,
