@@ -166,3 +166,8 @@ export function actorOf(record: CloudTrailRecord): string | undefined {
   if (!identity) return undefined;
   return identity.arn ?? identity.sessionContext?.sessionIssuer?.arn ?? identity.invokedBy;
 }
+
+/** The account the record is about: the account it was delivered to, else the caller's. */
+export function accountOf(record: CloudTrailRecord): string | undefined {
+  return asString(record.recipientAccountId ?? record.userIdentity?.accountId);
+}

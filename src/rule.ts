@@ -47,7 +47,15 @@ export type Plan =
   /** Idempotent calls that make the resource compliant, merged with what exists. */
   | { kind: 'fix'; actions: PlannedAction[]; settle?: Settle }
   /** No safe automatic fix: a person must act. `reason` says why, without content. */
-  | { kind: 'ticket'; reason: string };
+  | { kind: 'ticket'; reason: string }
+  /**
+   * A fix exists but the resource cannot take it yet (a database still being
+   * created refuses every modification for its first minutes). Reported `pending`
+   * with `reason` and no actions: the pair stays open in the registry and the next
+   * event or sweep makes the fix (and tells people). Never `error`: retrying the
+   * event within minutes would meet the same state and end in the dead-letter queue.
+   */
+  | { kind: 'defer'; reason: string };
 
 /**
  * What `check` saw. `findings` are short, content-free sentences ("Block Public

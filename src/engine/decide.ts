@@ -69,7 +69,11 @@ export async function decide(
   } catch (error) {
     return { status: 'error', reason: `planning failed: ${(error as Error).message}`, ...found };
   }
-  if (plan.kind === 'ticket') return { status: 'ticket', reason: plan.reason, ...found };
+  if (plan.kind === 'ticket' || (plan.kind === 'defer' && inputs.mode === 'ticket')) {
+    return { status: 'ticket', reason: plan.reason, ...found };
+  }
+  // Nothing is written, in dry-run or not: the resource cannot take the fix yet.
+  if (plan.kind === 'defer') return { status: 'pending', reason: plan.reason, ...found, actions: [] };
   if (plan.actions.length === 0) {
     return { status: 'error', reason: 'rule found drift but planned no action', ...found };
   }

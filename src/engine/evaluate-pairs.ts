@@ -231,9 +231,10 @@ async function evaluateClaimed(
     rule: rule.id,
     resource: arn,
     owner: settlement.owner,
-    // A write counts towards fights once: when made (remediated or pending), not when confirmed.
+    // A write counts towards fights once: when made (remediated or pending), not when confirmed
+    // (nor when deferred: pending without actions).
     remediated:
-      outcome.status === 'pending' || (outcome.status === 'remediated' && outcome.actions.length > 0),
+      (outcome.status === 'pending' || outcome.status === 'remediated') && outcome.actions.length > 0,
     recentRemediations: claim.recentRemediations,
   });
   settlement.record(outcome);

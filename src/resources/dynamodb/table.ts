@@ -6,7 +6,7 @@ import { DynamoDBClient, ListTablesCommand, ListTagsOfResourceCommand } from '@a
 import { parseArn, partitionOf } from '../../arn';
 import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
-import type { CloudTrailRecord } from '../../cloudtrail-event';
+import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
 import { stringField } from '../../record-fields';
 import { tagRecord } from '../../tags';
@@ -40,7 +40,7 @@ function tableArns(record: CloudTrailRecord): string[] {
   const named = stringField(record.requestParameters, 'tableName');
   if (named?.startsWith('arn:')) return /:table\/[^/]+$/.test(named) ? [named] : [];
   const region = record.awsRegion;
-  const account = (record.recipientAccountId ?? record.userIdentity?.accountId)?.toString();
+  const account = accountOf(record);
   if (!named || !TABLE_NAME.test(named) || !region || !account) return [];
   return [tableArn(partitionOf(region), region, account, named)];
 }

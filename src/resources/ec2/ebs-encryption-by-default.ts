@@ -5,7 +5,7 @@
  * exempted by tag: a deployment that must not enforce it sets the rule's mode.
  */
 import { partitionOf } from '../../arn';
-import type { CloudTrailRecord } from '../../cloudtrail-event';
+import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { accountSettingArn } from '../account-setting';
 import { consoleHost } from '../console';
 import { defineResourceType } from '../resource-type';
@@ -15,7 +15,7 @@ const SETTING = 'ebs-encryption-by-default';
 
 function settingArns(record: CloudTrailRecord): string[] {
   const region = record.awsRegion;
-  const account = (record.recipientAccountId ?? record.userIdentity?.accountId)?.toString();
+  const account = accountOf(record);
   if (!region || !account) return [];
   return [accountSettingArn(partitionOf(region), 'ec2', region, account, SETTING)];
 }

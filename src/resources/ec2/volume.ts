@@ -7,7 +7,7 @@ import { DescribeVolumesCommand, paginateDescribeVolumes, type Volume } from '@a
 import { parseArn, partitionOf } from '../../arn';
 import { hasErrorCode } from '../../aws-errors';
 import { chunksOf } from '../../chunks';
-import type { CloudTrailRecord } from '../../cloudtrail-event';
+import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
 import { asList, field, stringField } from '../../record-fields';
 import { tagRecord } from '../../tags';
@@ -32,7 +32,7 @@ export function volumeIdOf(arn: string): string {
 
 function volumeSelection(record: CloudTrailRecord): ResourceSelection {
   const region = record.awsRegion;
-  const account = (record.recipientAccountId ?? record.userIdentity?.accountId)?.toString();
+  const account = accountOf(record);
   if (!region || !account) return [];
   const partition = partitionOf(region);
   if (record.eventName === 'RunInstances') {

@@ -14,7 +14,7 @@ import { parseArn, partitionOf } from '../../arn';
 import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import { chunksOf } from '../../chunks';
-import type { CloudTrailRecord } from '../../cloudtrail-event';
+import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
 import { stringField } from '../../record-fields';
 import { tagRecord } from '../../tags';
@@ -50,9 +50,7 @@ function resourceIds(record: CloudTrailRecord): ResourceSelection {
   const vpcId =
     stringField(record.responseElements, 'vpc', 'vpcId') ?? stringField(record.requestParameters, 'vpcId');
   const region = record.awsRegion;
-  const account =
-    stringField(record.responseElements, 'vpc', 'ownerId') ??
-    (record.recipientAccountId ?? record.userIdentity?.accountId)?.toString();
+  const account = stringField(record.responseElements, 'vpc', 'ownerId') ?? accountOf(record);
   if (!vpcId || !VPC_ID.test(vpcId) || !region || !account) return [];
   return [vpcArn(partitionOf(region), region, account, vpcId)];
 }

@@ -14,7 +14,7 @@ import { parseArn, partitionOf } from '../../arn';
 import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import { chunksOf } from '../../chunks';
-import type { CloudTrailRecord } from '../../cloudtrail-event';
+import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
 import { stringField } from '../../record-fields';
 import { tagRecord } from '../../tags';
@@ -52,7 +52,7 @@ function requireName(arn: string): string {
 function loadBalancerArns(record: CloudTrailRecord): string[] {
   const name = stringField(record.requestParameters, 'loadBalancerName');
   const region = record.awsRegion;
-  const account = record.recipientAccountId ?? record.userIdentity?.accountId;
+  const account = accountOf(record);
   if (!name || !region || account === undefined || !/^[a-zA-Z0-9-]{1,32}$/.test(name)) return [];
   if (record.apiVersion && record.apiVersion !== '2012-06-01') return [];
   return [classicLoadBalancerArn(partitionOf(region), region, String(account), name)];
