@@ -74,3 +74,28 @@ export function listenerEvent(name: string, loadBalancerArn: string, listenerArn
   }
   return event;
 }
+
+/** Where each RDS ARN kind's identifier and ARN sit in RDS records. */
+const RDS_FIELDS: Record<string, { id: string; arn: string }> = {
+  db: { id: 'dBInstanceIdentifier', arn: 'dBInstanceArn' },
+  cluster: { id: 'dBClusterIdentifier', arn: 'dBClusterArn' },
+  snapshot: { id: 'dBSnapshotIdentifier', arn: 'dBSnapshotArn' },
+  'cluster-snapshot': { id: 'dBClusterSnapshotIdentifier', arn: 'dBClusterSnapshotArn' },
+};
+
+/**
+ * An RDS fixture (`rds/ModifyDBInstance.public`) about the resource of `arn`: its
+ * region, and its identifier and ARN wherever the record names them.
+ */
+export function rdsEvent(name: string, arn: string): FixtureEvent {
+  const [, , , region = '', , kind = '', id = ''] = arn.split(':');
+  const fields = RDS_FIELDS[kind];
+  if (!fields) throw new TypeError(`not an RDS instance, cluster or snapshot ARN: ${arn}`);
+  const event = inRegion(loadFixture(name), region);
+  const request = event.detail.requestParameters ?? {};
+  const response = event.detail.responseElements ?? {};
+  if (fields.id in request) request[fields.id] = id;
+  if (fields.id in response) response[fields.id] = id;
+  if (fields.arn in response) response[fields.arn] = arn;
+  return event;
+}

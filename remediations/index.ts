@@ -19,6 +19,19 @@ import ebsEncryptionByDefault from './ebs-encryption-by-default';
 import ebsSnapshotPublic from './ebs-snapshot-public';
 import ebsVolumeEncrypted from './ebs-volume-encrypted';
 import elbListenerPlaintext from './elb-listener-plaintext';
+import rdsClusterBackupRetention from './rds-cluster-backup-retention';
+import rdsClusterSnapshotPublic from './rds-cluster-snapshot-public';
+import rdsClusterStorageEncrypted from './rds-cluster-storage-encrypted';
+import rdsClusterTlsEnforced from './rds-cluster-tls-enforced';
+import rdsInstanceBackupRetention from './rds-instance-backup-retention';
+import rdsInstancePublicAccess from './rds-instance-public-access';
+import rdsInstanceStorageEncrypted from './rds-instance-storage-encrypted';
+import rdsInstanceTlsEnforced from './rds-instance-tls-enforced';
+import rdsSnapshotPublic from './rds-snapshot-public';
+import redshiftClusterAuditLogging from './redshift-cluster-audit-logging';
+import redshiftClusterEncrypted from './redshift-cluster-encrypted';
+import redshiftClusterPublicAccess from './redshift-cluster-public-access';
+import redshiftClusterTlsEnforced from './redshift-cluster-tls-enforced';
 import s3BucketAccessLogging from './s3-bucket-access-logging';
 import s3BucketEncryption from './s3-bucket-encryption';
 import s3BucketPublicAccess from './s3-bucket-public-access';
@@ -66,4 +79,18 @@ export const rules: readonly Rule[] = createRegistry([
   ebsEncryptionByDefault,
   ebsSnapshotPublic,
   ebsVolumeEncrypted,
+  // Public access first: the one fix an exposed database must not wait for.
+  rdsInstancePublicAccess,
+  rdsInstanceBackupRetention,
+  rdsInstanceStorageEncrypted,
+  rdsInstanceTlsEnforced,
+  rdsClusterBackupRetention,
+  rdsClusterStorageEncrypted,
+  rdsClusterTlsEnforced,
+  rdsSnapshotPublic,
+  rdsClusterSnapshotPublic,
+  redshiftClusterPublicAccess,
+  redshiftClusterAuditLogging,
+  redshiftClusterEncrypted,
+  redshiftClusterTlsEnforced,
 ]);

@@ -7,7 +7,8 @@ import { fakeBucketOn } from '../support/fake-s3';
 import { uniqueName } from '../support/moto';
 import type { RuleScenarios } from '../support/scenario';
 
-const LOGS = 'phiguard-scenario-logs-{region}';
+/** The scenarios' access-log bucket, one per region (S3 access logs and Redshift audit logs). */
+export const LOGS = 'phiguard-scenario-logs-{region}';
 
 export default {
   drifted: [
