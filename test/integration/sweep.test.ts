@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
@@ -19,6 +20,7 @@ import {
   throttlingFault,
 } from '../../local/recording-proxy';
 import * as seed from '../../local/seed';
+import { seedCompliantDataStores } from '../../local/seed-data-stores';
 import { rules } from '../../remediations';
 import { createAwsClients, createClientPool } from '../../src/aws-clients';
 import { loadConfig } from '../../src/config';
@@ -26,6 +28,7 @@ import { Engine } from '../../src/engine/engine';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { Outcome } from '../../src/outcome';
+import { ec2 } from '../../src/resources/ec2/vpc';
 import { s3 } from '../../src/resources/s3/bucket';
 import type { Rule } from '../../src/rule';
 import { catalogueJson } from '../../src/sweep/catalogue';
@@ -111,7 +114,7 @@ async function seedAccount(): Promise<Seeded> {
   const logged = await seed.createVpc(ec2, REGION);
   await seed.createFlowLog(ec2, logged.vpcId, destination);
   const unlogged = await seed.createVpc(ec2, REGION);
-  const { Vpcs = [] } = await ec2.send(new (await import('@aws-sdk/client-ec2')).DescribeVpcsCommand({}));
+  const { Vpcs = [] } = await ec2.send(new DescribeVpcsCommand({}));
   const defaultVpc = Vpcs.find((v) => v.IsDefault)?.VpcId as string;
   return {
     publicBuckets,
@@ -302,6 +305,84 @@ describe('least privilege on the wire', () => {
         rule.id,
       ).not.toEqual([]);
     }
+  });
+});
+
+describe('a mixed account: one drift of each kind beside compliant data stores', () => {
+  it('is found exactly by phiguard scan, fixed by --apply except the tickets, and a rescan writes nothing', async () => {
+    const region = 'ap-northeast-2';
+    const clients = createAwsClients({ region, overrides: { endpoint: motoEndpoint() } });
+    const seeded: { rule: Rule; arn: string; seed: EmulatorSeed }[] = [];
+    for (const rule of rules) {
+      const { emulator } = await scenariosOf(rule.id);
+      if ('unsupported' in emulator) continue;
+      seeded.push({ rule, arn: await emulator.seed(clients, region), seed: emulator });
+    }
+    const settings: Record<string, string> = Object.assign(
+      { PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${account.flowLogBucket}` },
+      ...seeded.map(({ seed: scenario }) => scenario.env ?? {}),
+    );
+    const logBucket = settings.PHIGUARD_ACCESS_LOGS_BUCKET?.replace('{region}', region) as string;
+    // Made after the drifted ones: encryption by default would encrypt the drifted volume.
+    const compliant = await seedCompliantDataStores(clients, region, uniqueName('mixed'), logBucket, {
+      ebsEncryptionByDefault: false,
+    });
+
+    // What the emulator adds to the seeded drift: its default VPC and the VPCs the load
+    // balancer scenarios made have no flow log, and it answers require_ssl=false for every
+    // Redshift parameter group (ModifyClusterParameterGroup is not implemented).
+    const vpcs = await clients.get(ec2).send(new DescribeVpcsCommand({}));
+    const drifted = new Set(seeded.map(({ rule, arn }) => `${rule.id} ${arn}`));
+    const emulatorDrift = [
+      ...(vpcs.Vpcs ?? []).map((v) => `vpc-flow-logs arn:aws:ec2:${region}:${ACCOUNT}:vpc/${v.VpcId}`),
+      ...[...seeded.map(({ arn }) => arn), ...(compliant['AWS::Redshift::Cluster'] ?? [])]
+        .filter((arn) => arn.startsWith('arn:aws:redshift:'))
+        .map((arn) => `redshift-cluster-tls-enforced ${arn}`),
+    ].filter((pair) => !drifted.has(pair));
+    const fixable = (pair: string) =>
+      pair.startsWith('redshift-cluster-tls-enforced') ? 'ticket' : 'would-remediate';
+    const expected = [
+      ...seeded.map(
+        ({ rule, arn, seed: scenario }) =>
+          `${scenario.expect === 'remediated' ? 'would-remediate' : 'ticket'} ${rule.id} ${arn}`,
+      ),
+      ...emulatorDrift.map((pair) => `${fixable(pair)} ${pair}`),
+    ].sort();
+
+    const scanHere = (args: string[]) =>
+      runPhiguard(['scan', '--region', region, '--format', 'json', ...args], {
+        env: { ...env, ...settings },
+        cwd: dir,
+      });
+    proxy.reset();
+    const dry = await scanHere([]);
+    expect(dry.code).toBe(2);
+    expect(reportedFindings(dry.stdout)).toEqual(expected);
+    expect(proxy.calls.filter(isWrite)).toEqual([]);
+    // The compliant neighbours were judged compliant by every rule of their type.
+    const dryOutcomes = JSON.parse(dry.stdout).outcomes as Outcome[];
+    for (const [type, arns] of Object.entries(compliant)) {
+      for (const arn of arns) {
+        const statuses = dryOutcomes.filter((o) => o.resource === arn).map((o) => `${o.rule} ${o.status}`);
+        const judged = rules.filter((r) => r.resourceType === type).map((r) => r.id);
+        expect(statuses.length, `${type} ${arn}`).toBe(judged.length);
+        expect(
+          statuses.filter((s) => !s.endsWith(' compliant') && !s.startsWith('redshift-cluster-tls-enforced')),
+          arn,
+        ).toEqual([]);
+      }
+    }
+
+    const applied = await scanHere(['--apply']);
+    expect(reportedFindings(applied.stdout)).toEqual(
+      expected.map((line) => line.replace('would-remediate', 'remediated')).sort(),
+    );
+
+    proxy.reset();
+    const again = await scanHere(['--apply']);
+    expect(again.code).toBe(2);
+    expect(reportedFindings(again.stdout)).toEqual(expected.filter((line) => line.startsWith('ticket ')));
+    expect(proxy.calls.filter(isWrite)).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   CreateSnapshotCommand,
   CreateVolumeCommand,
+  DeleteVolumeCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
   ModifySnapshotAttributeCommand,
@@ -42,6 +43,8 @@ export default {
       const volume = await client.send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 1 }));
       const snapshot = await client.send(new CreateSnapshotCommand({ VolumeId: volume.VolumeId as string }));
       const SnapshotId = snapshot.SnapshotId as string;
+      // The snapshot outlives its (unencrypted) volume: the one drift seeded is the sharing.
+      await client.send(new DeleteVolumeCommand({ VolumeId: volume.VolumeId as string }));
       await client.send(
         new ModifySnapshotAttributeCommand({
           SnapshotId,

@@ -1,4 +1,4 @@
-import { createPublicBucket } from '../../local/seed';
+import { createOpenBucket } from '../../local/seed';
 import { s3 } from '../../src/resources/s3/bucket';
 import { ALL_USERS_READ, fakeBucketOn, OWNER_GRANT } from '../support/fake-s3';
 import { uniqueName } from '../support/moto';
@@ -32,7 +32,8 @@ export default {
   emulator: {
     async seed(clients) {
       const bucket = uniqueName('scenario-public');
-      await createPublicBucket(clients.get(s3), bucket);
+      // Public only: every other S3 rule holds (one drift of its kind).
+      await createOpenBucket(clients.get(s3), bucket);
       return `arn:aws:s3:::${bucket}`;
     },
     expect: 'remediated',

@@ -1,4 +1,5 @@
-import { createPublicBucket } from '../../local/seed';
+import { DeleteBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { createCompliantBucket } from '../../local/seed';
 import { s3 } from '../../src/resources/s3/bucket';
 import { fakeBucketOn } from '../support/fake-s3';
 import { uniqueName } from '../support/moto';
@@ -38,7 +39,9 @@ export default {
   emulator: {
     async seed(clients) {
       const bucket = uniqueName('scenario-tls');
-      await createPublicBucket(clients.get(s3), bucket);
+      // Without its TLS-only policy only: every other S3 rule holds.
+      await createCompliantBucket(clients.get(s3), bucket);
+      await clients.get(s3).send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
       return `arn:aws:s3:::${bucket}`;
     },
     expect: 'remediated',

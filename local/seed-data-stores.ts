@@ -1,0 +1,81 @@
+/**
+ * Data stores compliant with every rule of their type (as far as the emulator
+ * lets them be), for the sweep test and the benchmark: they must cost no write
+ * and few reads. One of each kind per call; `prefix` keeps names apart.
+ */
+import { CreateTableCommand, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateSnapshotCommand,
+  CreateVolumeCommand,
+  EnableEbsEncryptionByDefaultCommand,
+} from '@aws-sdk/client-ec2';
+import type { AwsClientSpec, SdkClient } from '../src/aws-clients';
+import { dynamodb } from '../src/resources/dynamodb/table';
+import { ec2 } from '../src/resources/ec2/vpc';
+import { rds } from '../src/resources/rds/rds-client';
+import { redshift } from '../src/resources/redshift/cluster';
+import { s3 } from '../src/resources/s3/bucket';
+import { createLogBucket } from './seed';
+import { createDbCluster, createDbClusterSnapshot, createDbInstance, createDbSnapshot } from './seed-rds';
+import { createRedshiftCluster } from './seed-redshift';
+
+interface Clients {
+  get<C extends SdkClient>(spec: AwsClientSpec<C>): C;
+}
+
+/** ARNs of the compliant resources made, by CloudFormation type. */
+export type SeededStores = Record<string, string[]>;
+
+/**
+ * One compliant DB instance, Aurora cluster, DB and cluster snapshot, Redshift
+ * cluster (logging to `logBucket`; the emulator makes it a require_ssl ticket all
+ * the same), DynamoDB table with point-in-time recovery, and encrypted EBS volume
+ * and private snapshot; and EBS encryption by default turned on in the region
+ * unless `ebsEncryptionByDefault` is false.
+ */
+export async function seedCompliantDataStores(
+  clients: Clients,
+  region: string,
+  prefix: string,
+  logBucket: string,
+  options: { ebsEncryptionByDefault?: boolean } = {},
+): Promise<SeededStores> {
+  const instance = `${prefix}-db`;
+  const cluster = `${prefix}-aurora`;
+  await createLogBucket(clients.get(s3), logBucket);
+  const table = `${prefix}-table`;
+  const created = await clients.get(dynamodb).send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await clients.get(dynamodb).send(
+    new UpdateContinuousBackupsCommand({
+      TableName: table,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    }),
+  );
+  // Off when the caller keeps the region's setting drifted (it would encrypt every volume made after).
+  if (options.ebsEncryptionByDefault !== false) {
+    await clients.get(ec2).send(new EnableEbsEncryptionByDefaultCommand({}));
+  }
+  const volume = await clients
+    .get(ec2)
+    .send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 1, Encrypted: true }));
+  const snapshot = await clients.get(ec2).send(new CreateSnapshotCommand({ VolumeId: volume.VolumeId as string }));
+  return {
+    'AWS::RDS::DBInstance': [await createDbInstance(clients.get(rds), instance)],
+    'AWS::RDS::DBSnapshot': [await createDbSnapshot(clients.get(rds), instance, `${instance}-nightly`)],
+    'AWS::RDS::DBCluster': [await createDbCluster(clients.get(rds), cluster)],
+    'AWS::RDS::DBClusterSnapshot': [await createDbClusterSnapshot(clients.get(rds), cluster, `${cluster}-nightly`)],
+    'AWS::Redshift::Cluster': [
+      await createRedshiftCluster(clients.get(redshift), region, `${prefix}-warehouse`, { logTo: logBucket }),
+    ],
+    'AWS::DynamoDB::Table': [created.TableDescription?.TableArn as string],
+    'AWS::EC2::Volume': [`arn:aws:ec2:${region}:123456789012:volume/${volume.VolumeId}`],
+    'AWS::EC2::Snapshot': [`arn:aws:ec2:${region}::snapshot/${snapshot.SnapshotId}`],
+  };
+}
