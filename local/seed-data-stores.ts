@@ -65,12 +65,16 @@ export async function seedCompliantDataStores(
   const volume = await clients
     .get(ec2)
     .send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 1, Encrypted: true }));
-  const snapshot = await clients.get(ec2).send(new CreateSnapshotCommand({ VolumeId: volume.VolumeId as string }));
+  const snapshot = await clients
+    .get(ec2)
+    .send(new CreateSnapshotCommand({ VolumeId: volume.VolumeId as string }));
   return {
     'AWS::RDS::DBInstance': [await createDbInstance(clients.get(rds), instance)],
     'AWS::RDS::DBSnapshot': [await createDbSnapshot(clients.get(rds), instance, `${instance}-nightly`)],
     'AWS::RDS::DBCluster': [await createDbCluster(clients.get(rds), cluster)],
-    'AWS::RDS::DBClusterSnapshot': [await createDbClusterSnapshot(clients.get(rds), cluster, `${cluster}-nightly`)],
+    'AWS::RDS::DBClusterSnapshot': [
+      await createDbClusterSnapshot(clients.get(rds), cluster, `${cluster}-nightly`),
+    ],
     'AWS::Redshift::Cluster': [
       await createRedshiftCluster(clients.get(redshift), region, `${prefix}-warehouse`, { logTo: logBucket }),
     ],
