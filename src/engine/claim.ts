@@ -11,14 +11,24 @@ const UNCHANGED: ReadonlySet<string> = new Set<OutcomeStatus>([
 ]);
 
 /**
+ * What the registry remembers of a `pending` outcome without actions: the rule
+ * deferred its fix (the resource could not take it yet). Kept apart from `pending`
+ * (a fix under way), whose next compliant read is that fix confirmed.
+ */
+export const DEFERRED = 'deferred';
+
+/**
  * A compliant resource must still pass through its claim when the registry holds
- * something open for it: a ticket (to resolve), a finding (to close), or a fix
- * still `pending` (to confirm).
+ * something open for it: a ticket (to resolve), a finding (to close), a fix still
+ * `pending` (to confirm), or a deferred one (to close).
  */
 export function mustSettleUnderClaim(memory: ClaimMemory | undefined): boolean {
   if (!memory) return false;
   const last = memory.last?.status;
-  return memory.ticketOpen || (last !== undefined && (UNCHANGED.has(last) || last === 'pending'));
+  return (
+    memory.ticketOpen ||
+    (last !== undefined && (UNCHANGED.has(last) || last === 'pending' || last === DEFERRED))
+  );
 }
 
 export type Claimed = Extract<ClaimResult, { acquired: true }> & {

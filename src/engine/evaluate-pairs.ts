@@ -6,7 +6,7 @@ import type { Outcome } from '../outcome';
 import type { ResourceType } from '../resources/resource-type';
 import type { CheckResult, Rule, RuleContext } from '../rule';
 import type { Settlement } from '../settlement';
-import { fightOf, isRepeat, isUndisturbed, mustSettleUnderClaim, takeClaim } from './claim';
+import { DEFERRED, fightOf, isRepeat, isUndisturbed, mustSettleUnderClaim, takeClaim } from './claim';
 import { checkLive, decide } from './decide';
 import { buildOutcome, type Decision, type EventFacts } from './outcome-builder';
 import { RULE_IS_OFF, type RuleIndex } from './rule-index';
@@ -226,8 +226,11 @@ async function evaluateClaimed(
     repeat: isRepeat(claim, decision.status, config.ledger.reminderSeconds) ? true : undefined,
     recorded: true,
   });
+  const deferred = outcome.status === 'pending' && outcome.actions.length === 0;
   settlement.releases.push({
-    status: outcome.status,
+    // A deferral is remembered apart from a fix under way: a later compliant read
+    // after it is someone else's doing, not PHI Guard's fix confirmed.
+    status: deferred ? DEFERRED : outcome.status,
     rule: rule.id,
     resource: arn,
     owner: settlement.owner,

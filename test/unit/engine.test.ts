@@ -425,3 +425,73 @@ describe('fixes that take time', () => {
     expect(report.outcomes[0]?.status).toBe('remediated');
   });
 });
+
+describe('fixes the resource cannot take yet', () => {
+  /** A resource that refuses the fix while `busy` (a database still being created). */
+  function deferringRule() {
+    const fake = fakeRule({ compliant: false });
+    const control = { busy: true };
+    const plan = fake.rule.plan;
+    (fake.rule as { plan: Rule['plan'] }).plan = (arn, observed, ctx) =>
+      control.busy ? { kind: 'defer', reason: 'the instance is creating' } : plan(arn, observed, ctx);
+    return { ...fake, control };
+  }
+
+  it('reports pending without actions and writes nothing, in apply as in dry-run; the next event fixes it', async () => {
+    const fake = deferringRule();
+    const publisher = new MemoryNotificationPublisher();
+    const engine = testEngine({ rules: [fake.rule], publisher });
+    for (const dryRun of [true, false]) {
+      const report = await processEvent(testEngine({ rules: [fake.rule], dryRun }), event());
+      expect(report.outcomes[0]).toMatchObject({
+        status: 'pending',
+        reason: 'the instance is creating',
+        actions: [],
+      });
+    }
+    expect((await processEvent(engine, event())).outcomes[0]?.status).toBe('pending');
+    expect(fake.writes).toEqual([]);
+    expect(publisher.published).toEqual([]);
+
+    fake.control.busy = false;
+    const fixed = await processEvent(engine, event());
+    expect(fixed.outcomes[0]).toMatchObject({ status: 'remediated', actions: [{ api: 'PutBucketAcl' }] });
+    expect(fake.writes).toEqual(['PutBucketAcl']);
+  });
+
+  it('is a ticket when the rule is in ticket mode', async () => {
+    const fake = deferringRule();
+    const engine = testEngine({ rules: [fake.rule], env: { PHIGUARD_RULE_MODES: 'fake-rule=ticket' } });
+    expect((await processEvent(engine, event())).outcomes[0]).toMatchObject({
+      status: 'ticket',
+      reason: 'the instance is creating',
+    });
+    expect(fake.writes).toEqual([]);
+  });
+
+  it('never counts towards a fight, however often it is deferred', async () => {
+    const fake = deferringRule();
+    const engine = testEngine({ rules: [fake.rule], env: { PHIGUARD_FIGHT_THRESHOLD: '2' } });
+    for (let i = 0; i < 5; i++)
+      expect((await processEvent(engine, event())).outcomes[0]?.status).toBe('pending');
+    fake.control.busy = false;
+    expect((await processEvent(engine, event())).outcomes[0]?.status).toBe('remediated');
+  });
+
+  it('a compliant read after a deferral is compliant, not a fix of PHI Guard confirmed', async () => {
+    const fake = deferringRule();
+    const ledger = new MemoryLedger();
+    const publisher = new MemoryNotificationPublisher();
+    const engine = testEngine({ rules: [fake.rule], ledger, publisher });
+    expect((await processEvent(engine, event())).outcomes[0]?.status).toBe('pending');
+    // Someone else fixed it meanwhile.
+    fake.state.compliant = true;
+    expect((await processEvent(engine, event())).outcomes[0]).toMatchObject({
+      status: 'compliant',
+      actions: [],
+    });
+    expect(publisher.published).toEqual([]);
+    expect((await ledger.history({})).map((h) => h.status).sort()).toEqual(['compliant', 'pending']);
+    expect(fake.writes).toEqual([]);
+  });
+});
