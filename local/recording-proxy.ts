@@ -19,6 +19,46 @@ export interface RecordedCall {
   protocol: 'json' | 'query' | 'rest';
   /** For S3, the bucket the call is about. */
   bucket?: string;
+  /**
+   * The one resource the call names, when it names one (an identifier, a parameter
+   * group, a table, a bucket): what the benchmark charges a call to. A listing names none.
+   */
+  subject?: string;
+}
+
+/** Request parameters that name the one resource a call is about, in query and JSON protocols. */
+const SUBJECT_PARAMETERS = [
+  'DBInstanceIdentifier',
+  'DBClusterIdentifier',
+  'DBSnapshotIdentifier',
+  'DBClusterSnapshotIdentifier',
+  'DBParameterGroupName',
+  'DBClusterParameterGroupName',
+  'ClusterIdentifier',
+  'ParameterGroupName',
+  'SnapshotId',
+  'SnapshotId.1',
+  'VolumeId',
+  'VolumeId.1',
+  'TableName',
+  'ResourceArn',
+];
+
+function subjectOf(parameters: { get(name: string): unknown }): string | undefined {
+  for (const name of SUBJECT_PARAMETERS) {
+    const value = parameters.get(name);
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+function jsonSubject(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    return subjectOf({ get: (name) => parsed[name] });
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RecordingProxy {
@@ -42,10 +82,20 @@ function classify(req: IncomingMessage, body: string): RecordedCall {
   const base = { method, path: url.pathname, service };
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') {
-    return { ...base, operation: target.split('.').at(-1) ?? target, protocol: 'json' };
+    const subject = jsonSubject(body);
+    return {
+      ...base,
+      operation: target.split('.').at(-1) ?? target,
+      protocol: 'json',
+      ...(subject ? { subject } : {}),
+    };
   }
-  const action = new URLSearchParams(body).get('Action') ?? url.searchParams.get('Action');
-  if (action) return { ...base, operation: action, protocol: 'query' };
+  const form = new URLSearchParams(body);
+  const action = form.get('Action') ?? url.searchParams.get('Action');
+  if (action) {
+    const subject = subjectOf(form);
+    return { ...base, operation: action, protocol: 'query', ...(subject ? { subject } : {}) };
+  }
   let path = url.pathname;
   let bucket: string | undefined;
   if (service === 's3') {
@@ -54,7 +104,7 @@ function classify(req: IncomingMessage, body: string): RecordedCall {
     path = `/${rest.join('/')}`;
   }
   const operation = restOperation(service, method, path, url.searchParams) ?? `${method} ${path}`;
-  return { ...base, operation, protocol: 'rest', ...(bucket ? { bucket } : {}) };
+  return { ...base, operation, protocol: 'rest', ...(bucket ? { bucket, subject: bucket } : {}) };
 }
 
 /** A read, by AWS's naming of operations (Get, List, Describe, Head); anything else changes something. */

@@ -1,15 +1,33 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { DeleteBucketEncryptionCommand } from '@aws-sdk/client-s3';
 import type { LocalClients } from '../../local/clients';
 import * as seed from '../../local/seed';
+import { type SeededStores, seedCompliantDataStores } from '../../local/seed-data-stores';
+import { createDbCluster, createDbInstance, createDbSnapshot } from '../../local/seed-rds';
+import { createRedshiftCluster } from '../../local/seed-redshift';
+import { createAwsClients } from '../../src/aws-clients';
 import { mapLimited } from '../../src/concurrency';
+import { dynamodb } from '../../src/resources/dynamodb/table';
+import { ec2 as ec2Client } from '../../src/resources/ec2/vpc';
+import { rds } from '../../src/resources/rds/rds-client';
+import { redshift } from '../../src/resources/redshift/cluster';
 
 /**
  * The benchmark's account: `buckets` buckets of which a third are public (and
  * unencrypted) and half unencrypted in all, 20 ALBs with mixed listeners, 20
- * VPCs with half their flow logs missing.
+ * VPCs with half their flow logs missing; and `dataStores` sets of data stores
+ * compliant with every rule of their type (a DB instance and its snapshot, an
+ * Aurora cluster and its snapshot, a Redshift cluster, a DynamoDB table, an EBS
+ * volume and snapshot), beside a quarter as many drifted ones (a public instance,
+ * a cluster with short backups, a public DB snapshot, a public Redshift cluster, a
+ * table without point-in-time recovery, an unencrypted volume).
  */
 export interface BenchAccount {
   compliantBuckets: string[];
+  /** ARNs of the compliant data stores, by resource type. */
+  compliantStores: SeededStores;
+  driftedStores: number;
   publicBuckets: string[];
   unencryptedBuckets: string[];
   flowLogBucket: string;
@@ -19,6 +37,7 @@ export async function buildAccount(
   clients: LocalClients,
   region: string,
   buckets: number,
+  dataStores: number,
 ): Promise<BenchAccount> {
   const s3 = clients.s3();
   const flowLogBucket = 'bench-flow-logs';
@@ -28,6 +47,8 @@ export async function buildAccount(
   const unencryptedCount = Math.round(buckets / 2);
   const account: BenchAccount = {
     compliantBuckets: [],
+    compliantStores: {},
+    driftedStores: 0,
     publicBuckets: [],
     unencryptedBuckets: [],
     flowLogBucket,
@@ -65,5 +86,36 @@ export async function buildAccount(
   const vpcs = [albVpc.vpcId];
   while (vpcs.length < 19) vpcs.push((await seed.createVpc(ec2, region)).vpcId);
   for (const vpcId of vpcs.slice(1, 10)) await seed.createFlowLog(ec2, vpcId, destination);
+
+  const aws = createAwsClients({ region });
+  await seed.createLogBucket(s3, 'bench-access-logs');
+  // The drifted ones first: encryption by default (on for the compliant sets) would
+  // encrypt the unencrypted volume.
+  for (let i = 0; i < Math.ceil(dataStores / 4); i++) {
+    const id = `bench-drift-${i}`;
+    await createDbInstance(aws.get(rds), `${id}-db`, { publiclyAccessible: true });
+    await createDbSnapshot(aws.get(rds), `${id}-db`, `${id}-db-shared`, { public: true });
+    await createDbCluster(aws.get(rds), `${id}-aurora`, { retentionDays: 1 });
+    await createRedshiftCluster(aws.get(redshift), region, `${id}-warehouse`, {
+      publiclyAccessible: true,
+      logTo: 'bench-access-logs',
+    });
+    await aws.get(dynamodb).send(
+      new CreateTableCommand({
+        TableName: `${id}-table`,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await aws.get(ec2Client).send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 1 }));
+    account.driftedStores += 6;
+  }
+  for (let i = 0; i < dataStores; i++) {
+    const seeded = await seedCompliantDataStores(aws, region, `bench-ok-${i}`, 'bench-access-logs');
+    for (const [type, arns] of Object.entries(seeded)) {
+      account.compliantStores[type] = [...(account.compliantStores[type] ?? []), ...arns];
+    }
+  }
   return account;
 }

@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --buckets N] [-- --warm-events N] [-- --drift-events N] [-- --skip-bundles]`:
+ * `npm run bench [-- --buckets N] [-- --data-stores N] [-- --warm-events N] [-- --drift-events N] [-- --skip-bundles]`:
  * figures printed, never asserted. PHIGUARD_RULE_MODES (e.g. `s3-bucket-versioning=off`) is
  * passed to the sweeps, to compare figures with an earlier catalogue.
  *
  * Starts its own moto server behind a recording proxy, builds an account of the
  * given size, and measures: the emulator's own ceiling; a dry-run and an apply
  * sweep (wall time, resources/s, API calls per resource, client and emulator CPU,
- * peak RSS); the bundled
+ * peak RSS), and per resource type the calls each compliant resource costs beyond
+ * its type's listing; the bundled
  * handlers (size, module load, a cold process handling one event, warm latency
  * over 1,000 compliant-bucket events and over 100 fixes); and DynamoDB calls per
  * event. Writes bench-results/bench-<N>.json.
@@ -25,6 +26,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values: args } = parseArgs({
   options: {
     buckets: { type: 'string', default: '300' },
+    // Sets of compliant data stores (8 resources each: RDS, Aurora, snapshots, Redshift,
+    // DynamoDB, EBS), beside a quarter as many sets of drifted ones.
+    'data-stores': { type: 'string', default: '20' },
     'skip-bundles': { type: 'boolean', default: false },
     // Compliant-bucket events (the common case: no lock, no transaction).
     'warm-events': { type: 'string', default: '1000' },
@@ -35,6 +39,7 @@ const { values: args } = parseArgs({
   },
 });
 const BUCKETS = Number(args.buckets);
+const DATA_STORES = Number(args['data-stores']);
 const WARM_EVENTS = Number(args['warm-events']);
 const DRIFT_EVENTS = Number(args['drift-events']);
 const REGION = 'us-east-1';
@@ -42,8 +47,16 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, 'bench-results');
 const TABLE = 'phiguard-bench-ledger';
 
-const isDynamo = (c: RecordedCall) => c.service === 'dynamodb';
-const isWrite = (c: RecordedCall) => !isDynamo(c) && !isRead(c);
+/** DynamoDB calls about guarded tables (the dynamodb-table-pitr rule's); every other is the registry's. */
+const TABLE_RULE_OPERATIONS = new Set([
+  'ListTables',
+  'DescribeContinuousBackups',
+  'UpdateContinuousBackups',
+  'ListTagsOfResource',
+  'DescribeTable',
+]);
+const isRegistry = (c: RecordedCall) => c.service === 'dynamodb' && !TABLE_RULE_OPERATIONS.has(c.operation);
+const isWrite = (c: RecordedCall) => !isRegistry(c) && !isRead(c);
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -105,6 +118,7 @@ try {
     ...emulatorEnv(proxy.endpoint, REGION),
     PHIGUARD_LEDGER_TABLE: TABLE,
     PHIGUARD_FLOW_LOGS_DESTINATION: 'arn:aws:s3:::bench-flow-logs',
+    PHIGUARD_ACCESS_LOGS_BUCKET: 'bench-access-logs',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // `PHIGUARD_RULE_MODES=<rule>=off npm run bench` measures without a rule: figures stay
     // comparable across stops that add controls.
@@ -118,11 +132,13 @@ try {
   const { bucketEvent } = await import('../../local/fixtures');
   const seed = await import('../../local/seed');
 
-  process.stdout.write(`Building the account: ${BUCKETS} buckets, 20 ALBs, 20 VPCs …\n`);
+  process.stdout.write(
+    `Building the account: ${BUCKETS} buckets, 20 ALBs, 20 VPCs, ${DATA_STORES} sets of data stores …\n`,
+  );
   const seedStarted = performance.now();
   await initLedgerTable(new DynamoDBClient({}), TABLE);
   const direct = localClients(REGION);
-  const account = await buildAccount(direct, REGION, BUCKETS);
+  const account = await buildAccount(direct, REGION, BUCKETS, DATA_STORES);
   process.stdout.write(`  built in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s\n`);
 
   // The emulator's ceiling: simple reads, a tight parallel client, through the same proxy.
@@ -151,6 +167,36 @@ try {
   report.emulatorReadsPerSecond = ceiling;
   report.emulatorCpuPercentAtCeiling = ceilingCpu;
 
+  // Each type's listing call: a page of it names no resource (no subject on the wire).
+  const LISTINGS: Record<string, string> = {
+    'AWS::S3::Bucket': 'ListBuckets',
+    'AWS::RDS::DBInstance': 'DescribeDBInstances',
+    'AWS::RDS::DBCluster': 'DescribeDBClusters',
+    'AWS::RDS::DBSnapshot': 'DescribeDBSnapshots',
+    'AWS::RDS::DBClusterSnapshot': 'DescribeDBClusterSnapshots',
+    'AWS::Redshift::Cluster': 'DescribeClusters',
+    'AWS::DynamoDB::Table': 'ListTables',
+    'AWS::EC2::Volume': 'DescribeVolumes',
+    'AWS::EC2::Snapshot': 'DescribeSnapshots',
+  };
+  /** What a call about this resource names: its id, its own parameter group, its ARN. */
+  const subjectsOf = (arn: string) => {
+    const id = arn.split(/[:/]/).at(-1) as string;
+    return [arn, id, `${id}-params`, `${id}-cluster-params`];
+  };
+  const compliantByType: Record<string, string[]> = {
+    'AWS::S3::Bucket': account.compliantBuckets.map((b) => `arn:aws:s3:::${b}`),
+    ...account.compliantStores,
+  };
+  const perTypeRows = (calls: RecordedCall[]) =>
+    Object.entries(compliantByType).map(([type, arns]) => {
+      const subjects = new Set(arns.flatMap(subjectsOf));
+      const own = calls.filter((c) => c.subject !== undefined && subjects.has(c.subject)).length;
+      const listing = calls.filter((c) => c.operation === LISTINGS[type] && c.subject === undefined).length;
+      return [type, arns.length, listing, own / arns.length];
+    });
+  let perType: (string | number)[][] = [];
+
   const sweeps: (string | number)[][] = [];
   for (const mode of ['dry-run', 'apply'] as const) {
     proxy.reset();
@@ -167,8 +213,8 @@ try {
       maxRssMb: number;
       counts: Record<string, number>;
     };
-    const guarded = proxy.calls.filter((c) => !isDynamo(c));
-    const dynamo = proxy.calls.filter(isDynamo).length;
+    const guarded = proxy.calls.filter((c) => !isRegistry(c));
+    const dynamo = proxy.calls.filter(isRegistry).length;
     const compliant = new Set(account.compliantBuckets);
     const compliantCalls =
       guarded.filter((c) => c.bucket && compliant.has(c.bucket)).length / account.compliantBuckets.length;
@@ -180,6 +226,8 @@ try {
       motoCpuBefore === undefined || motoCpuAfter === undefined
         ? undefined
         : (100 * (motoCpuAfter - motoCpuBefore)) / seconds;
+    if (mode === 'dry-run') perType = perTypeRows(guarded);
+    report[`perType-${mode}`] = perTypeRows(guarded);
     sweeps.push([
       mode,
       seconds,
@@ -206,7 +254,7 @@ try {
   }
 
   process.stdout.write(
-    `\nPHI Guard benchmark — ${BUCKETS} buckets, 20 ALBs, 20 VPCs; ${report.machine}; ${report.date}\n\n`,
+    `\nPHI Guard benchmark — ${BUCKETS} buckets, 20 ALBs, 20 VPCs, ${DATA_STORES} sets of data stores (${Object.values(account.compliantStores).flat().length} compliant, ${account.driftedStores} drifted); ${report.machine}; ${report.date}\n\n`,
   );
   process.stdout.write(
     `Emulator ceiling: ${ceiling.toFixed(0)} simple reads/s (32 parallel clients through the counting proxy${ceilingCpu === undefined ? '' : `; emulator at ${ceilingCpu.toFixed(0)}% of one core`})\n\n`,
@@ -229,6 +277,20 @@ try {
       ],
       sweeps,
     )}\n\n`,
+  );
+  process.stdout.write(
+    `${table(
+      [
+        'resource type (dry-run sweep)',
+        'compliant',
+        'listing calls',
+        'calls per compliant resource beyond listing',
+      ],
+      perType,
+    )}\n`,
+  );
+  process.stdout.write(
+    '  (AWS::Redshift::Cluster: the emulator answers require_ssl=false for every cluster, so none is compliant with\n   every rule there; the reads counted are the same.)\n\n',
   );
 
   if (!args['skip-bundles']) {
@@ -294,6 +356,9 @@ try {
     const eventClients = localClients(REGION);
     await initLedgerTable(new DynamoDBClient({}), `${TABLE}-events`);
     await seed.createCompliantBucket(eventClients.s3(), 'bench-warm');
+    // The drifted buckets of the event path also lack access logging: its fix needs the
+    // configured log bucket in this emulator too.
+    await seed.createLogBucket(eventClients.s3(), 'bench-access-logs');
     Object.assign(handlerEnv, emulatorEnv(eventProxy.endpoint, REGION));
     const handler = join(bundlesDir, 'onCloudTrailEvent', 'handlers', 'on-cloudtrail-event.mjs');
     const cold: number[] = [];

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeDBParametersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeClustersCommand, RedshiftClient } from '@aws-sdk/client-redshift';
 import {
   GetBucketAclCommand,
   GetPublicAccessBlockCommand,
@@ -45,7 +47,13 @@ describe('recording proxy', () => {
         new S3Client({ ...config(), forcePathStyle: true }).send(
           new GetBucketAclCommand({ Bucket: 'phi-claims' }),
         ),
-      { service: 's3', operation: 'GetBucketAcl', protocol: 'rest', bucket: 'phi-claims' },
+      {
+        service: 's3',
+        operation: 'GetBucketAcl',
+        protocol: 'rest',
+        bucket: 'phi-claims',
+        subject: 'phi-claims',
+      },
       's3:GetBucketAcl',
     ],
     [
@@ -54,7 +62,7 @@ describe('recording proxy', () => {
         new S3Client({ ...config(), forcePathStyle: true }).send(
           new GetPublicAccessBlockCommand({ Bucket: 'phi-claims' }),
         ),
-      { service: 's3', operation: 'GetPublicAccessBlock' },
+      { service: 's3', operation: 'GetPublicAccessBlock', subject: 'phi-claims' },
       's3:GetBucketPublicAccessBlock',
     ],
     [
@@ -81,13 +89,28 @@ describe('recording proxy', () => {
     [
       'DynamoDB (JSON)',
       () => new DynamoDBClient(config()).send(new GetItemCommand({ TableName: 't', Key: {} })),
-      { service: 'dynamodb', operation: 'GetItem', protocol: 'json' },
+      { service: 'dynamodb', operation: 'GetItem', protocol: 'json', subject: 't' },
       'dynamodb:GetItem',
+    ],
+    [
+      'RDS (query), naming its resource',
+      () =>
+        new RDSClient(config()).send(new DescribeDBParametersCommand({ DBParameterGroupName: 'claims-pg' })),
+      { service: 'rds', operation: 'DescribeDBParameters', protocol: 'query', subject: 'claims-pg' },
+      'rds:DescribeDBParameters',
+    ],
+    [
+      'Redshift (query), a listing names no resource',
+      () => new RedshiftClient(config()).send(new DescribeClustersCommand({ MaxRecords: 20 })),
+      { service: 'redshift', operation: 'DescribeClusters', protocol: 'query' },
+      'redshift:DescribeClusters',
     ],
   ])('%s', async (_label, send, expected, iamAction) => {
     proxy.reset();
     await send().catch(() => undefined);
     expect(proxy.calls[0]).toMatchObject(expected);
+    // The resource the call names, if any: what the benchmark charges it to.
+    expect(proxy.calls[0]?.subject).toBe((expected as { subject?: string }).subject);
     expect(iamActionsOf(proxy.calls[0] as (typeof proxy.calls)[number])).toEqual([iamAction]);
   });
 });
