@@ -75,6 +75,21 @@ export function listenerEvent(name: string, loadBalancerArn: string, listenerArn
   return event;
 }
 
+/**
+ * A load balancer fixture about the balancer of `arn` (v2 or Classic): its region,
+ * and its ARN (v2) or name (Classic) wherever the record names it.
+ */
+export function loadBalancerEvent(name: string, arn: string): FixtureEvent {
+  const event = inRegion(loadFixture(name), arn.split(':')[3] as string);
+  const classicName = /:loadbalancer\/([^/]+)$/.exec(arn)?.[1];
+  for (const part of [event.detail.requestParameters, event.detail.responseElements]) {
+    if (!part) continue;
+    if ('loadBalancerArn' in part) part.loadBalancerArn = arn;
+    if (classicName && 'loadBalancerName' in part) part.loadBalancerName = classicName;
+  }
+  return event;
+}
+
 /** Where each RDS ARN kind's identifier and ARN sit in RDS records. */
 const RDS_FIELDS: Record<string, { id: string; arn: string }> = {
   db: { id: 'dBInstanceIdentifier', arn: 'dBInstanceArn' },

@@ -9,12 +9,14 @@ import {
 import {
   CreateLoadBalancerCommand as CreateClassicLoadBalancerCommand,
   type ElasticLoadBalancingClient,
+  ModifyLoadBalancerAttributesCommand as ModifyClassicLoadBalancerAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   type ElasticLoadBalancingV2Client,
+  ModifyLoadBalancerAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   type BucketLocationConstraint,
@@ -159,7 +161,8 @@ export async function createLogBucket(s3: S3Client, bucket: string): Promise<voi
     new PutBucketEncryptionCommand({
       Bucket: bucket,
       ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }],
+        // SSE-S3: log delivery (S3, Elastic Load Balancing, Redshift) accepts nothing else.
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
     }),
   );
@@ -275,11 +278,15 @@ export interface SeededAlb {
   httpsListenerArn?: string;
 }
 
-/** A Classic Load Balancer in the region's first zone, plaintext on both sides (HTTP:80 -> HTTP:8080). */
+/**
+ * A Classic Load Balancer in the region's first zone, plaintext on both sides
+ * (HTTP:80 -> HTTP:8080); with `accessLogsTo`, logging to that bucket.
+ */
 export async function createPlaintextClassicLb(
   elb: ElasticLoadBalancingClient,
   region: string,
   name: string,
+  options: { accessLogsTo?: string } = {},
 ): Promise<void> {
   await elb.send(
     new CreateClassicLoadBalancerCommand({
@@ -288,20 +295,50 @@ export async function createPlaintextClassicLb(
       AvailabilityZones: [`${region}a`],
     }),
   );
+  if (options.accessLogsTo) {
+    await elb.send(
+      new ModifyClassicLoadBalancerAttributesCommand({
+        LoadBalancerName: name,
+        LoadBalancerAttributes: {
+          AccessLog: {
+            Enabled: true,
+            S3BucketName: options.accessLogsTo,
+            S3BucketPrefix: `elb/${name}`,
+            EmitInterval: 60,
+          },
+        },
+      }),
+    );
+  }
 }
 
-/** An ALB whose HTTP listener forwards plaintext; with `https`, an HTTPS listener beside it. */
+/**
+ * An ALB whose HTTP listener forwards plaintext; with `https`, an HTTPS listener
+ * beside it; with `accessLogsTo`, access logs to that bucket.
+ */
 export async function createAlb(
   elbv2: ElasticLoadBalancingV2Client,
   acm: ACMClient,
   vpc: SeededVpc,
   name: string,
-  options: { https: boolean },
+  options: { https: boolean; accessLogsTo?: string },
 ): Promise<SeededAlb> {
   const lb = await elbv2.send(
     new CreateLoadBalancerCommand({ Name: name, Subnets: vpc.subnetIds, Type: 'application' }),
   );
   const loadBalancerArn = lb.LoadBalancers?.[0]?.LoadBalancerArn as string;
+  if (options.accessLogsTo) {
+    await elbv2.send(
+      new ModifyLoadBalancerAttributesCommand({
+        LoadBalancerArn: loadBalancerArn,
+        Attributes: [
+          { Key: 'access_logs.s3.enabled', Value: 'true' },
+          { Key: 'access_logs.s3.bucket', Value: options.accessLogsTo },
+          { Key: 'access_logs.s3.prefix', Value: `elb/${name}` },
+        ],
+      }),
+    );
+  }
   const tg = await elbv2.send(
     new CreateTargetGroupCommand({
       Name: `${name}-tg`.slice(0, 32),

@@ -13,11 +13,13 @@ import { RuleDefinitionError } from '../src/errors';
 import type { ResourceType } from '../src/resources/resource-type';
 import type { Rule } from '../src/rule';
 import { declaredSettings } from '../src/rule-settings';
+import classicElbAccessLogging from './classic-elb-access-logging';
 import classicElbListenerPlaintext from './classic-elb-listener-plaintext';
 import dynamodbTablePitr from './dynamodb-table-pitr';
 import ebsEncryptionByDefault from './ebs-encryption-by-default';
 import ebsSnapshotPublic from './ebs-snapshot-public';
 import ebsVolumeEncrypted from './ebs-volume-encrypted';
+import elbAccessLogging from './elb-access-logging';
 import elbListenerPlaintext from './elb-listener-plaintext';
 import rdsClusterBackupRetention from './rds-cluster-backup-retention';
 import rdsClusterSnapshotPublic from './rds-cluster-snapshot-public';
@@ -73,7 +75,9 @@ export const rules: readonly Rule[] = createRegistry([
   s3BucketVersioning,
   s3BucketAccessLogging,
   elbListenerPlaintext,
+  elbAccessLogging,
   classicElbListenerPlaintext,
+  classicElbAccessLogging,
   vpcFlowLogs,
   dynamodbTablePitr,
   ebsEncryptionByDefault,

@@ -28,7 +28,7 @@ export const accessLogsBucket = ruleSetting({
   env: 'PHIGUARD_ACCESS_LOGS_BUCKET',
   file: 'accessLogs.bucket',
   description:
-    'bucket that receives S3 server access logs and Redshift audit logs, in the resource’s region: a name, where {region} stands for the region (phi-access-logs-{region})',
+    'bucket that receives S3 server access logs, Redshift audit logs and load balancer access logs, in the resource’s region: a name, where {region} stands for the region (phi-access-logs-{region})',
   unset: 'a ticket instead of a fix',
   schema: z
     .string()

@@ -4,6 +4,12 @@
  * logged by KMS). Compliant means default encryption SSE-KMS with the S3 Bucket
  * Key on (fewer KMS calls, same protection), or DSSE-KMS (which has no bucket key).
  *
+ * The configured access-log bucket (PHIGUARD_ACCESS_LOGS_BUCKET) is the exception:
+ * S3 server access logs, Elastic Load Balancing access logs and Redshift audit logs
+ * are delivered only to a bucket whose default encryption is SSE-S3, so SSE-S3 is
+ * compliant there, and a log bucket without default encryption gets SSE-S3. Turning
+ * it to SSE-KMS would stop the audit logs the other rules turn on.
+ *
  * Events: CreateBucket (real AWS applies SSE-S3 to new buckets, which is not KMS),
  * PutBucketEncryption (downgrade to AES256, bucket key off) and
  * DeleteBucketEncryption.
@@ -15,6 +21,7 @@ import { bucketSettings } from '../src/resources/s3/bucket-settings';
 import { defineRule } from '../src/rule';
 import { ruleSetting } from '../src/rule-settings';
 import * as z from '../src/zod';
+import { accessLogsBucket, accessLogsBucketIn } from './s3-bucket-access-logging';
 
 /** Shared by every S3 rule that encrypts with KMS: one declaration, one variable. */
 export const s3KmsKeyId = ruleSetting({
@@ -29,9 +36,11 @@ interface Observed {
   algorithm: string | undefined;
   kmsKeyId: string | undefined;
   bucketKeyEnabled: boolean;
+  /** The region's configured access-log bucket: SSE-S3 is what log delivery needs. */
+  isLogDestination: boolean;
 }
 
-function summarize(rules: ServerSideEncryptionRule[]): Observed {
+function summarize(rules: ServerSideEncryptionRule[]): Omit<Observed, 'isLogDestination'> {
   const rule = rules[0];
   return {
     algorithm: rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
@@ -40,14 +49,14 @@ function summarize(rules: ServerSideEncryptionRule[]): Observed {
   };
 }
 
-const settings = { kmsKeyId: s3KmsKeyId };
+const settings = { kmsKeyId: s3KmsKeyId, logBucket: accessLogsBucket };
 
 export default defineRule<Observed, typeof settings>({
   id: 's3-bucket-encryption',
   title: 'S3 bucket default encryption must be SSE-KMS with the bucket key',
   severity: 'high',
   safeguards: ['164.312(a)(2)(iv)'],
-  fix: "SSE-KMS + bucket key (the bucket's own KMS key kept; else the configured key; else `aws/s3`)",
+  fix: "SSE-KMS + bucket key (the bucket's own KMS key kept; else the configured key; else `aws/s3`); the access-log bucket: SSE-S3, which log delivery needs",
   resource: s3Bucket,
   triggers: [
     { source: 's3.amazonaws.com', events: ['CreateBucket', 'PutBucketEncryption', 'DeleteBucketEncryption'] },
@@ -62,10 +71,14 @@ export default defineRule<Observed, typeof settings>({
 
   async check(arn, ctx) {
     const rules = await bucketSettings(ctx, arn).encryption();
-    const observed = summarize(rules);
+    const isLogDestination =
+      requireBucketName(arn) === accessLogsBucketIn(ctx.settings.logBucket, ctx.region);
+    const observed = { ...summarize(rules), isLogDestination };
     const findings: string[] = [];
     if (observed.algorithm === undefined) {
       findings.push('no default encryption');
+    } else if (isLogDestination && observed.algorithm === 'AES256') {
+      // SSE-S3: the only default encryption log delivery accepts.
     } else if (observed.algorithm === 'aws:kms') {
       if (!observed.bucketKeyEnabled) findings.push('SSE-KMS without the S3 Bucket Key');
     } else if (observed.algorithm !== 'aws:kms:dsse') {
@@ -79,12 +92,26 @@ export default defineRule<Observed, typeof settings>({
         algorithm: observed.algorithm ?? 'none',
         bucketKeyEnabled: observed.bucketKeyEnabled,
         kmsKey: observed.kmsKeyId ?? (observed.algorithm?.startsWith('aws:kms') ? 'aws/s3' : 'none'),
+        ...(isLogDestination ? { accessLogDestination: true } : {}),
       },
     };
   },
 
   plan(arn, observed, ctx) {
     const bucket = requireBucketName(arn);
+    if (observed.isLogDestination && observed.algorithm === undefined) {
+      return {
+        kind: 'fix',
+        actions: [
+          awsCall(s3, PutBucketEncryptionCommand, {
+            Bucket: bucket,
+            ServerSideEncryptionConfiguration: {
+              Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+            },
+          }),
+        ],
+      };
+    }
     // Merge: a bucket already on SSE-KMS keeps its own key; only the bucket key is added.
     const keyId =
       observed.algorithm === 'aws:kms' && observed.kmsKeyId ? observed.kmsKeyId : ctx.settings.kmsKeyId;

@@ -71,7 +71,7 @@ async function run(moto: MotoServer): Promise<number> {
       '  phi-demo-archive    compliant (Block Public Access, SSE-KMS + bucket key, TLS-only policy,',
       '                      versioned, server access logging on)',
       '  phi-demo-press-kit  public, tagged phiguard:exempt',
-      '  phi-demo-portal     ALB: HTTP:80 forwards plaintext beside HTTPS:443',
+      '  phi-demo-portal     ALB: HTTP:80 forwards plaintext beside HTTPS:443, no access logs',
       `  ${driftedVpc.vpcId}  flow log ${deleted} just deleted (the emulator's default VPC never had one)`,
       `  ${loggedVpc.vpcId}  active flow log (compliant)`,
       '',

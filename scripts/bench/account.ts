@@ -75,8 +75,12 @@ export async function buildAccount(
   await seed.createFlowLog(ec2, albVpc.vpcId, destination);
   const acm = seed.createAcmClient(region);
   for (let i = 0; i < 20; i++) {
-    // A quarter HTTP only (ticket), a quarter HTTPS only (compliant), half both (redirect).
-    const alb = await seed.createAlb(clients.elbv2(), acm, albVpc, `bench-alb-${i}`, { https: i % 4 !== 0 });
+    // A quarter HTTP only (ticket), a quarter HTTPS only (compliant), half both (redirect);
+    // half log their access (the other half is fixed by elb-access-logging).
+    const alb = await seed.createAlb(clients.elbv2(), acm, albVpc, `bench-alb-${i}`, {
+      https: i % 4 !== 0,
+      accessLogsTo: i % 2 === 1 ? 'bench-access-logs' : undefined,
+    });
     if (i % 4 === 1) {
       const { DeleteListenerCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
       await clients.elbv2().send(new DeleteListenerCommand({ ListenerArn: alb.httpListenerArn }));

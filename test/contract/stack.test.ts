@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
-import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancerAttributesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -316,7 +319,12 @@ describe('packaged stack (osls package)', () => {
         .filter((r) => r.resourceType === 'AWS::S3::Bucket')
         .map(() => ['remediated', `arn:aws:s3:::${bucket}`]),
     );
-    expect(albOutcomes).toEqual([['remediated', alb.loadBalancerArn]]);
+    // The plaintext, unlogged ALB: every ALB rule fixed it through the bundle.
+    expect(albOutcomes).toEqual(
+      rules
+        .filter((r) => r.resourceType === 'AWS::ElasticLoadBalancingV2::LoadBalancer')
+        .map(() => ['remediated', alb.loadBalancerArn]),
+    );
     // moto's default VPC of the region has no flow log either.
     expect(vpcOutcomes).toContainEqual(['remediated', expect.stringContaining(drifted.vpcId)]);
     expect(vpcOutcomes?.map(([status]) => status)).toEqual(vpcOutcomes?.map(() => 'remediated'));
@@ -333,6 +341,15 @@ describe('packaged stack (osls package)', () => {
       .send(new DescribeListenersCommand({ LoadBalancerArn: alb.loadBalancerArn }));
     const http = listeners.Listeners?.find((l) => l.Protocol === 'HTTP');
     expect(http?.DefaultActions?.[0]).toMatchObject({ Type: 'redirect' });
+    const albAttributes = await clients
+      .elbv2()
+      .send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: alb.loadBalancerArn }));
+    expect(albAttributes.Attributes).toEqual(
+      expect.arrayContaining([
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.bucket', Value: accessLogBucket },
+      ]),
+    );
     const flowLogs = await ec2.send(
       new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [drifted.vpcId] }] }),
     );
@@ -347,7 +364,7 @@ describe('packaged stack (osls package)', () => {
       }),
     );
     expect(history.Items?.map((item) => item.status?.S)).toHaveLength(
-      (s3Outcomes?.length ?? 0) + 1 + (vpcOutcomes?.length ?? 0),
+      (s3Outcomes?.length ?? 0) + (albOutcomes?.length ?? 0) + (vpcOutcomes?.length ?? 0),
     );
     expect(new Set(history.Items?.map((item) => item.status?.S))).toEqual(new Set(['remediated']));
     // SQS JSON: one notification per fix reached the notifier's queue.

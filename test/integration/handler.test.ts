@@ -204,8 +204,16 @@ describe('on-cloudtrail-event handler against moto', () => {
     const clients = motoClients();
     const vpc = await seed.createVpc(clients.ec2(), REGION, 2);
     const acm = seed.createAcmClient(REGION);
-    const withHttps = await seed.createAlb(clients.elbv2(), acm, vpc, uniqueName('alb-a'), { https: true });
-    const httpOnly = await seed.createAlb(clients.elbv2(), acm, vpc, uniqueName('alb-b'), { https: false });
+    // Both log, so each event's one finding is its listener.
+    const accessLogsTo = uniqueName('alb-logs');
+    const withHttps = await seed.createAlb(clients.elbv2(), acm, vpc, uniqueName('alb-a'), {
+      https: true,
+      accessLogsTo,
+    });
+    const httpOnly = await seed.createAlb(clients.elbv2(), acm, vpc, uniqueName('alb-b'), {
+      https: false,
+      accessLogsTo,
+    });
 
     const fixed = await applyHandler(
       listenerEvent(
@@ -223,8 +231,17 @@ describe('on-cloudtrail-event handler against moto', () => {
       ),
       context,
     );
-    expect(fixed.outcomes).toMatchObject([{ status: 'remediated', resource: withHttps.loadBalancerArn }]);
-    expect(ticket.outcomes).toMatchObject([{ status: 'ticket', resource: httpOnly.loadBalancerArn }]);
+    // Every rule of the balancer is evaluated; the listener is the one drift.
+    const byRule = (outcomes: { rule: string; status: string; resource: string }[]) =>
+      outcomes.map((o) => [o.rule, o.status, o.resource]);
+    expect(byRule(fixed.outcomes)).toEqual([
+      ['elb-listener-plaintext', 'remediated', withHttps.loadBalancerArn],
+      ['elb-access-logging', 'compliant', withHttps.loadBalancerArn],
+    ]);
+    expect(byRule(ticket.outcomes)).toEqual([
+      ['elb-listener-plaintext', 'ticket', httpOnly.loadBalancerArn],
+      ['elb-access-logging', 'compliant', httpOnly.loadBalancerArn],
+    ]);
 
     const actionsOf = async (lb: string) => {
       const out = await clients.elbv2().send(new DescribeListenersCommand({ LoadBalancerArn: lb }));
@@ -247,7 +264,7 @@ describe('on-cloudtrail-event handler against moto', () => {
       ),
       context,
     );
-    expect(late.outcomes).toMatchObject([{ status: 'gone', resource: httpOnly.loadBalancerArn }]);
+    expect(late.outcomes.map((o) => o.status)).toEqual(['gone', 'gone']);
   });
 
   it('DeleteFlowLogs: the VPC that lost its flow log gets exactly one back, delivered twice', async () => {

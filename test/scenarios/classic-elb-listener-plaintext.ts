@@ -3,6 +3,7 @@ import { createPlaintextClassicLb } from '../../local/seed';
 import { elb } from '../../src/resources/elb/load-balancer';
 import { uniqueName } from '../support/moto';
 import type { RuleScenarios } from '../support/scenario';
+import { LOGS } from './s3-bucket-access-logging';
 
 export default {
   drifted: [
@@ -45,7 +46,10 @@ export default {
   emulator: {
     async seed(clients, region) {
       const name = uniqueName('scn-clb');
-      await createPlaintextClassicLb(clients.get(elb), region, name);
+      // Logging, so that its one drift is the plaintext listener.
+      await createPlaintextClassicLb(clients.get(elb), region, name, {
+        accessLogsTo: LOGS.replace('{region}', region),
+      });
       return `arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/${name}`;
     },
     expect: 'ticket',

@@ -10,6 +10,7 @@ import { ec2 } from '../../src/resources/ec2/vpc';
 import { elbv2 } from '../../src/resources/elbv2/load-balancer';
 import { uniqueName } from '../support/moto';
 import type { MockAws, RuleScenarios } from '../support/scenario';
+import { LOGS } from './s3-bucket-access-logging';
 
 const ALB =
   'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/phi-portal/50dc6c495c0c9188';
@@ -82,8 +83,10 @@ export default {
   emulator: {
     async seed(clients, region) {
       const vpc = await createVpc(clients.get(ec2), region, 2);
+      // Logging, so that its one drift is the plaintext listener.
       const alb = await createAlb(clients.get(elbv2), createAcmClient(region), vpc, uniqueName('scn-alb'), {
         https: true,
+        accessLogsTo: LOGS.replace('{region}', region),
       });
       return alb.loadBalancerArn;
     },

@@ -29,7 +29,8 @@ const DESCRIPTION = 'elb:classic-description';
 /** Names per DescribeLoadBalancers call when a sweep page is read in batches. */
 const NAMES_PER_CALL = 20;
 
-function isGone(error: unknown): boolean {
+/** The error codes of a Classic Load Balancer that no longer exists. */
+export function isClassicLoadBalancerGone(error: unknown): boolean {
   return hasErrorCode(error, 'LoadBalancerNotFound', 'AccessPointNotFound', 'AccessPointNotFoundException');
 }
 
@@ -43,7 +44,8 @@ export function classicNameOf(arn: string): string | undefined {
   return match?.[1];
 }
 
-function requireName(arn: string): string {
+/** The balancer name of a Classic Load Balancer ARN; a TypeError for any other ARN. */
+export function requireClassicName(arn: string): string {
   const name = classicNameOf(arn);
   if (!name) throw new TypeError(`not a Classic Load Balancer ARN: ${arn}`);
   return name;
@@ -63,7 +65,7 @@ export function describeClassicLoadBalancer(
   ctx: ResourceContext,
   arn: string,
 ): Promise<LoadBalancerDescription> {
-  const name = requireName(arn);
+  const name = requireClassicName(arn);
   return ctx.reads.get(arn, DESCRIPTION, async () => {
     try {
       const out = await ctx.clients
@@ -73,7 +75,7 @@ export function describeClassicLoadBalancer(
       if (!description) throw new ResourceGoneError(arn);
       return description;
     } catch (error) {
-      if (isGone(error)) throw new ResourceGoneError(arn, { cause: error });
+      if (isClassicLoadBalancerGone(error)) throw new ResourceGoneError(arn, { cause: error });
       throw error;
     }
   });
@@ -107,10 +109,10 @@ export const classicLoadBalancer = defineResourceType({
       try {
         const out = await ctx.clients
           .get(elb)
-          .send(new DescribeTagsCommand({ LoadBalancerNames: [requireName(arn)] }));
+          .send(new DescribeTagsCommand({ LoadBalancerNames: [requireClassicName(arn)] }));
         return tagRecord(out.TagDescriptions?.[0]?.Tags);
       } catch (error) {
-        if (isGone(error)) throw new ResourceGoneError(arn, { cause: error });
+        if (isClassicLoadBalancerGone(error)) throw new ResourceGoneError(arn, { cause: error });
         throw error;
       }
     }),

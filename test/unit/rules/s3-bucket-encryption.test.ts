@@ -70,6 +70,38 @@ describe('s3-bucket-encryption', () => {
     });
   });
 
+  describe('the configured access-log bucket (log delivery accepts only SSE-S3)', () => {
+    const logs = { PHIGUARD_ACCESS_LOGS_BUCKET: 'phi-access-logs-{region}' };
+    const logEvent = () => bucketEvent('s3/DeleteBucketEncryption.basic', 'phi-access-logs-us-east-1');
+
+    it('SSE-S3 is compliant there (and only there)', async () => {
+      const sseS3 = [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }];
+      fake = fakeS3({ encryption: sseS3 as never });
+      expect((await processEvent(engine({ env: logs }), logEvent())).outcomes[0]).toMatchObject({
+        status: 'compliant',
+        before: { algorithm: 'AES256', accessLogDestination: true },
+      });
+      expect(fake.writes()).toEqual([]);
+      // The log bucket of another region is an ordinary bucket here.
+      const elsewhere = bucketEvent('s3/DeleteBucketEncryption.basic', 'phi-access-logs-eu-west-1');
+      expect((await processEvent(engine({ env: logs }), elsewhere)).outcomes[0]?.status).toBe('remediated');
+    });
+
+    it('without default encryption it gets SSE-S3, not SSE-KMS; read back', async () => {
+      fake = fakeS3();
+      expect((await processEvent(engine({ env: logs }), logEvent())).outcomes[0]).toMatchObject({
+        status: 'remediated',
+        after: { algorithm: 'AES256' },
+      });
+      expect(putInput()).toEqual({
+        Bucket: 'phi-access-logs-us-east-1',
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      });
+    });
+  });
+
   it('dry-run: would-remediate with the exact call, nothing written', async () => {
     fake = fakeS3();
     const report = await processEvent(engine({ dryRun: true }), event());
