@@ -90,6 +90,19 @@ export function loadBalancerEvent(name: string, arn: string): FixtureEvent {
   return event;
 }
 
+/** An SQS fixture about the queue of `arn`: its region, and its URL and name wherever the record names them. */
+export function queueEvent(name: string, arn: string): FixtureEvent {
+  const [, , , region, account, queue] = arn.split(':') as string[];
+  const event = inRegion(loadFixture(name), region as string);
+  const url = `https://sqs.${region}.amazonaws.com/${account}/${queue}`;
+  for (const part of [event.detail.requestParameters, event.detail.responseElements]) {
+    if (!part) continue;
+    if ('queueUrl' in part) part.queueUrl = url;
+    if ('queueName' in part) part.queueName = queue;
+  }
+  return event;
+}
+
 /** Where each RDS ARN kind's identifier and ARN sit in RDS records. */
 const RDS_FIELDS: Record<string, { id: string; arn: string }> = {
   db: { id: 'dBInstanceIdentifier', arn: 'dBInstanceArn' },

@@ -42,12 +42,16 @@ const SUBJECT_PARAMETERS = [
   'VolumeId.1',
   'TableName',
   'ResourceArn',
+  'QueueUrl',
+  'QueueName',
 ];
 
 function subjectOf(parameters: { get(name: string): unknown }): string | undefined {
   for (const name of SUBJECT_PARAMETERS) {
     const value = parameters.get(name);
-    if (typeof value === 'string' && value !== '') return value;
+    // A queue URL ends in the queue's name, which is what the other SQS calls name.
+    if (typeof value === 'string' && value !== '')
+      return name === 'QueueUrl' ? value.split('/').at(-1) : value;
   }
   return undefined;
 }

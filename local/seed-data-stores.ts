@@ -9,12 +9,14 @@ import {
   CreateVolumeCommand,
   EnableEbsEncryptionByDefaultCommand,
 } from '@aws-sdk/client-ec2';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { AwsClientSpec, SdkClient } from '../src/aws-clients';
 import { dynamodb } from '../src/resources/dynamodb/table';
 import { ec2 } from '../src/resources/ec2/vpc';
 import { rds } from '../src/resources/rds/rds-client';
 import { redshift } from '../src/resources/redshift/cluster';
 import { s3 } from '../src/resources/s3/bucket';
+import { sqs } from '../src/resources/sqs/queue';
 import { createLogBucket } from './seed';
 import { createDbCluster, createDbClusterSnapshot, createDbInstance, createDbSnapshot } from './seed-rds';
 import { createRedshiftCluster } from './seed-redshift';
@@ -30,7 +32,7 @@ export type SeededStores = Record<string, string[]>;
  * One compliant DB instance, Aurora cluster, DB and cluster snapshot, Redshift
  * cluster (logging to `logBucket`; the emulator makes it a require_ssl ticket all
  * the same), DynamoDB table with point-in-time recovery, and encrypted EBS volume
- * and private snapshot; and EBS encryption by default turned on in the region
+ * and private snapshot, SQS queue with SSE-SQS; and EBS encryption by default turned on in the region
  * unless `ebsEncryptionByDefault` is false.
  */
 export async function seedCompliantDataStores(
@@ -68,7 +70,12 @@ export async function seedCompliantDataStores(
   const snapshot = await clients
     .get(ec2)
     .send(new CreateSnapshotCommand({ VolumeId: volume.VolumeId as string }));
+  const queue = `${prefix}-intake`;
+  await clients
+    .get(sqs)
+    .send(new CreateQueueCommand({ QueueName: queue, Attributes: { SqsManagedSseEnabled: 'true' } }));
   return {
+    'AWS::SQS::Queue': [`arn:aws:sqs:${region}:123456789012:${queue}`],
     'AWS::RDS::DBInstance': [await createDbInstance(clients.get(rds), instance)],
     'AWS::RDS::DBSnapshot': [await createDbSnapshot(clients.get(rds), instance, `${instance}-nightly`)],
     'AWS::RDS::DBCluster': [await createDbCluster(clients.get(rds), cluster)],

@@ -1,6 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { DeleteBucketEncryptionCommand } from '@aws-sdk/client-s3';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { LocalClients } from '../../local/clients';
 import * as seed from '../../local/seed';
 import { type SeededStores, seedCompliantDataStores } from '../../local/seed-data-stores';
@@ -12,6 +13,7 @@ import { dynamodb } from '../../src/resources/dynamodb/table';
 import { ec2 as ec2Client } from '../../src/resources/ec2/vpc';
 import { rds } from '../../src/resources/rds/rds-client';
 import { redshift } from '../../src/resources/redshift/cluster';
+import { sqs } from '../../src/resources/sqs/queue';
 
 /**
  * The benchmark's account: `buckets` buckets of which a third are public (and
@@ -19,9 +21,10 @@ import { redshift } from '../../src/resources/redshift/cluster';
  * VPCs with half their flow logs missing; and `dataStores` sets of data stores
  * compliant with every rule of their type (a DB instance and its snapshot, an
  * Aurora cluster and its snapshot, a Redshift cluster, a DynamoDB table, an EBS
- * volume and snapshot), beside a quarter as many drifted ones (a public instance,
- * a cluster with short backups, a public DB snapshot, a public Redshift cluster, a
- * table without point-in-time recovery, an unencrypted volume).
+ * volume and snapshot, an SQS queue), beside a quarter as many drifted ones (a public
+ * instance, a cluster with short backups, a public DB snapshot, a public Redshift
+ * cluster, a table without point-in-time recovery, an unencrypted volume, a queue
+ * without encryption).
  */
 export interface BenchAccount {
   compliantBuckets: string[];
@@ -113,7 +116,12 @@ export async function buildAccount(
       }),
     );
     await aws.get(ec2Client).send(new CreateVolumeCommand({ AvailabilityZone: `${region}a`, Size: 1 }));
-    account.driftedStores += 6;
+    await aws
+      .get(sqs)
+      .send(
+        new CreateQueueCommand({ QueueName: `${id}-intake`, Attributes: { SqsManagedSseEnabled: 'false' } }),
+      );
+    account.driftedStores += 7;
   }
   for (let i = 0; i < dataStores; i++) {
     const seeded = await seedCompliantDataStores(aws, region, `bench-ok-${i}`, 'bench-access-logs');

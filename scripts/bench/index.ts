@@ -178,6 +178,7 @@ try {
     'AWS::DynamoDB::Table': 'ListTables',
     'AWS::EC2::Volume': 'DescribeVolumes',
     'AWS::EC2::Snapshot': 'DescribeSnapshots',
+    'AWS::SQS::Queue': 'ListQueues',
   };
   /** What a call about this resource names: its id, its own parameter group, its ARN. */
   const subjectsOf = (arn: string) => {

@@ -11,6 +11,7 @@ import {
   ListBucketsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecordingProxy } from '../../../local/recording-proxy';
 import { iamActionsOf } from '../../support/iam-actions';
@@ -98,6 +99,15 @@ describe('recording proxy', () => {
         new RDSClient(config()).send(new DescribeDBParametersCommand({ DBParameterGroupName: 'claims-pg' })),
       { service: 'rds', operation: 'DescribeDBParameters', protocol: 'query', subject: 'claims-pg' },
       'rds:DescribeDBParameters',
+    ],
+    [
+      'SQS (JSON), naming its queue by URL',
+      () =>
+        new SQSClient(config()).send(
+          new GetQueueAttributesCommand({ QueueUrl: `${proxy.endpoint}/123456789012/phi-intake` }),
+        ),
+      { service: 'sqs', operation: 'GetQueueAttributes', protocol: 'json', subject: 'phi-intake' },
+      'sqs:GetQueueAttributes',
     ],
     [
       'Redshift (query), a listing names no resource',
