@@ -103,6 +103,17 @@ export function queueEvent(name: string, arn: string): FixtureEvent {
   return event;
 }
 
+/** An SNS fixture about the topic of `arn`: its region, and its ARN and name wherever the record names them. */
+export function topicEvent(name: string, arn: string): FixtureEvent {
+  const event = inRegion(loadFixture(name), arn.split(':')[3] as string);
+  for (const part of [event.detail.requestParameters, event.detail.responseElements]) {
+    if (!part) continue;
+    if ('topicArn' in part) part.topicArn = arn;
+    if ('name' in part) part.name = arn.split(':')[5];
+  }
+  return event;
+}
+
 /** Where each RDS ARN kind's identifier and ARN sit in RDS records. */
 const RDS_FIELDS: Record<string, { id: string; arn: string }> = {
   db: { id: 'dBInstanceIdentifier', arn: 'dBInstanceArn' },

@@ -44,6 +44,7 @@ const SUBJECT_PARAMETERS = [
   'ResourceArn',
   'QueueUrl',
   'QueueName',
+  'TopicArn',
 ];
 
 function subjectOf(parameters: { get(name: string): unknown }): string | undefined {

@@ -9,6 +9,7 @@ import {
   CreateVolumeCommand,
   EnableEbsEncryptionByDefaultCommand,
 } from '@aws-sdk/client-ec2';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { AwsClientSpec, SdkClient } from '../src/aws-clients';
 import { dynamodb } from '../src/resources/dynamodb/table';
@@ -16,6 +17,7 @@ import { ec2 } from '../src/resources/ec2/vpc';
 import { rds } from '../src/resources/rds/rds-client';
 import { redshift } from '../src/resources/redshift/cluster';
 import { s3 } from '../src/resources/s3/bucket';
+import { sns } from '../src/resources/sns/topic';
 import { sqs } from '../src/resources/sqs/queue';
 import { createLogBucket } from './seed';
 import { createDbCluster, createDbClusterSnapshot, createDbInstance, createDbSnapshot } from './seed-rds';
@@ -32,7 +34,7 @@ export type SeededStores = Record<string, string[]>;
  * One compliant DB instance, Aurora cluster, DB and cluster snapshot, Redshift
  * cluster (logging to `logBucket`; the emulator makes it a require_ssl ticket all
  * the same), DynamoDB table with point-in-time recovery, and encrypted EBS volume
- * and private snapshot, SQS queue with SSE-SQS; and EBS encryption by default turned on in the region
+ * and private snapshot, SQS queue with SSE-SQS, SNS topic with KMS; and EBS encryption by default turned on in the region
  * unless `ebsEncryptionByDefault` is false.
  */
 export async function seedCompliantDataStores(
@@ -74,8 +76,14 @@ export async function seedCompliantDataStores(
   await clients
     .get(sqs)
     .send(new CreateQueueCommand({ QueueName: queue, Attributes: { SqsManagedSseEnabled: 'true' } }));
+  const topic = await clients
+    .get(sns)
+    .send(
+      new CreateTopicCommand({ Name: `${prefix}-results`, Attributes: { KmsMasterKeyId: 'alias/aws/sns' } }),
+    );
   return {
     'AWS::SQS::Queue': [`arn:aws:sqs:${region}:123456789012:${queue}`],
+    'AWS::SNS::Topic': [topic.TopicArn as string],
     'AWS::RDS::DBInstance': [await createDbInstance(clients.get(rds), instance)],
     'AWS::RDS::DBSnapshot': [await createDbSnapshot(clients.get(rds), instance, `${instance}-nightly`)],
     'AWS::RDS::DBCluster': [await createDbCluster(clients.get(rds), cluster)],

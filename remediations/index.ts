@@ -39,6 +39,7 @@ import s3BucketEncryption from './s3-bucket-encryption';
 import s3BucketPublicAccess from './s3-bucket-public-access';
 import s3BucketTlsOnly from './s3-bucket-tls-only';
 import s3BucketVersioning from './s3-bucket-versioning';
+import snsTopicEncrypted from './sns-topic-encrypted';
 import sqsQueueEncrypted from './sqs-queue-encrypted';
 import vpcFlowLogs from './vpc-flow-logs';
 
@@ -99,4 +100,5 @@ export const rules: readonly Rule[] = createRegistry([
   redshiftClusterEncrypted,
   redshiftClusterTlsEnforced,
   sqsQueueEncrypted,
+  snsTopicEncrypted,
 ]);

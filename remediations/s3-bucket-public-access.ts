@@ -10,13 +10,13 @@
  */
 import { type Grant, PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { awsCall, type PlannedAction } from '../src/planned-action';
+import { isPublicStatement, parsePolicy } from '../src/policy-document';
 import { requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
 import {
   ALL_BLOCKED,
   type BlockPublicAccessFlags,
   bucketSettings,
 } from '../src/resources/s3/bucket-settings';
-import { isPublicStatement, parsePolicy } from '../src/resources/s3/policy-document';
 import { defineRule } from '../src/rule';
 
 const PUBLIC_GROUPS: Record<string, string> = {

@@ -9,8 +9,6 @@
  */
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { awsCall } from '../src/planned-action';
-import { bucketArn, requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
-import { bucketSettings } from '../src/resources/s3/bucket-settings';
 import {
   isEveryone,
   type PolicyDocument,
@@ -18,7 +16,9 @@ import {
   type PolicyStatement,
   parsePolicy,
   toList,
-} from '../src/resources/s3/policy-document';
+} from '../src/policy-document';
+import { bucketArn, requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
+import { bucketSettings } from '../src/resources/s3/bucket-settings';
 import { defineRule } from '../src/rule';
 
 export const TLS_ONLY_SID = 'PhiGuardDenyInsecureTransport';

@@ -1,6 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { DeleteBucketEncryptionCommand } from '@aws-sdk/client-s3';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { LocalClients } from '../../local/clients';
 import * as seed from '../../local/seed';
@@ -13,6 +14,7 @@ import { dynamodb } from '../../src/resources/dynamodb/table';
 import { ec2 as ec2Client } from '../../src/resources/ec2/vpc';
 import { rds } from '../../src/resources/rds/rds-client';
 import { redshift } from '../../src/resources/redshift/cluster';
+import { sns } from '../../src/resources/sns/topic';
 import { sqs } from '../../src/resources/sqs/queue';
 
 /**
@@ -21,10 +23,10 @@ import { sqs } from '../../src/resources/sqs/queue';
  * VPCs with half their flow logs missing; and `dataStores` sets of data stores
  * compliant with every rule of their type (a DB instance and its snapshot, an
  * Aurora cluster and its snapshot, a Redshift cluster, a DynamoDB table, an EBS
- * volume and snapshot, an SQS queue), beside a quarter as many drifted ones (a public
+ * volume and snapshot, an SQS queue, an SNS topic), beside a quarter as many drifted ones (a public
  * instance, a cluster with short backups, a public DB snapshot, a public Redshift
  * cluster, a table without point-in-time recovery, an unencrypted volume, a queue
- * without encryption).
+ * and a topic without encryption).
  */
 export interface BenchAccount {
   compliantBuckets: string[];
@@ -121,7 +123,8 @@ export async function buildAccount(
       .send(
         new CreateQueueCommand({ QueueName: `${id}-intake`, Attributes: { SqsManagedSseEnabled: 'false' } }),
       );
-    account.driftedStores += 7;
+    await aws.get(sns).send(new CreateTopicCommand({ Name: `${id}-results` }));
+    account.driftedStores += 8;
   }
   for (let i = 0; i < dataStores; i++) {
     const seeded = await seedCompliantDataStores(aws, region, `bench-ok-${i}`, 'bench-access-logs');

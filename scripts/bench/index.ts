@@ -179,6 +179,7 @@ try {
     'AWS::EC2::Volume': 'DescribeVolumes',
     'AWS::EC2::Snapshot': 'DescribeSnapshots',
     'AWS::SQS::Queue': 'ListQueues',
+    'AWS::SNS::Topic': 'ListTopics',
   };
   /** What a call about this resource names: its id, its own parameter group, its ARN. */
   const subjectsOf = (arn: string) => {

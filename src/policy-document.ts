@@ -1,7 +1,7 @@
 /**
- * IAM/S3 policy documents evaluated from their JSON. moto does not implement
- * GetBucketPolicyStatus, and reading the document lets one code path serve the
- * emulator and real AWS alike.
+ * Resource policy documents (S3 buckets, SNS topics, Glacier vaults) evaluated
+ * from their JSON. moto does not implement GetBucketPolicyStatus, and reading the
+ * document lets one code path serve the emulator and real AWS alike.
  */
 export interface PolicyStatement {
   Sid?: string;
