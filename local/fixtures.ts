@@ -114,6 +114,21 @@ export function topicEvent(name: string, arn: string): FixtureEvent {
   return event;
 }
 
+/** A KMS fixture about the key of `arn`: its region, and the key wherever the record names it. */
+export function keyEvent(name: string, arn: string): FixtureEvent {
+  const event = inRegion(loadFixture(name), arn.split(':')[3] as string);
+  const keyId = arn.split('/').at(-1) as string;
+  const detail = event.detail as FixtureEvent['detail'] & { resources?: { ARN: string }[] };
+  for (const resource of detail.resources ?? []) resource.ARN = arn;
+  const request = detail.requestParameters ?? {};
+  if ('keyId' in request) request.keyId = keyId;
+  const response = detail.responseElements ?? {};
+  if ('keyId' in response) response.keyId = arn;
+  const metadata = response.keyMetadata as Record<string, unknown> | undefined;
+  if (metadata) Object.assign(metadata, { keyId, arn });
+  return event;
+}
+
 /** Where each RDS ARN kind's identifier and ARN sit in RDS records. */
 const RDS_FIELDS: Record<string, { id: string; arn: string }> = {
   db: { id: 'dBInstanceIdentifier', arn: 'dBInstanceArn' },

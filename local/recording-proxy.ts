@@ -45,6 +45,7 @@ const SUBJECT_PARAMETERS = [
   'QueueUrl',
   'QueueName',
   'TopicArn',
+  'KeyId',
 ];
 
 function subjectOf(parameters: { get(name: string): unknown }): string | undefined {

@@ -9,11 +9,13 @@ import {
   CreateVolumeCommand,
   EnableEbsEncryptionByDefaultCommand,
 } from '@aws-sdk/client-ec2';
+import { CreateKeyCommand, EnableKeyRotationCommand } from '@aws-sdk/client-kms';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { AwsClientSpec, SdkClient } from '../src/aws-clients';
 import { dynamodb } from '../src/resources/dynamodb/table';
 import { ec2 } from '../src/resources/ec2/vpc';
+import { kms } from '../src/resources/kms/key';
 import { rds } from '../src/resources/rds/rds-client';
 import { redshift } from '../src/resources/redshift/cluster';
 import { s3 } from '../src/resources/s3/bucket';
@@ -34,7 +36,8 @@ export type SeededStores = Record<string, string[]>;
  * One compliant DB instance, Aurora cluster, DB and cluster snapshot, Redshift
  * cluster (logging to `logBucket`; the emulator makes it a require_ssl ticket all
  * the same), DynamoDB table with point-in-time recovery, and encrypted EBS volume
- * and private snapshot, SQS queue with SSE-SQS, SNS topic with KMS; and EBS encryption by default turned on in the region
+ * and private snapshot, SQS queue with SSE-SQS, SNS topic with KMS, KMS key that
+ * rotates; and EBS encryption by default turned on in the region
  * unless `ebsEncryptionByDefault` is false.
  */
 export async function seedCompliantDataStores(
@@ -81,7 +84,10 @@ export async function seedCompliantDataStores(
     .send(
       new CreateTopicCommand({ Name: `${prefix}-results`, Attributes: { KmsMasterKeyId: 'alias/aws/sns' } }),
     );
+  const key = await clients.get(kms).send(new CreateKeyCommand({ Description: `${prefix} data key` }));
+  await clients.get(kms).send(new EnableKeyRotationCommand({ KeyId: key.KeyMetadata?.KeyId }));
   return {
+    'AWS::KMS::Key': [key.KeyMetadata?.Arn as string],
     'AWS::SQS::Queue': [`arn:aws:sqs:${region}:123456789012:${queue}`],
     'AWS::SNS::Topic': [topic.TopicArn as string],
     'AWS::RDS::DBInstance': [await createDbInstance(clients.get(rds), instance)],

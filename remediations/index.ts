@@ -8,6 +8,9 @@
  * Order matters where two rules write to the same resource for one event: the
  * TLS-only policy merge runs before Block Public Access turns on
  * BlockPublicPolicy, which would otherwise reject a policy that is still public.
+ * A fix can change what a later rule of the resource judges (cancelling a key's
+ * deletion leaves it disabled): the later rules read again after it. Put a rule
+ * whose fix affects another before it.
  */
 import { RuleDefinitionError } from '../src/errors';
 import type { ResourceType } from '../src/resources/resource-type';
@@ -21,6 +24,9 @@ import ebsSnapshotPublic from './ebs-snapshot-public';
 import ebsVolumeEncrypted from './ebs-volume-encrypted';
 import elbAccessLogging from './elb-access-logging';
 import elbListenerPlaintext from './elb-listener-plaintext';
+import kmsKeyDeletionScheduled from './kms-key-deletion-scheduled';
+import kmsKeyDisabled from './kms-key-disabled';
+import kmsKeyRotation from './kms-key-rotation';
 import rdsClusterBackupRetention from './rds-cluster-backup-retention';
 import rdsClusterSnapshotPublic from './rds-cluster-snapshot-public';
 import rdsClusterStorageEncrypted from './rds-cluster-storage-encrypted';
@@ -101,4 +107,8 @@ export const rules: readonly Rule[] = createRegistry([
   redshiftClusterTlsEnforced,
   sqsQueueEncrypted,
   snsTopicEncrypted,
+  // Deletion first: cancelling it leaves the key disabled, which the next rule tickets.
+  kmsKeyDeletionScheduled,
+  kmsKeyDisabled,
+  kmsKeyRotation,
 ]);

@@ -1,5 +1,6 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateVolumeCommand } from '@aws-sdk/client-ec2';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DeleteBucketEncryptionCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
@@ -12,6 +13,7 @@ import { createAwsClients } from '../../src/aws-clients';
 import { mapLimited } from '../../src/concurrency';
 import { dynamodb } from '../../src/resources/dynamodb/table';
 import { ec2 as ec2Client } from '../../src/resources/ec2/vpc';
+import { kms } from '../../src/resources/kms/key';
 import { rds } from '../../src/resources/rds/rds-client';
 import { redshift } from '../../src/resources/redshift/cluster';
 import { sns } from '../../src/resources/sns/topic';
@@ -23,10 +25,10 @@ import { sqs } from '../../src/resources/sqs/queue';
  * VPCs with half their flow logs missing; and `dataStores` sets of data stores
  * compliant with every rule of their type (a DB instance and its snapshot, an
  * Aurora cluster and its snapshot, a Redshift cluster, a DynamoDB table, an EBS
- * volume and snapshot, an SQS queue, an SNS topic), beside a quarter as many drifted ones (a public
+ * volume and snapshot, an SQS queue, an SNS topic, a KMS key), beside a quarter as many drifted ones (a public
  * instance, a cluster with short backups, a public DB snapshot, a public Redshift
  * cluster, a table without point-in-time recovery, an unencrypted volume, a queue
- * and a topic without encryption).
+ * and a topic without encryption, a key without rotation).
  */
 export interface BenchAccount {
   compliantBuckets: string[];
@@ -124,7 +126,8 @@ export async function buildAccount(
         new CreateQueueCommand({ QueueName: `${id}-intake`, Attributes: { SqsManagedSseEnabled: 'false' } }),
       );
     await aws.get(sns).send(new CreateTopicCommand({ Name: `${id}-results` }));
-    account.driftedStores += 8;
+    await aws.get(kms).send(new CreateKeyCommand({ Description: `${id} data key` }));
+    account.driftedStores += 9;
   }
   for (let i = 0; i < dataStores; i++) {
     const seeded = await seedCompliantDataStores(aws, region, `bench-ok-${i}`, 'bench-access-logs');

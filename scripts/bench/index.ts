@@ -180,6 +180,7 @@ try {
     'AWS::EC2::Snapshot': 'DescribeSnapshots',
     'AWS::SQS::Queue': 'ListQueues',
     'AWS::SNS::Topic': 'ListTopics',
+    'AWS::KMS::Key': 'ListKeys',
   };
   /** What a call about this resource names: its id, its own parameter group, its ARN. */
   const subjectsOf = (arn: string) => {

@@ -103,32 +103,54 @@ export async function evaluatePairs(
       : await ledger
           .recall(finished.map((pair) => ({ rule: pair.rule.id, resource: pair.arn })))
           .catch(() => undefined);
-  const claimedByResource = new Map<string, { index: number; precheck: Precheck }[]>();
+  // Per resource, its rules in registry order: a pair found compliant (or gone) with
+  // nothing open in the registry is final unless an earlier rule of the resource
+  // changes it first.
+  const byResource = new Map<string, { index: number; precheck: Precheck; final: boolean }[]>();
   live.forEach((i, n) => {
     const pair = pairs[i] as EvaluationPair;
     const precheck = prechecked[n] as Precheck;
     const { result } = precheck;
-    if (
+    const final = Boolean(
       result &&
-      isFinal(result) &&
-      memory &&
-      !mustSettleUnderClaim(memory.get(pairKey(pair.rule.id, pair.arn)))
-    ) {
-      const outcome = outcomeOf(pair, finalDecision(result), options.recordUnclaimed);
-      settlement.record(outcome);
-      results[i] = outcome;
-      return;
-    }
+        isFinal(result) &&
+        memory &&
+        !mustSettleUnderClaim(memory.get(pairKey(pair.rule.id, pair.arn))),
+    );
     const key = `${pair.ctx.region}\u0000${pair.arn}`;
-    claimedByResource.set(key, [...(claimedByResource.get(key) ?? []), { index: i, precheck }]);
+    byResource.set(key, [...(byResource.get(key) ?? []), { index: i, precheck, final }]);
   });
-  await mapLimited([...claimedByResource.values()], deps.concurrency, async (claimed) => {
+  const finish = (i: number, result: CheckResult<unknown>) => {
+    const outcome = outcomeOf(pairs[i] as EvaluationPair, finalDecision(result), options.recordUnclaimed);
+    settlement.record(outcome);
+    results[i] = outcome;
+  };
+  await mapLimited([...byResource.values()], deps.concurrency, async (entries) => {
     let changed = false;
-    for (const { index: i, precheck } of claimed) {
+    for (const { index: i, precheck, final } of entries) {
       const pair = pairs[i] as EvaluationPair;
+      let read = precheck;
+      if (final && !changed) {
+        finish(i, precheck.result as CheckResult<unknown>);
+        continue;
+      }
+      if (final) {
+        // An earlier rule's fix may have changed what this rule judges (cancelling a
+        // key's deletion leaves it disabled): its first read is stale, read again.
+        read = { readAt: Math.floor(Date.now() / 1000) };
+        try {
+          read.result = await checkLive(pair.rule, pair.arn, pair.ctx);
+        } catch {
+          // Read again under the claim; an error there is reported with its reason.
+        }
+        if (read.result && isFinal(read.result)) {
+          finish(i, read.result);
+          continue;
+        }
+      }
       // After a fix by an earlier rule of this resource its first read is stale (the
       // fix emptied the shared reads, so the next check reads live state again).
-      const outcome = await evaluateClaimed(deps, pair, facts, settlement, precheck, !changed);
+      const outcome = await evaluateClaimed(deps, pair, facts, settlement, read, !changed);
       if (outcome.status === 'remediated' || outcome.status === 'pending' || outcome.status === 'error')
         changed = true;
       results[i] = outcome;

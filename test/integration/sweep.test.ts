@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -29,6 +30,7 @@ import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { Outcome } from '../../src/outcome';
 import { ec2 } from '../../src/resources/ec2/vpc';
+import { kms } from '../../src/resources/kms/key';
 import { s3 } from '../../src/resources/s3/bucket';
 import type { Rule } from '../../src/rule';
 import { catalogueJson } from '../../src/sweep/catalogue';
@@ -329,12 +331,22 @@ describe('a mixed account: one drift of each kind beside compliant data stores',
     });
 
     // What the emulator adds to the seeded drift: its default VPC and the VPCs the load
-    // balancer scenarios made have no flow log, and it answers require_ssl=false for every
-    // Redshift parameter group (ModifyClusterParameterGroup is not implemented).
+    // balancer scenarios made have no flow log, it answers require_ssl=false for every
+    // Redshift parameter group (ModifyClusterParameterGroup is not implemented), and the
+    // keys it makes for AWS services (alias/aws/ebs, …) are customer-managed ones there.
     const vpcs = await clients.get(ec2).send(new DescribeVpcsCommand({}));
+    const aliases = await clients.get(kms).send(new ListAliasesCommand({}));
+    const keys = new Set(
+      ((await clients.get(kms).send(new ListKeysCommand({}))).Keys ?? []).map((k) => k.KeyId),
+    );
+    // Only the keys it made: it lists every alias/aws/* whether or not its key exists yet.
+    const serviceKeys = (aliases.Aliases ?? []).filter(
+      (a) => a.AliasName?.startsWith('alias/aws/') && keys.has(a.TargetKeyId),
+    );
     const drifted = new Set(seeded.map(({ rule, arn }) => `${rule.id} ${arn}`));
     const emulatorDrift = [
       ...(vpcs.Vpcs ?? []).map((v) => `vpc-flow-logs arn:aws:ec2:${region}:${ACCOUNT}:vpc/${v.VpcId}`),
+      ...serviceKeys.map((a) => `kms-key-rotation arn:aws:kms:${region}:${ACCOUNT}:key/${a.TargetKeyId}`),
       ...[...seeded.map(({ arn }) => arn), ...(compliant['AWS::Redshift::Cluster'] ?? [])]
         .filter((arn) => arn.startsWith('arn:aws:redshift:'))
         .map((arn) => `redshift-cluster-tls-enforced ${arn}`),
@@ -373,15 +385,21 @@ describe('a mixed account: one drift of each kind beside compliant data stores',
       }
     }
 
+    // What the fixes leave for a person on the same resources.
+    const leftTickets = seeded.flatMap(({ arn, seed: scenario }) =>
+      (scenario.leavesTickets ?? []).map((rule) => `ticket ${rule} ${arn}`),
+    );
     const applied = await scanHere(['--apply']);
     expect(reportedFindings(applied.stdout)).toEqual(
-      expected.map((line) => line.replace('would-remediate', 'remediated')).sort(),
+      [...expected.map((line) => line.replace('would-remediate', 'remediated')), ...leftTickets].sort(),
     );
 
     proxy.reset();
     const again = await scanHere(['--apply']);
     expect(again.code).toBe(2);
-    expect(reportedFindings(again.stdout)).toEqual(expected.filter((line) => line.startsWith('ticket ')));
+    expect(reportedFindings(again.stdout)).toEqual(
+      [...expected.filter((line) => line.startsWith('ticket ')), ...leftTickets].sort(),
+    );
     expect(proxy.calls.filter(isWrite)).toEqual([]);
   });
 });

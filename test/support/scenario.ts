@@ -50,6 +50,12 @@ export interface EmulatorSeed {
   seed(clients: EmulatorClients, region: string): Promise<string>;
   /** What a sweep or an event with --apply must end in for it. */
   expect: 'remediated' | 'ticket';
+  /**
+   * Rules of the same resource that the fix leaves with a ticket for a person
+   * (cancelling a key's deletion leaves the key disabled): a sweep reports them after
+   * --apply, and a rescan still does.
+   */
+  leavesTickets?: string[];
   /** The rule's settings for these tests (the seed makes what they name, e.g. a log bucket). */
   env?: Record<string, string>;
   /**

@@ -329,6 +329,47 @@ describe('engine', () => {
     expect(other.writes).toEqual(['PutBucketAcl']);
   });
 
+  it('a fix that changes what a later rule of the resource judges: that rule reads again and acts on it', async () => {
+    const first = fakeRule({ compliant: false });
+    const later = fakeRule({ compliant: true });
+    // The first rule's fix leaves the resource drifted for the later rule (as cancelling a
+    // key's deletion leaves the key disabled).
+    const plan = first.rule.plan;
+    (first.rule as { plan: Rule['plan'] }).plan = (arn, observed, ctx) => {
+      const planned = plan(arn, observed, ctx);
+      if (planned.kind !== 'fix') return planned;
+      const [action] = planned.actions;
+      return {
+        ...planned,
+        actions: [
+          {
+            ...(action as NonNullable<typeof action>),
+            run: async (c) => {
+              await action?.run(c);
+              later.state.compliant = false;
+            },
+          },
+        ],
+      };
+    };
+    const laterRule = { ...later.rule, id: 'fake-rule-later', resource: first.rule.resource } as Rule;
+    const report = await processEvent(testEngine({ rules: [first.rule, laterRule] }), event());
+    expect(report.outcomes.map((o) => `${o.rule}:${o.status}`)).toEqual([
+      'fake-rule:remediated',
+      'fake-rule-later:remediated',
+    ]);
+    expect(later.writes).toEqual(['PutBucketAcl']);
+  });
+
+  it('a compliant resource costs its reads only: no rule reads twice when nothing was fixed', async () => {
+    const a = fakeRule({ compliant: true });
+    const b = fakeRule({ compliant: true });
+    const bRule = { ...b.rule, id: 'fake-rule-b', resource: a.rule.resource } as Rule;
+    const report = await processEvent(testEngine({ rules: [a.rule, bRule] }), event());
+    expect(report.outcomes.map((o) => o.status)).toEqual(['compliant', 'compliant']);
+    expect([a.check.mock.calls.length, b.check.mock.calls.length]).toEqual([1, 1]);
+  });
+
   it('refuses to run a call the rule does not declare, before anything is written', async () => {
     const fake = fakeRule({ compliant: false }, undefined, {
       iamActions: ['s3:PutBucketAcl', 's3:DeleteBucket'],
