@@ -129,6 +129,19 @@ export function keyEvent(name: string, arn: string): FixtureEvent {
   return event;
 }
 
+/** A CloudTrail fixture about the trail of `arn`: its region, and the trail wherever the record names it. */
+export function trailEvent(name: string, arn: string): FixtureEvent {
+  const event = inRegion(loadFixture(name), arn.split(':')[3] as string);
+  const trail = arn.split('/').at(-1) as string;
+  const request = event.detail.requestParameters ?? {};
+  if ('name' in request) request.name = String(request.name).startsWith('arn:') ? arn : trail;
+  if ('trailName' in request) request.trailName = trail;
+  const response = event.detail.responseElements ?? {};
+  if ('trailARN' in response) response.trailARN = arn;
+  if ('name' in response) response.name = trail;
+  return event;
+}
+
 /** Where each RDS ARN kind's identifier and ARN sit in RDS records. */
 const RDS_FIELDS: Record<string, { id: string; arn: string }> = {
   db: { id: 'dBInstanceIdentifier', arn: 'dBInstanceArn' },

@@ -18,6 +18,10 @@ import type { Rule } from '../src/rule';
 import { declaredSettings } from '../src/rule-settings';
 import classicElbAccessLogging from './classic-elb-access-logging';
 import classicElbListenerPlaintext from './classic-elb-listener-plaintext';
+import cloudtrailRegionRecorded from './cloudtrail-region-recorded';
+import cloudtrailTrailLogging from './cloudtrail-trail-logging';
+import cloudtrailTrailManagementEvents from './cloudtrail-trail-management-events';
+import cloudtrailTrailWeakened from './cloudtrail-trail-weakened';
 import dynamodbTablePitr from './dynamodb-table-pitr';
 import ebsEncryptionByDefault from './ebs-encryption-by-default';
 import ebsSnapshotPublic from './ebs-snapshot-public';
@@ -111,4 +115,8 @@ export const rules: readonly Rule[] = createRegistry([
   kmsKeyDeletionScheduled,
   kmsKeyDisabled,
   kmsKeyRotation,
+  cloudtrailTrailLogging,
+  cloudtrailTrailWeakened,
+  cloudtrailTrailManagementEvents,
+  cloudtrailRegionRecorded,
 ]);
