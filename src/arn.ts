@@ -5,6 +5,12 @@
  */
 import { partition, parseArn as sdkParseArn } from '@aws-sdk/core/client';
 
+/**
+ * The shape of a Region's name (`us-east-1`, `us-gov-west-1`, `us-isof-south-1`,
+ * `eusc-de-east-1`): what a record's `awsRegion` must be to say where to look.
+ */
+export const REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+
 /** `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-f`, `aws-eusc`, … (unknown regions: `aws`). */
 export function partitionOf(region: string): string {
   return partition(region).name;

@@ -1,3 +1,4 @@
+import { REGION_NAME } from './arn';
 import { InvalidEventError } from './errors';
 import * as z from './zod';
 
@@ -20,6 +21,8 @@ function tolerant<T extends z.core.SomeType>(schema: T) {
 }
 
 const text = tolerant(z.string());
+/** A Region's name; anything else (a sanitised "...", a made-up name) reads as absent. */
+const region = tolerant(z.string().check(z.regex(REGION_NAME)));
 const accountId = tolerant(z.union([z.string(), z.number()]));
 const fields = tolerant(z.record(z.string(), z.unknown()));
 
@@ -46,7 +49,7 @@ export const cloudTrailRecordSchema = z.looseObject({
   eventName: z.string().check(z.minLength(1)),
   eventID: text,
   eventTime: text,
-  awsRegion: text,
+  awsRegion: region,
   apiVersion: text,
   errorCode: text,
   recipientAccountId: accountId,
@@ -62,7 +65,7 @@ const envelopeSchema = z.looseObject({
   'detail-type': z.string(),
   source: text,
   account: accountId,
-  region: text,
+  region: region,
   time: text,
   detail: z.unknown(),
 });

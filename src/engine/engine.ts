@@ -136,7 +136,9 @@ export class Engine {
       );
     } else {
       if (!event.region)
-        throw new InvalidEventError('CloudTrail record has no awsRegion (and the envelope no region)');
+        throw new InvalidEventError(
+          'CloudTrail record has no usable awsRegion (a Region name such as us-east-1), nor the envelope a region',
+        );
       report.outcomes = await this.evaluateEvent(rules, record, event.region, event.eventId, facts);
     }
     for (const outcome of report.outcomes) this.logOutcome(outcome);

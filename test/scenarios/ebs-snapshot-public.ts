@@ -33,7 +33,8 @@ export default {
   ],
   /** The ids this rule takes from each real record of ../shared/cloudtrail-samples for its events. */
   samples: {
-    'ec2/ModifySnapshotAttribute.1.json': ['arn:aws:ec2:me-central-3r::snapshot/snap-041993b54a9b3af6f'],
+    // Its awsRegion is scrambled (not a Region's name): it names nothing.
+    'ec2/ModifySnapshotAttribute.1.json': [],
     'ec2/ModifySnapshotAttribute.2.json': ['arn:aws:ec2:us-west-2::snapshot/snap-1111'],
     'ec2/ModifySnapshotAttribute.3.json': ['arn:aws:ec2:us-west-2::snapshot/snap-1111'],
   },

@@ -21,9 +21,8 @@ export default {
   /** The ids this rule takes from each real record of ../shared/cloudtrail-samples for its events. */
   samples: {
     // An invented region in the record: the ARN keeps it (the partition defaults to aws).
-    'rds/ModifyDBSnapshotAttribute.1.json': [
-      'arn:aws:rds:meiso-eastwest-2r:171471557522:snapshot:exfiltration',
-    ],
+    // Its awsRegion is scrambled (not a Region's name): it names nothing.
+    'rds/ModifyDBSnapshotAttribute.1.json': [],
     'rds/ModifyDBSnapshotAttribute.2.json': ['arn:aws:rds:us-west-2:123456789012:snapshot:exfiltration'],
   },
   emulator: {

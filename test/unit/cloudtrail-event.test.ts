@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../../local/fixtures';
 import { actorOf, parseEvent } from '../../src/cloudtrail-event';
 import { InvalidEventError } from '../../src/errors';
+import { processEvent } from '../../src/process-event';
+import { testEngine } from '../support/engine';
 
 describe('parseEvent', () => {
   it('accepts an EventBridge envelope and takes ids, region and account from it', () => {
@@ -20,6 +22,32 @@ describe('parseEvent', () => {
     const { detail } = loadFixture('ec2/CreateVpc.basic');
     const parsed = parseEvent(detail);
     expect(parsed).toMatchObject({ shape: 'bare', eventId: detail.eventID, region: 'us-east-1' });
+  });
+
+  it('an awsRegion that is not a Region name reads as absent: the envelope’s region stands in, and without one the engine refuses the event by name', async () => {
+    for (const awsRegion of ['not-a-region', '', 'us-east-1x', 'x'.repeat(1_000_000), '...']) {
+      const event = loadFixture('s3/PutBucketAcl.public-read');
+      event.detail.awsRegion = awsRegion;
+      expect(parseEvent(event).region).toBe('us-east-1');
+      expect(parseEvent(event).record.awsRegion).toBeUndefined();
+      expect(parseEvent(event.detail).region).toBeUndefined();
+    }
+    for (const awsRegion of [
+      'us-gov-west-1',
+      'cn-north-1',
+      'us-isof-south-1',
+      'eusc-de-east-1',
+      'ap-southeast-7',
+    ]) {
+      const { detail } = loadFixture('s3/PutBucketAcl.public-read');
+      expect(parseEvent({ ...detail, awsRegion }).region).toBe(awsRegion);
+    }
+    const bare = { ...loadFixture('s3/PutBucketAcl.public-read').detail, awsRegion: 'not-a-region' };
+    const failure = await processEvent(testEngine(), bare).catch((error) => error);
+    expect(failure).toBeInstanceOf(InvalidEventError);
+    expect(failure.message).toBe(
+      'CloudTrail record has no usable awsRegion (a Region name such as us-east-1), nor the envelope a region',
+    );
   });
 
   it('keeps fields it does not know', () => {

@@ -6,19 +6,19 @@
  * narrowed); the sweep sees one per account and Region. When logging stops, no
  * event arrives to say so: the sweep is what notices.
  */
-import { partitionOf } from '../../arn';
+import { partitionOf, REGION_NAME } from '../../arn';
 import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { accountSettingArn } from '../account-setting';
 import { consoleHost } from '../console';
 import { defineResourceType } from '../resource-type';
-import { cloudtrail, REGION } from './trail';
+import { cloudtrail } from './trail';
 
 const SETTING = 'trail-coverage';
 
 function coverageArns(record: CloudTrailRecord): string[] {
   const region = record.awsRegion;
   const account = accountOf(record);
-  if (!region || !REGION.test(region) || !account) return [];
+  if (!region || !REGION_NAME.test(region) || !account) return [];
   return [accountSettingArn(partitionOf(region), 'cloudtrail', region, String(account), SETTING)];
 }
 

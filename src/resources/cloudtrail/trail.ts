@@ -12,7 +12,7 @@ import {
   ListTrailsCommand,
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
-import { parseArn, partitionOf } from '../../arn';
+import { parseArn, partitionOf, REGION_NAME } from '../../arn';
 import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
@@ -24,12 +24,10 @@ import { defineResourceType, type ResourceContext } from '../resource-type';
 
 export const cloudtrail = awsClient(CloudTrailClient, { iamPrefix: 'cloudtrail' });
 
-/** A Region's name (`us-east-1`, `us-gov-west-1`): records with anything else name nothing. */
-export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** Trail names start with a letter or digit (a placeholder like "..." names nothing). */
 const TRAIL_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{2,127}$/;
 const TRAIL_ARN = new RegExp(
-  `^arn:[^:]+:cloudtrail:${REGION.source.slice(1, -1)}:\\d{12}:trail/${TRAIL_NAME.source.slice(1, -1)}$`,
+  `^arn:[^:]+:cloudtrail:${REGION_NAME.source.slice(1, -1)}:\\d{12}:trail/${TRAIL_NAME.source.slice(1, -1)}$`,
 );
 
 export function trailArn(partition: string, region: string, accountId: string, name: string): string {
@@ -49,7 +47,7 @@ function trailArns(record: CloudTrailRecord): string[] {
   if (named && TRAIL_ARN.test(named)) return [named];
   const region = record.awsRegion;
   const account = accountOf(record);
-  if (!named || !TRAIL_NAME.test(named) || !region || !REGION.test(region) || !account) return [];
+  if (!named || !TRAIL_NAME.test(named) || !region || !REGION_NAME.test(region) || !account) return [];
   return [trailArn(partitionOf(region), region, String(account), named)];
 }
 
