@@ -22,6 +22,7 @@ import { defineRule } from '../src/rule';
 import {
   BACKUP_RETENTION_SETTLE,
   DEFAULT_MIN_BACKUP_DAYS,
+  judgeRetention,
   minBackupDays,
 } from './rds-instance-backup-retention';
 
@@ -56,21 +57,11 @@ export default defineRule<Observed, typeof settings>({
 
   async check(arn, ctx) {
     const cluster = await describeDbCluster(ctx, arn);
-    const minimum = ctx.settings.minDays ?? DEFAULT_MIN_BACKUP_DAYS;
-    const retentionDays = cluster.BackupRetentionPeriod ?? 0;
-    const compliant = retentionDays >= minimum;
-    return {
-      state: compliant ? 'compliant' : 'non-compliant',
-      findings: compliant
-        ? []
-        : [
-            retentionDays === 0
-              ? 'automated backups are off'
-              : `backups are kept ${retentionDays} of ${minimum} days`,
-          ],
-      observed: { retentionDays, status: cluster.Status ?? 'unknown' },
-      summary: { backupRetentionDays: retentionDays, minimumDays: minimum },
-    };
+    return judgeRetention(
+      cluster.BackupRetentionPeriod ?? 0,
+      ctx.settings.minDays ?? DEFAULT_MIN_BACKUP_DAYS,
+      cluster.Status ?? 'unknown',
+    );
   },
 
   plan(arn, observed, ctx) {

@@ -50,6 +50,23 @@ export const DEFAULT_MIN_BACKUP_DAYS = 7;
 /** How long an event waits for the new retention to show before reporting `pending`. */
 export const BACKUP_RETENTION_SETTLE: Settle = { timeoutSeconds: 20, intervalSeconds: 5 };
 
+/** An instance's or a cluster's retention judged against the minimum: shared by both rules. */
+export function judgeRetention(retentionDays: number, minimum: number, status: string) {
+  const compliant = retentionDays >= minimum;
+  return {
+    state: compliant ? ('compliant' as const) : ('non-compliant' as const),
+    findings: compliant
+      ? []
+      : [
+          retentionDays === 0
+            ? 'automated backups are off'
+            : `backups are kept ${retentionDays} of ${minimum} days`,
+        ],
+    observed: { retentionDays, status },
+    summary: { backupRetentionDays: retentionDays, minimumDays: minimum },
+  };
+}
+
 interface Observed {
   retentionDays: number;
   status: string;
@@ -89,21 +106,11 @@ export default defineRule<Observed, typeof settings>({
         summary: { judgedOnCluster: instance.DBClusterIdentifier },
       };
     }
-    const minimum = ctx.settings.minDays ?? DEFAULT_MIN_BACKUP_DAYS;
-    const retentionDays = instance.BackupRetentionPeriod ?? 0;
-    const compliant = retentionDays >= minimum;
-    return {
-      state: compliant ? 'compliant' : 'non-compliant',
-      findings: compliant
-        ? []
-        : [
-            retentionDays === 0
-              ? 'automated backups are off'
-              : `backups are kept ${retentionDays} of ${minimum} days`,
-          ],
-      observed: { retentionDays, status: instance.DBInstanceStatus ?? 'unknown' },
-      summary: { backupRetentionDays: retentionDays, minimumDays: minimum },
-    };
+    return judgeRetention(
+      instance.BackupRetentionPeriod ?? 0,
+      ctx.settings.minDays ?? DEFAULT_MIN_BACKUP_DAYS,
+      instance.DBInstanceStatus ?? 'unknown',
+    );
   },
 
   plan(arn, observed, ctx) {

@@ -4,6 +4,9 @@
  * Promises are cached, so concurrent readers share one call. A fix invalidates
  * its resource, so the read-back after a fix (and any later rule) reads live state.
  */
+/** The key resource types cache a resource's tags under (`ResourceType.tags`). */
+export const TAGS_READ = 'tags';
+
 export class ReadCache {
   private readonly byResource = new Map<string, Map<string, Promise<unknown>>>();
 
@@ -26,8 +29,14 @@ export class ReadCache {
     void this.get(resource, key, async () => value);
   }
 
-  invalidate(resource: string): void {
-    this.byResource.delete(resource);
+  /** Drops the resource's reads, except those named in `keep`. */
+  invalidate(resource: string, keep: readonly string[] = []): void {
+    const reads = this.byResource.get(resource);
+    if (!reads || keep.length === 0) {
+      this.byResource.delete(resource);
+      return;
+    }
+    for (const key of [...reads.keys()]) if (!keep.includes(key)) reads.delete(key);
   }
 
   /** Drops everything (between sweep pages, so memory stays bounded). */

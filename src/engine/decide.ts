@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeAwsError } from '../aws-errors';
 import { ResourceGoneError } from '../errors';
+import { TAGS_READ } from '../read-cache';
 import type { CheckResult, Plan, Rule, RuleContext, RuleMode, Settle } from '../rule';
 import { type Decision, reportedActions } from './outcome-builder';
 
@@ -97,8 +98,13 @@ export async function decide(
   if (inputs.dryRun) return { status: 'would-remediate', ...planned };
   if (inputs.fight) return { status: 'ticket', reason: inputs.fight, fight: true, ...planned };
 
-  // Whatever happens next, this resource's shared reads are stale now.
-  ctx.reads.invalidate(arn);
+  // Whatever happens next, this resource's shared reads are stale now: all but its
+  // tags, when no call of the fix writes tags (the later rules of the resource would
+  // otherwise each read them again to decide exemption).
+  const keep = plan.actions.some((a) => a.iamActions.some((iam) => /tag/i.test(iam.split(':')[1] ?? '')))
+    ? []
+    : [TAGS_READ];
+  ctx.reads.invalidate(arn, keep);
   for (const action of plan.actions) {
     try {
       await action.run(ctx);
@@ -106,7 +112,7 @@ export async function decide(
       return { status: 'error', reason: `${action.api} failed: ${describeAwsError(error)}`, ...planned };
     }
   }
-  return verify(rule, arn, ctx, plan.settle, planned);
+  return verify(rule, arn, ctx, plan.settle, planned, keep);
 }
 
 /**
@@ -120,6 +126,7 @@ async function verify(
   ctx: RuleContext,
   settle: Settle | undefined,
   planned: Pick<Decision, 'findings' | 'before' | 'actions'>,
+  keep: readonly string[],
 ): Promise<Decision> {
   const deadline = Date.now() + (settle?.timeoutSeconds ?? 0) * 1000;
   if (settle?.waitFor) {
@@ -151,7 +158,7 @@ async function verify(
     const interval = (settle?.intervalSeconds ?? 0) * 1000;
     if (settle && !settle.waitFor && interval > 0 && Date.now() + interval < deadline) {
       await sleep(interval);
-      ctx.reads.invalidate(arn);
+      ctx.reads.invalidate(arn, keep);
       continue;
     }
     if (settle) {

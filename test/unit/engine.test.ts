@@ -4,6 +4,7 @@ import { InvalidEventError } from '../../src/errors';
 import { MemoryLedger } from '../../src/ledger/memory-ledger';
 import { MemoryNotificationPublisher } from '../../src/notify/queue-publisher';
 import { EventFailedError, processEvent } from '../../src/process-event';
+import { TAGS_READ } from '../../src/read-cache';
 import { defineResourceType } from '../../src/resources/resource-type';
 import { s3 } from '../../src/resources/s3/bucket';
 import type { CheckResult, Rule, Settle } from '../../src/rule';
@@ -359,6 +360,48 @@ describe('engine', () => {
       'fake-rule-later:remediated',
     ]);
     expect(later.writes).toEqual(['PutBucketAcl']);
+  });
+
+  it('tags are read once for a resource several rules fix, unless a fix writes tags', async () => {
+    let tagReads = 0;
+    const first = fakeRule({ compliant: false });
+    const second = fakeRule({ compliant: false });
+    const resource = defineResourceType({
+      ...first.rule.resource,
+      tags: (arn, ctx) =>
+        ctx.reads.get(arn, TAGS_READ, async () => {
+          tagReads++;
+          return {};
+        }),
+    });
+    const rulesOn = (iamActions: string[]) => [
+      { ...first.rule, resource } as Rule,
+      {
+        ...second.rule,
+        id: 'fake-rule-b',
+        resource,
+        permissions: { ...second.rule.permissions, write: iamActions },
+        plan: (arn: string, observed: never, ctx: never) => {
+          const planned = second.rule.plan(arn, observed, ctx);
+          return planned.kind === 'fix'
+            ? { ...planned, actions: planned.actions.map((a) => ({ ...a, iamActions })) }
+            : planned;
+        },
+      } as Rule,
+    ];
+    const fixed = await processEvent(testEngine({ rules: rulesOn(['s3:PutBucketAcl']) }), event());
+    expect(fixed.outcomes.map((o) => o.status)).toEqual(['remediated', 'remediated']);
+    expect(tagReads).toBe(1);
+
+    // A fix that writes tags: the next rule reads them again.
+    tagReads = 0;
+    first.state.compliant = false;
+    second.state.compliant = false;
+    const tagging = rulesOn(['s3:PutBucketTagging']).reverse();
+    expect(
+      (await processEvent(testEngine({ rules: tagging }), event())).outcomes.map((o) => o.status),
+    ).toEqual(['remediated', 'remediated']);
+    expect(tagReads).toBe(2);
   });
 
   it('a compliant resource costs its reads only: no rule reads twice when nothing was fixed', async () => {

@@ -5,6 +5,7 @@
  * judged and fixed in its home Region only, and an organization trail only in the
  * management account that owns it.
  */
+
 import {
   CloudTrailClient,
   GetTrailCommand,
@@ -17,6 +18,7 @@ import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
+import { TAGS_READ } from '../../read-cache';
 import { stringField } from '../../record-fields';
 import { tagRecord } from '../../tags';
 import { consoleHost } from '../console';
@@ -95,7 +97,7 @@ export const cloudTrailTrail = defineResourceType({
   },
 
   tags: (arn, ctx) =>
-    ctx.reads.get(arn, 'tags', async () => {
+    ctx.reads.get(arn, TAGS_READ, async () => {
       try {
         const out = await ctx.clients.get(cloudtrail).send(new ListTagsCommand({ ResourceIdList: [arn] }));
         return tagRecord(out.ResourceTagList?.[0]?.TagsList);

@@ -2,12 +2,14 @@
  * AWS::DynamoDB::Table. DynamoDB's APIs take a table's name or its ARN; records
  * carry the name (`requestParameters.tableName`), and CreateTable's answer the ARN.
  */
+
 import { DynamoDBClient, ListTablesCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { parseArn, partitionOf } from '../../arn';
 import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
+import { TAGS_READ } from '../../read-cache';
 import { stringField } from '../../record-fields';
 import { tagRecord } from '../../tags';
 import { consoleHost } from '../console';
@@ -65,7 +67,7 @@ export const dynamodbTable = defineResourceType({
   },
 
   tags: (arn, ctx) =>
-    ctx.reads.get(arn, 'tags', async () => {
+    ctx.reads.get(arn, TAGS_READ, async () => {
       try {
         const out = await ctx.clients.get(dynamodb).send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
         return tagRecord(out.Tags);

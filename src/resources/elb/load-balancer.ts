@@ -4,6 +4,7 @@
  * account. Its records carry apiVersion 2012-06-01 (the v2 API shares the event
  * source and some event names).
  */
+
 import {
   DescribeLoadBalancersCommand,
   DescribeTagsCommand,
@@ -16,6 +17,7 @@ import { hasErrorCode } from '../../aws-errors';
 import { chunksOf } from '../../chunks';
 import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
+import { TAGS_READ } from '../../read-cache';
 import { stringField } from '../../record-fields';
 import { tagRecord } from '../../tags';
 import { consoleHost } from '../console';
@@ -105,7 +107,7 @@ export const classicLoadBalancer = defineResourceType({
   },
 
   tags: (arn, ctx) =>
-    ctx.reads.get(arn, 'tags', async () => {
+    ctx.reads.get(arn, TAGS_READ, async () => {
       try {
         const out = await ctx.clients
           .get(elb)

@@ -5,6 +5,7 @@
  * know it. CloudTrail records of the v2 API carry apiVersion 2015-12-01; the
  * Classic API shares the event source and some event names.
  */
+
 import {
   DescribeLoadBalancersCommand,
   DescribeTagsCommand,
@@ -14,6 +15,7 @@ import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import type { CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
+import { TAGS_READ } from '../../read-cache';
 import { asList, field, stringField, unique } from '../../record-fields';
 import { tagRecord } from '../../tags';
 import { consoleHost } from '../console';
@@ -105,7 +107,7 @@ export const loadBalancerV2 = defineResourceType({
   },
 
   tags: (arn, ctx) =>
-    ctx.reads.get(arn, 'tags', async () => {
+    ctx.reads.get(arn, TAGS_READ, async () => {
       try {
         const out = await ctx.clients.get(elbv2).send(new DescribeTagsCommand({ ResourceArns: [arn] }));
         return tagRecord(out.TagDescriptions?.[0]?.Tags);

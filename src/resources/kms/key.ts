@@ -5,6 +5,7 @@
  * The three KMS rules share one DescribeKey per key: who manages it, its spec, its
  * origin and its state decide what the rules may judge.
  */
+
 import {
   DescribeKeyCommand,
   type KeyMetadata,
@@ -17,6 +18,7 @@ import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
+import { TAGS_READ } from '../../read-cache';
 import { asList, stringField } from '../../record-fields';
 import { consoleHost } from '../console';
 import { defineResourceType, type ResourceContext } from '../resource-type';
@@ -103,7 +105,7 @@ export const kmsKey = defineResourceType({
   },
 
   tags: (arn, ctx) =>
-    ctx.reads.get(arn, 'tags', async () => {
+    ctx.reads.get(arn, TAGS_READ, async () => {
       try {
         const out = await ctx.clients.get(kms).send(new ListResourceTagsCommand({ KeyId: keyIdOf(arn) }));
         return Object.fromEntries((out.Tags ?? []).map((t) => [t.TagKey ?? '', t.TagValue ?? '']));

@@ -3,12 +3,14 @@
  * filters by region, so a sweep shard of a region sees that region's buckets only.
  * Rules about buckets read the bucket's settings through {@link bucketReads}.
  */
+
 import { GetBucketTaggingCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseArn, partitionOf } from '../../arn';
 import { awsClient, usesCustomEndpoint } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import type { CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
+import { TAGS_READ } from '../../read-cache';
 import { asList, field } from '../../record-fields';
 import { tagRecord } from '../../tags';
 import { consoleHost } from '../console';
@@ -117,7 +119,7 @@ export const s3Bucket = defineResourceType({
   },
 
   tags: (arn, ctx) =>
-    readBucket(ctx, arn, 'tags', ['NoSuchTagSet', 'NoSuchTagSetError'], {}, async (client, Bucket) => {
+    readBucket(ctx, arn, TAGS_READ, ['NoSuchTagSet', 'NoSuchTagSetError'], {}, async (client, Bucket) => {
       const out = await client.send(new GetBucketTaggingCommand({ Bucket }));
       return tagRecord(out.TagSet);
     }),

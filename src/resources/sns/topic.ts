@@ -2,12 +2,14 @@
  * AWS::SNS::Topic. SNS's APIs and records name a topic by its ARN
  * (`requestParameters.topicArn`; CreateTopic's `responseElements.topicArn`).
  */
+
 import { ListTagsForResourceCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { parseArn } from '../../arn';
 import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import type { CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
+import { TAGS_READ } from '../../read-cache';
 import { stringField } from '../../record-fields';
 import { tagRecord } from '../../tags';
 import { consoleHost } from '../console';
@@ -46,7 +48,7 @@ export const snsTopic = defineResourceType({
   },
 
   tags: (arn, ctx) =>
-    ctx.reads.get(arn, 'tags', async () => {
+    ctx.reads.get(arn, TAGS_READ, async () => {
       try {
         const out = await ctx.clients.get(sns).send(new ListTagsForResourceCommand({ ResourceArn: arn }));
         return tagRecord(out.Tags);

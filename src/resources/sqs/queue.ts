@@ -5,12 +5,14 @@
  * (GetQueueUrl) rather than built: its form differs between regions and
  * partitions. A sweep page already has every URL from ListQueues.
  */
+
 import { GetQueueUrlCommand, ListQueuesCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parseArn, partitionOf } from '../../arn';
 import { awsClient } from '../../aws-clients';
 import { hasErrorCode } from '../../aws-errors';
 import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
 import { ResourceGoneError } from '../../errors';
+import { TAGS_READ } from '../../read-cache';
 import { stringField } from '../../record-fields';
 import { consoleHost } from '../console';
 import { defineResourceType, type ResourceContext } from '../resource-type';
@@ -112,7 +114,7 @@ export const sqsQueue = defineResourceType({
   },
 
   tags: (arn, ctx) =>
-    ctx.reads.get(arn, 'tags', async () => {
+    ctx.reads.get(arn, TAGS_READ, async () => {
       const QueueUrl = await queueUrlOf(ctx, arn);
       try {
         const out = await ctx.clients.get(sqs).send(new ListQueueTagsCommand({ QueueUrl }));
