@@ -142,6 +142,20 @@ export function trailEvent(name: string, arn: string): FixtureEvent {
   return event;
 }
 
+/** An API Gateway fixture about the stage of `arn`: its region, API id and stage name wherever the record names them. */
+export function stageEvent(name: string, arn: string): FixtureEvent {
+  const event = inRegion(loadFixture(name), arn.split(':')[3] as string);
+  const [, , restApiId, , stageName] = (arn.split('::')[1] ?? '').split('/');
+  const request = event.detail.requestParameters ?? {};
+  request.restApiId = restApiId;
+  if ('stageName' in request) request.stageName = stageName;
+  const input = request.createStageInput as Record<string, unknown> | undefined;
+  if (input) input.stageName = stageName;
+  const response = event.detail.responseElements ?? {};
+  if ('stageName' in response) response.stageName = stageName;
+  return event;
+}
+
 /** Where each RDS ARN kind's identifier and ARN sit in RDS records. */
 const RDS_FIELDS: Record<string, { id: string; arn: string }> = {
   db: { id: 'dBInstanceIdentifier', arn: 'dBInstanceArn' },

@@ -16,6 +16,8 @@ import { RuleDefinitionError } from '../src/errors';
 import type { ResourceType } from '../src/resources/resource-type';
 import type { Rule } from '../src/rule';
 import { declaredSettings } from '../src/rule-settings';
+import apigatewayStageAccessLogging from './apigateway-stage-access-logging';
+import apigatewayStageCacheEncrypted from './apigateway-stage-cache-encrypted';
 import classicElbAccessLogging from './classic-elb-access-logging';
 import classicElbListenerPlaintext from './classic-elb-listener-plaintext';
 import cloudtrailRegionRecorded from './cloudtrail-region-recorded';
@@ -119,4 +121,6 @@ export const rules: readonly Rule[] = createRegistry([
   cloudtrailTrailWeakened,
   cloudtrailTrailManagementEvents,
   cloudtrailRegionRecorded,
+  apigatewayStageCacheEncrypted,
+  apigatewayStageAccessLogging,
 ]);

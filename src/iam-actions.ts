@@ -29,6 +29,14 @@ const RENAMED: Record<string, Record<string, string>> = {
     PutBucketCors: 'PutBucketCORS',
     HeadObject: 'GetObject',
   },
+  // API Gateway's management API is authorised by HTTP method (on the resource's path).
+  apigateway: {
+    GetRestApis: 'GET',
+    GetStages: 'GET',
+    GetStage: 'GET',
+    GetTags: 'GET',
+    UpdateStage: 'PATCH',
+  },
   sqs: {
     SendMessageBatch: 'SendMessage',
     DeleteMessageBatch: 'DeleteMessage',

@@ -79,7 +79,7 @@ describe('recording proxy', () => {
           new UpdateStageCommand({ restApiId: 'a1b2c3', stageName: 'prod', patchOperations: [] }),
         ),
       { service: 'apigateway', operation: 'UpdateStage', protocol: 'rest' },
-      'apigateway:UpdateStage',
+      'apigateway:PATCH',
     ],
     [
       'EC2 (query)',
