@@ -42,6 +42,16 @@ function finalDecision(result: CheckResult<unknown>): Decision {
     : { status: 'gone', reason: 'resource no longer exists' };
 }
 
+/** The pair's live state, read without the registry; a failed read is read again under the claim. */
+async function readBeforeClaim(pair: EvaluationPair, readAt: number): Promise<Precheck> {
+  try {
+    return { readAt, result: await checkLive(pair.rule, pair.arn, pair.ctx) };
+  } catch {
+    // Read again under the claim; an error there is reported with its reason.
+    return { readAt };
+  }
+}
+
 /**
  * Evaluates (rule, resource) pairs, for an event or a sweep page. Live state is
  * read first, without the registry: a compliant (or vanished) resource costs its
@@ -82,15 +92,9 @@ export async function evaluatePairs(
   // One start time for all: rules of a resource share reads, so a read may predate its rule's check.
   const readAt = Math.floor(Date.now() / 1000);
   await prefetch(live.map((i) => pairs[i] as EvaluationPair));
-  const prechecked = await mapLimited(live, deps.concurrency, async (i): Promise<Precheck> => {
-    const pair = pairs[i] as EvaluationPair;
-    try {
-      return { readAt, result: await checkLive(pair.rule, pair.arn, pair.ctx) };
-    } catch {
-      // Read again under the claim; an error there is reported with its reason.
-      return { readAt };
-    }
-  });
+  const prechecked = await mapLimited(live, deps.concurrency, (i) =>
+    readBeforeClaim(pairs[i] as EvaluationPair, readAt),
+  );
   // Asked only about pairs found compliant or gone, so a new drift stays at its three
   // registry calls (marker, claim, settlement). Unknown memory (the read failed): every
   // pair takes the claimed path, which reports the registry's failure.
@@ -137,12 +141,7 @@ export async function evaluatePairs(
       if (final) {
         // An earlier rule's fix may have changed what this rule judges (cancelling a
         // key's deletion leaves it disabled): its first read is stale, read again.
-        read = { readAt: Math.floor(Date.now() / 1000) };
-        try {
-          read.result = await checkLive(pair.rule, pair.arn, pair.ctx);
-        } catch {
-          // Read again under the claim; an error there is reported with its reason.
-        }
+        read = await readBeforeClaim(pair, Math.floor(Date.now() / 1000));
         if (read.result && isFinal(read.result)) {
           finish(i, read.result);
           continue;
