@@ -10,10 +10,11 @@
  *
  * Events: DeleteTrail, StopLogging, UpdateTrail, PutEventSelectors; and the sweep.
  */
-import { DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { ResourceGoneError } from '../src/errors';
 import { recordsManagementEvents } from '../src/resources/cloudtrail/event-selectors';
 import { trailCoverage } from '../src/resources/cloudtrail/region-coverage';
-import { cloudtrail } from '../src/resources/cloudtrail/trail';
+import { cloudtrail, isTrailLogging } from '../src/resources/cloudtrail/trail';
 import { defineRule } from '../src/rule';
 
 export default defineRule<Record<string, never>>({
@@ -44,10 +45,14 @@ export default defineRule<Record<string, never>>({
     let recordedBy: string | undefined;
     for (const trail of candidates) {
       const trailArn = trail.TrailARN as string;
-      const status = await client.send(new GetTrailStatusCommand({ Name: trailArn }));
-      if (status.IsLogging && (await recordsManagementEvents(ctx, trailArn))) {
-        recordedBy = trailArn;
-        break;
+      try {
+        if ((await isTrailLogging(ctx, trailArn)) && (await recordsManagementEvents(ctx, trailArn))) {
+          recordedBy = trailArn;
+          break;
+        }
+      } catch (error) {
+        // A trail deleted since the listing records nothing; the Region is not "gone".
+        if (!(error instanceof ResourceGoneError)) throw error;
       }
     }
     return {

@@ -9,15 +9,15 @@
  *
  * Events: StopLogging, and CreateTrail (a new trail does not log until started).
  */
-import { GetTrailStatusCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { ResourceGoneError } from '../src/errors';
+import { StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { awsCall } from '../src/planned-action';
 import {
   cloudTrailTrail,
   cloudtrail,
   describeTrail,
-  isTrailGone,
+  isTrailLogging,
   notJudgedHere,
+  trailNameOf,
 } from '../src/resources/cloudtrail/trail';
 import { defineRule } from '../src/rule';
 
@@ -34,15 +34,7 @@ export default defineRule<Record<string, never>>({
   async check(arn, ctx) {
     const skip = notJudgedHere(await describeTrail(ctx, arn), arn, ctx);
     if (skip) return { state: 'compliant', findings: [], observed: {}, summary: { notJudged: skip } };
-    const logging = await ctx.reads.get(arn, 'cloudtrail:status', async () => {
-      try {
-        const out = await ctx.clients.get(cloudtrail).send(new GetTrailStatusCommand({ Name: arn }));
-        return out.IsLogging === true;
-      } catch (error) {
-        if (isTrailGone(error)) throw new ResourceGoneError(arn, { cause: error });
-        throw error;
-      }
-    });
+    const logging = await isTrailLogging(ctx, arn);
     return {
       state: logging ? 'compliant' : 'non-compliant',
       findings: logging ? [] : ['the trail is not logging'],
@@ -54,7 +46,6 @@ export default defineRule<Record<string, never>>({
   plan(arn) {
     // By name: the trail is judged in its home Region, where its name is unique (the
     // emulator's StartLogging takes names only).
-    const name = arn.split('/').at(-1) as string;
-    return { kind: 'fix', actions: [awsCall(cloudtrail, StartLoggingCommand, { Name: name })] };
+    return { kind: 'fix', actions: [awsCall(cloudtrail, StartLoggingCommand, { Name: trailNameOf(arn) })] };
   },
 });

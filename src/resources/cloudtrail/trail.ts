@@ -9,6 +9,7 @@
 import {
   CloudTrailClient,
   GetTrailCommand,
+  GetTrailStatusCommand,
   ListTagsCommand,
   ListTrailsCommand,
   type Trail,
@@ -60,6 +61,28 @@ export function describeTrail(ctx: ResourceContext, arn: string): Promise<Trail>
       const out = await ctx.clients.get(cloudtrail).send(new GetTrailCommand({ Name: arn }));
       if (!out.Trail) throw new ResourceGoneError(arn);
       return out.Trail;
+    } catch (error) {
+      if (isTrailGone(error)) throw new ResourceGoneError(arn, { cause: error });
+      throw error;
+    }
+  });
+}
+
+/** The trail's name (unique in its home Region, where it is judged and fixed). */
+export function trailNameOf(arn: string): string {
+  return arn.split('/').at(-1) as string;
+}
+
+/**
+ * Whether the trail is logging, read once per event or sweep page (by ARN: a
+ * multi-Region trail's status is asked from any Region by its ARN); ResourceGoneError
+ * when it no longer exists.
+ */
+export function isTrailLogging(ctx: ResourceContext, arn: string): Promise<boolean> {
+  return ctx.reads.get(arn, 'cloudtrail:status', async () => {
+    try {
+      const out = await ctx.clients.get(cloudtrail).send(new GetTrailStatusCommand({ Name: arn }));
+      return out.IsLogging === true;
     } catch (error) {
       if (isTrailGone(error)) throw new ResourceGoneError(arn, { cause: error });
       throw error;

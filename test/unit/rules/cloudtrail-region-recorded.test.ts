@@ -67,6 +67,14 @@ describe('cloudtrail-region-recorded (client mocks)', () => {
     expect((await outcome())?.status).toBe('compliant');
   });
 
+  it('a trail deleted between the listing and its status records nothing: the Region is a ticket, not gone', async () => {
+    const stub = account([trail('deleted')], {});
+    stub
+      .on(GetTrailStatusCommand)
+      .rejects(Object.assign(new Error('gone'), { name: 'TrailNotFoundException', $fault: 'client' }));
+    expect(await outcome()).toMatchObject({ resource: COVERAGE, status: 'ticket' });
+  });
+
   it('stopped trails, trails without management events and other Regions’ single-Region trails do not', async () => {
     const stub = account(
       [trail('stopped'), trail('data-only'), trail('elsewhere', { HomeRegion: 'eu-west-1' })],
