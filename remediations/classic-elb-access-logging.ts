@@ -28,7 +28,7 @@ import {
   requireClassicName,
 } from '../src/resources/elb/load-balancer';
 import { defineRule } from '../src/rule';
-import { accessLogsBucket, accessLogsBucketIn } from './s3-bucket-access-logging';
+import { accessLogsBucket, accessLogsBucketIn, NO_ACCESS_LOGS_BUCKET } from './s3-bucket-access-logging';
 
 interface Observed {
   /** Minutes between deliveries: 5 or 60. */
@@ -80,7 +80,7 @@ export default defineRule<Observed, typeof settings>({
   plan(arn, observed, ctx) {
     const bucket = accessLogsBucketIn(ctx.settings.bucket, ctx.region);
     if (!bucket) {
-      return { kind: 'ticket', reason: `no access-log bucket configured (set ${accessLogsBucket.env})` };
+      return NO_ACCESS_LOGS_BUCKET;
     }
     const name = requireClassicName(arn);
     return {

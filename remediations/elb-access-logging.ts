@@ -28,7 +28,7 @@ import {
   loadBalancerV2,
 } from '../src/resources/elbv2/load-balancer';
 import { defineRule } from '../src/rule';
-import { accessLogsBucket, accessLogsBucketIn } from './s3-bucket-access-logging';
+import { accessLogsBucket, accessLogsBucketIn, NO_ACCESS_LOGS_BUCKET } from './s3-bucket-access-logging';
 
 const ENABLED = 'access_logs.s3.enabled';
 
@@ -90,7 +90,7 @@ export default defineRule<Record<string, never>, typeof settings>({
   plan(arn, _observed, ctx) {
     const bucket = accessLogsBucketIn(ctx.settings.bucket, ctx.region);
     if (!bucket) {
-      return { kind: 'ticket', reason: `no access-log bucket configured (set ${accessLogsBucket.env})` };
+      return NO_ACCESS_LOGS_BUCKET;
     }
     return {
       kind: 'fix',

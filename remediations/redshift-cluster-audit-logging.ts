@@ -25,7 +25,7 @@ import {
   redshiftClusterIdOf,
 } from '../src/resources/redshift/cluster';
 import { defineRule } from '../src/rule';
-import { accessLogsBucket, accessLogsBucketIn } from './s3-bucket-access-logging';
+import { accessLogsBucket, accessLogsBucketIn, NO_ACCESS_LOGS_BUCKET } from './s3-bucket-access-logging';
 
 interface Observed {
   status: string;
@@ -68,7 +68,7 @@ export default defineRule<Observed, typeof settings>({
   plan(arn, observed, ctx) {
     const bucket = accessLogsBucketIn(ctx.settings.bucket, ctx.region);
     if (!bucket) {
-      return { kind: 'ticket', reason: `no access-log bucket configured (set ${accessLogsBucket.env})` };
+      return NO_ACCESS_LOGS_BUCKET;
     }
     if (CLUSTER_NOT_MODIFIABLE.has(observed.status)) {
       return {

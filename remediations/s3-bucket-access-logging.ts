@@ -16,7 +16,7 @@ import { GetBucketLoggingCommand, PutBucketLoggingCommand } from '@aws-sdk/clien
 import { awsCall } from '../src/planned-action';
 import type { ResourceContext } from '../src/resources/resource-type';
 import { readBucket, requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
-import { defineRule } from '../src/rule';
+import { defineRule, type Plan } from '../src/rule';
 import { ruleSetting } from '../src/rule-settings';
 import * as z from '../src/zod';
 
@@ -41,6 +41,12 @@ export const accessLogsBucket = ruleSetting({
 export function accessLogsBucketIn(setting: string | undefined, region: string): string | undefined {
   return setting?.replaceAll('{region}', region);
 }
+
+/** What every rule that logs to the access-log bucket plans when none is configured. */
+export const NO_ACCESS_LOGS_BUCKET = {
+  kind: 'ticket',
+  reason: `no access-log bucket configured (set ${accessLogsBucket.env})`,
+} as const satisfies Plan;
 
 interface Observed {
   logging: boolean;
@@ -84,7 +90,7 @@ export default defineRule<Observed, typeof settings>({
   plan(arn, _observed, ctx) {
     const target = accessLogsBucketIn(ctx.settings.bucket, ctx.region);
     if (!target) {
-      return { kind: 'ticket', reason: `no access-log bucket configured (set ${accessLogsBucket.env})` };
+      return NO_ACCESS_LOGS_BUCKET;
     }
     const bucket = requireBucketName(arn);
     return {
