@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { rules } from '../remediations';
 import { createLambdaEngine } from '../src/lambda-engine';
 import { createLambdaLogger } from '../src/logger';
 import { loadSweepSettings } from '../src/sweep/settings';
@@ -17,7 +18,7 @@ import { Sweeper } from '../src/sweep/sweeper';
  */
 const logger = createLambdaLogger();
 const settings = loadSweepSettings();
-const engine = createLambdaEngine(logger);
+const engine = createLambdaEngine(logger, rules);
 const sweeper = new Sweeper(engine, { concurrency: settings.concurrency, pageSize: settings.pageSize });
 const sqs = new SQSClient({ maxAttempts: 5 });
 

@@ -1,44 +1,48 @@
 // Serverless variable source: `${file(./infra/stack-fragments.cjs):NAME}`.
-// Runs the TypeScript registry once (through tsx) and hands the generated
-// EventBridge rules and IAM statements to serverless.yml.
+// Runs the TypeScript registry once (through tsx, infra/stack-fragments-json.ts)
+// and hands the generated event functions, IAM statements and settings to
+// serverless.yml.
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 let cached;
-function fragments() {
+function fragments(resolveVariable) {
   if (!cached) {
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(__dirname, 'stack-fragments.ts')],
-      {
-        cwd: path.join(__dirname, '..'),
-        encoding: 'utf8',
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      },
-    );
-    cached = JSON.parse(out);
+    cached = (async () => {
+      const stage = await resolveVariable('sls:stage');
+      const extraSelfPrincipals = await resolveVariable('self:custom.extraSelfPrincipals');
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(__dirname, 'stack-fragments-json.ts'), stage, extraSelfPrincipals],
+        {
+          cwd: path.join(__dirname, '..'),
+          encoding: 'utf8',
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        },
+      );
+      return JSON.parse(out);
+    })();
   }
   return cached;
 }
 
-/** EventBridge events of the on-cloudtrail-event function: one rule per event source. */
-module.exports.onCloudTrailEventEvents = async ({ resolveVariable }) => {
-  const stage = await resolveVariable('sls:stage');
-  return fragments().eventPatterns.map((pattern) => ({
-    eventBridge: {
-      name: `phiguard-${stage}-${pattern.source[0].replace(/^aws\./, '')}`,
-      description: `PHI Guard: ${pattern.detail.eventSource[0]} drift events`,
-      pattern,
-      retryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 10 },
-      deadLetterQueueArn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] },
-    },
-  }));
-};
+const fragment =
+  (name) =>
+  async ({ resolveVariable }) =>
+    (await fragments(resolveVariable))[name];
 
-module.exports.rulePolicyStatements = async () => fragments().rulePolicyStatements;
+/** One function per CloudTrail event source, each with its EventBridge rule (infra/event-function-stack.ts). */
+module.exports.eventFunctions = fragment('eventFunctions');
+/** Their roles (each only its rules' permissions), encrypted log groups and metric filters. */
+module.exports.eventFunctionResources = fragment('eventFunctionResources');
+/** Every PHI Guard role, for loop prevention (PHIGUARD_SELF_PRINCIPALS). */
+module.exports.selfPrincipals = fragment('selfPrincipals');
+
+/** The whole registry's IAM statements, for the sweep worker. */
+module.exports.rulePolicyStatements = fragment('rulePolicyStatements');
 
 /** The rules' ids and resource types for the sweep coordinator (src/sweep/catalogue.ts). */
-module.exports.sweepRules = async () => fragments().sweepRules;
+module.exports.sweepRules = fragment('sweepRules');
 
 /**
  * Every function's environment: PHI Guard's own deploy-time switches (custom.* in
@@ -50,15 +54,20 @@ module.exports.providerEnvironment = async ({ resolveVariable }) => ({
   POWERTOOLS_SERVICE_NAME: 'phiguard',
   PHIGUARD_DRY_RUN: await resolveVariable('self:custom.dryRun'),
   PHIGUARD_RULE_MODES: await resolveVariable('self:custom.ruleModes'),
-  ...fragments().ruleSettingsEnvironment,
+  ...(await fragments(resolveVariable)).ruleSettingsEnvironment,
 });
 
 /** Keys, index, billing and TTL of the action registry table (src/ledger/table-schema.ts). */
-module.exports.ledgerAttributeDefinitions = async () => fragments().ledgerTable.AttributeDefinitions;
-module.exports.ledgerKeySchema = async () => fragments().ledgerTable.KeySchema;
-module.exports.ledgerGlobalSecondaryIndexes = async () => fragments().ledgerTable.GlobalSecondaryIndexes;
-module.exports.ledgerBillingMode = async () => fragments().ledgerTable.BillingMode;
-module.exports.ledgerTimeToLive = async () => fragments().ledgerTable.TimeToLiveSpecification;
-module.exports.ledgerItemActions = async () => fragments().ledgerItemActions;
-module.exports.notifierChannelStatements = async () => fragments().notifierChannelStatements;
-module.exports.notifierLedgerActions = async () => fragments().notifierLedgerActions;
+module.exports.ledgerAttributeDefinitions = async ({ resolveVariable }) =>
+  (await fragments(resolveVariable)).ledgerTable.AttributeDefinitions;
+module.exports.ledgerKeySchema = async ({ resolveVariable }) =>
+  (await fragments(resolveVariable)).ledgerTable.KeySchema;
+module.exports.ledgerGlobalSecondaryIndexes = async ({ resolveVariable }) =>
+  (await fragments(resolveVariable)).ledgerTable.GlobalSecondaryIndexes;
+module.exports.ledgerBillingMode = async ({ resolveVariable }) =>
+  (await fragments(resolveVariable)).ledgerTable.BillingMode;
+module.exports.ledgerTimeToLive = async ({ resolveVariable }) =>
+  (await fragments(resolveVariable)).ledgerTable.TimeToLiveSpecification;
+module.exports.ledgerItemActions = fragment('ledgerItemActions');
+module.exports.notifierChannelStatements = fragment('notifierChannelStatements');
+module.exports.notifierLedgerActions = fragment('notifierLedgerActions');

@@ -1,17 +1,18 @@
 /**
  * The parts of serverless.yml that are derived from the rule registry, so the
  * EventBridge patterns and the IAM policy are never typed by hand twice.
- * `infra/stack-fragments.cjs` runs this file at `osls package` time; the
- * contract tests compare the packaged template with the same functions.
+ * `infra/stack-fragments.cjs` runs them (through stack-fragments-json.ts) at
+ * `osls package` time; the contract tests compare the packaged template with
+ * the same functions.
  */
 import { rules as registry } from '../remediations';
 import { loadConfig } from '../src/config';
+import { checkRuleModes } from '../src/engine/rule-index';
 import { booleanValue } from '../src/env-values';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../src/ledger/table-schema';
 import { parseSecretRef } from '../src/notify/secret-ref';
 import type { Rule } from '../src/rule';
 import { declaredSettings } from '../src/rule-settings';
-import { catalogueJson } from '../src/sweep/catalogue';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
@@ -203,9 +204,9 @@ export const NOTIFIER_LEDGER_ACTIONS = [
 
 /**
  * The rules' settings as the functions' environment: every variable a rule
- * declares, with the deploying shell's value (empty when unset). The values are
- * validated here with the rules' own schemas, so a bad value fails the package,
- * not the first cold start.
+ * declares, with the deploying shell's value (empty when unset). The values (and
+ * PHIGUARD_RULE_MODES) are validated here with the rules' own schemas, so a bad
+ * value fails the package, not the first cold start.
  */
 export function ruleSettingsEnvironment(
   env: NodeJS.ProcessEnv = process.env,
@@ -215,23 +216,11 @@ export function ruleSettingsEnvironment(
   const values = Object.fromEntries(variables.map((name) => [name, env[name] ?? '']));
   // Only the settings: the rest of the configuration is the stack's own.
   loadConfig(values, '/nonexistent-config-dir', rules);
+  // Each event function holds part of the registry and cannot tell a typo from another
+  // function's rule: rule modes are checked against the whole registry here.
+  checkRuleModes(
+    loadConfig({ PHIGUARD_RULE_MODES: env.PHIGUARD_RULE_MODES }, '/nonexistent-config-dir'),
+    rules,
+  );
   return values;
-}
-
-/** Everything `stack-fragments.cjs` hands to serverless.yml, as JSON on stdout. */
-export function stackFragments() {
-  return {
-    eventPatterns: eventPatterns(),
-    ruleSettingsEnvironment: ruleSettingsEnvironment(),
-    sweepRules: catalogueJson(registry),
-    rulePolicyStatements: rulePolicyStatements(),
-    ledgerTable: ledgerTableShape(),
-    ledgerItemActions: LEDGER_ITEM_ACTIONS,
-    notifierChannelStatements: notifierChannelStatements(),
-    notifierLedgerActions: NOTIFIER_LEDGER_ACTIONS,
-  };
-}
-
-if (process.argv[1]?.endsWith('stack-fragments.ts')) {
-  process.stdout.write(JSON.stringify(stackFragments()));
 }

@@ -3,7 +3,9 @@
  * its fixtures in events/, its tests, and one line below (a control on a resource
  * type PHI Guard does not read yet also brings that type's module in
  * src/resources/). The EventBridge patterns, IAM statements, settings and
- * documentation of the stack are generated from this list.
+ * documentation of the stack are generated from this list, and so are the
+ * event functions (one per event source: `npm run docs` writes their entry
+ * points in handlers/events/).
  *
  * Order matters where two rules write to the same resource for one event: the
  * TLS-only policy merge runs before Block Public Access turns on
@@ -12,10 +14,8 @@
  * deletion leaves it disabled): the later rules read again after it. Put a rule
  * whose fix affects another before it.
  */
-import { RuleDefinitionError } from '../src/errors';
-import type { ResourceType } from '../src/resources/resource-type';
+import { createRegistry } from '../src/registry';
 import type { Rule } from '../src/rule';
-import { declaredSettings } from '../src/rule-settings';
 import apigatewayStageAccessLogging from './apigateway-stage-access-logging';
 import apigatewayStageCacheEncrypted from './apigateway-stage-cache-encrypted';
 import classicElbAccessLogging from './classic-elb-access-logging';
@@ -55,32 +55,7 @@ import snsTopicEncrypted from './sns-topic-encrypted';
 import sqsQueueEncrypted from './sqs-queue-encrypted';
 import vpcFlowLogs from './vpc-flow-logs';
 
-export function createRegistry(rules: readonly Rule[]): readonly Rule[] {
-  const seen = new Set<string>();
-  const types = new Map<string, ResourceType>();
-  for (const rule of rules) {
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id))
-      throw new RuleDefinitionError(`rule id "${rule.id}" is not kebab-case`);
-    if (seen.has(rule.id)) throw new RuleDefinitionError(`duplicate rule id "${rule.id}"`);
-    seen.add(rule.id);
-    if (rule.permissions.read.length === 0) {
-      throw new RuleDefinitionError(`rule "${rule.id}" declares no read permissions`);
-    }
-    if (rule.permissions.write.includes('iam:PassRole')) {
-      throw new RuleDefinitionError(
-        `rule "${rule.id}" lists iam:PassRole as a write; declare the service it passes a role to in permissions.passRole`,
-      );
-    }
-    // One module per resource type: a sweep shard lists the type once, for all its rules.
-    const known = types.get(rule.resourceType);
-    if (known && known !== rule.resource) {
-      throw new RuleDefinitionError(`two resource modules declare ${rule.resourceType}`);
-    }
-    types.set(rule.resourceType, rule.resource);
-  }
-  declaredSettings(rules); // throws when two rules declare one variable or file key differently
-  return Object.freeze([...rules]);
-}
+export { createRegistry };
 
 export const rules: readonly Rule[] = createRegistry([
   s3BucketTlsOnly,

@@ -1,13 +1,15 @@
 /**
- * `npm run docs`: the parts of the README generated from the rule registry (the
- * rules table and the rule settings table), rewritten between their markers. A
- * contract test fails when the README and the registry disagree, so a control or a
- * setting cannot go undocumented.
+ * `npm run docs`: what is generated from the rule registry into files of the
+ * repository. The README's rules table and rule settings table, rewritten between
+ * their markers, and the event functions' entry points (scripts/event-entry-points.ts).
+ * Contract tests fail when either disagrees with the registry, so a control or a
+ * setting cannot go undocumented, nor an event reach a function without its rule.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rules } from '../remediations';
 import { settingRows } from '../src/rule-settings';
+import { EVENT_HANDLERS_DIR, eventEntryPoints } from './event-entry-points';
 
 export const README = join(import.meta.dirname, '..', 'README.md');
 
@@ -72,11 +74,35 @@ export function withGeneratedSections(readme: string): string {
   return text;
 }
 
+/** Writes handlers/events/ as the registry groups it; returns the files changed or removed. */
+function writeEventEntryPoints(): string[] {
+  mkdirSync(EVENT_HANDLERS_DIR, { recursive: true });
+  const changed: string[] = [];
+  const wanted = eventEntryPoints();
+  for (const { file, text } of wanted) {
+    const path = join(EVENT_HANDLERS_DIR, file);
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) continue;
+    writeFileSync(path, text);
+    changed.push(file);
+  }
+  // An event source no rule listens to any more loses its function.
+  for (const file of readdirSync(EVENT_HANDLERS_DIR)) {
+    if (wanted.some((entry) => entry.file === file)) continue;
+    rmSync(join(EVENT_HANDLERS_DIR, file));
+    changed.push(`${file} (removed)`);
+  }
+  return changed;
+}
+
 if (process.argv[1]?.endsWith('docs.ts')) {
   const before = readFileSync(README, 'utf8');
   const after = withGeneratedSections(before);
   writeFileSync(README, after);
   process.stdout.write(
     before === after ? 'README.md is up to date\n' : 'README.md: generated tables updated\n',
+  );
+  const handlers = writeEventEntryPoints();
+  process.stdout.write(
+    handlers.length === 0 ? 'handlers/events/ is up to date\n' : `handlers/events/: ${handlers.join(', ')}\n`,
   );
 }

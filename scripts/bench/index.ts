@@ -18,6 +18,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetBucketAclCommand } from '@aws-sdk/client-s3';
+import { eventFunctionName } from '../../infra/event-function-stack';
 import { emulatorEnv, startMotoServer } from '../../local/moto-server';
 import { isRead, type RecordedCall, startRecordingProxy } from '../../local/recording-proxy';
 import { processCpuSeconds } from './process-cpu';
@@ -323,7 +324,10 @@ try {
       const target = join(bundlesDir, name);
       mkdirSync(target, { recursive: true });
       execFileSync('python3', ['-m', 'zipfile', '-e', join(serverless, zip), target]);
-      const file = join(target, 'handlers', readdirSync(join(target, 'handlers'))[0] as string);
+      // handlers/<name>.mjs, or handlers/events/<source>.mjs for an event function.
+      const file = (readdirSync(join(target, 'handlers'), { recursive: true }) as string[])
+        .filter((entry) => entry.endsWith('.mjs'))
+        .map((entry) => join(target, 'handlers', entry))[0] as string;
       const loads: number[] = [];
       for (let i = 0; i < 5; i++) {
         loads.push(
@@ -363,7 +367,8 @@ try {
     // configured log bucket in this emulator too.
     await seed.createLogBucket(eventClients.s3(), 'bench-access-logs');
     Object.assign(handlerEnv, emulatorEnv(eventProxy.endpoint, REGION));
-    const handler = join(bundlesDir, 'onCloudTrailEvent', 'handlers', 'on-cloudtrail-event.mjs');
+    // S3's event function: the one the benchmark's events are routed to.
+    const handler = join(bundlesDir, eventFunctionName('s3'), 'handlers', 'events', 's3.mjs');
     const cold: number[] = [];
     const coldHandle: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -428,7 +433,7 @@ try {
     };
     process.stdout.write(
       `${table(
-        ['event path (bundled on-cloudtrail-event)', 'value'],
+        ['event path (bundled S3 event function)', 'value'],
         [
           ['cold process, one PutBucketAcl fixed, start to exit (median of 5), ms', median(cold)],
           ['  of which handling the event, ms', median(coldHandle)],

@@ -30,6 +30,8 @@ export interface EngineOptions {
   logger?: EngineLogger;
   /** How many resources are evaluated at once (a DeleteFlowLogs event checks every VPC). */
   concurrency?: number;
+  /** `rules` is an event function's share of the registry (src/event-functions.ts); see RuleIndex. */
+  partOfRegistry?: boolean;
 }
 
 /** What the engine did with one event. */
@@ -67,7 +69,7 @@ export class Engine {
     this.rules = options.rules;
     this.config = options.config;
     this.ledger = options.ledger;
-    this.index = new RuleIndex(options.rules, options.config);
+    this.index = new RuleIndex(options.rules, options.config, options.partOfRegistry);
     this.clientsFor = options.clientsFor;
     this.logger = options.logger ?? silentLogger;
     this.publisher = options.publisher;

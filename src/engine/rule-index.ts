@@ -3,6 +3,19 @@ import { ConfigError } from '../errors';
 import type { ResourceType } from '../resources/resource-type';
 import type { Rule, RuleMode } from '../rule';
 
+/** A mode set for a rule the registry does not have is a typo that would leave a rule on: refuse it. */
+export function checkRuleModes(
+  config: Pick<PhiGuardConfig, 'ruleModes'>,
+  registry: readonly Pick<Rule, 'id'>[],
+): void {
+  const ids = new Set(registry.map((rule) => rule.id));
+  for (const id of Object.keys(config.ruleModes)) {
+    if (!ids.has(id)) {
+      throw new ConfigError(`rule mode set for unknown rule "${id}"; known rules: ${[...ids].join(', ')}`);
+    }
+  }
+}
+
 /**
  * The rules an engine runs and the mode of each, from the configuration. "Rule is
  * off" is decided here and nowhere else.
@@ -10,16 +23,17 @@ import type { Rule, RuleMode } from '../rule';
 export class RuleIndex {
   private readonly byEvent = new Map<string, Rule[]>();
 
+  /**
+   * `partOfRegistry`: these rules are one event function's share of the registry,
+   * so modes name other functions' rules too; the stack checked them against the
+   * whole registry when it was packaged (infra/stack-fragments.ts).
+   */
   constructor(
     readonly rules: readonly Rule[],
     private readonly config: Pick<PhiGuardConfig, 'ruleModes' | 'defaultMode'>,
+    partOfRegistry = false,
   ) {
-    const ids = new Set(rules.map((rule) => rule.id));
-    for (const id of Object.keys(config.ruleModes)) {
-      if (!ids.has(id)) {
-        throw new ConfigError(`rule mode set for unknown rule "${id}"; known rules: ${[...ids].join(', ')}`);
-      }
-    }
+    if (!partOfRegistry) checkRuleModes(config, rules);
     for (const rule of rules) {
       for (const trigger of rule.triggers) {
         for (const eventName of trigger.events) {

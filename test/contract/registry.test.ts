@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENTS_DIR, loadFixture } from '../../local/fixtures';
 import { createRegistry, rules } from '../../remediations';
 import { README, withGeneratedSections } from '../../scripts/docs';
+import { EVENT_HANDLERS_DIR, eventEntryPoints } from '../../scripts/event-entry-points';
 import { parseEvent } from '../../src/cloudtrail-event';
 import { RuleDefinitionError } from '../../src/errors';
 import type { Rule } from '../../src/rule';
@@ -95,6 +96,23 @@ describe('generated documentation', () => {
     expect(withGeneratedSections(readme), 'README.md is stale: run npm run docs').toBe(readme);
     for (const { setting } of declaredSettings(rules)) expect(readme).toContain(`\`${setting.env}\``);
     for (const rule of rules) expect(readme).toContain(`| \`${rule.id}\` |`);
+  });
+
+  it('the event functions are the entry points the registry groups (npm run docs writes handlers/events/)', () => {
+    const wanted = eventEntryPoints();
+    expect(readdirSync(EVENT_HANDLERS_DIR).sort(), 'handlers/events/ is stale: run npm run docs').toEqual(
+      wanted.map(({ file }) => file).sort(),
+    );
+    for (const { file, text } of wanted) {
+      expect(readFileSync(join(EVENT_HANDLERS_DIR, file), 'utf8'), `${file} is stale: run npm run docs`).toBe(
+        text,
+      );
+    }
+    // Every rule an event can reach is in some entry point.
+    const imported = wanted.flatMap(({ text }) =>
+      [...text.matchAll(/remediations\/([a-z0-9-]+)'/g)].map((m) => m[1]),
+    );
+    for (const rule of rules.filter((r) => r.triggers.length > 0)) expect(imported).toContain(rule.id);
   });
 });
 

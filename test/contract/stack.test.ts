@@ -12,6 +12,11 @@ import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  eventFunctionName,
+  eventLogGroupLogicalId,
+  eventRoleLogicalId,
+} from '../../infra/event-function-stack';
+import {
   eventPatterns,
   LEDGER_ITEM_ACTIONS,
   notifierChannelStatements,
@@ -23,6 +28,7 @@ import { bucketEvent, inRegion, listenerEvent, loadFixture } from '../../local/f
 import * as seed from '../../local/seed';
 import { rules } from '../../remediations';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
+import { eventFunctionGroups } from '../../src/event-functions';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
 import { declaredSettings } from '../../src/rule-settings';
@@ -37,6 +43,10 @@ import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, '.serverless');
+const GROUPS = eventFunctionGroups(rules);
+/** The framework's logical id of a function: `onS3Event` → `OnS3EventLambdaFunction`. */
+const lambdaId = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}LambdaFunction`;
+const EVENT_FUNCTION_IDS = GROUPS.map(({ key }) => lambdaId(eventFunctionName(key)));
 
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 let template: Template;
@@ -142,73 +152,137 @@ describe('packaged stack (osls package)', () => {
     for (const [, rule] of resourcesOfType('AWS::Events::Rule').filter(
       ([, r]) => r.Properties.EventPattern,
     )) {
-      const [target] = rule.Properties.Targets as { DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
+      const [target] = rule.Properties.Targets as {
+        Arn: Json;
+        DeadLetterConfig?: unknown;
+        RetryPolicy?: unknown;
+      }[];
       expect(target?.DeadLetterConfig).toBeDefined();
       expect(target?.RetryPolicy).toBeDefined();
+      // Each source's events go to the one function bundled with that source's rules.
+      const source = (rule.Properties.EventPattern as Json).detail.eventSource[0];
+      const group = GROUPS.find((g) => g.eventSource === source);
+      expect(target?.Arn, source).toEqual({
+        'Fn::GetAtt': [lambdaId(eventFunctionName(group?.key ?? 'none')), 'Arn'],
+      });
     }
   });
 
-  it('grants the function role the rules’ declared actions and nothing else beyond its own logs, DLQ and key', () => {
+  it('splits the event path into one function per event source, each holding every rule its events can reach', () => {
+    expect(
+      resourcesOfType('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(
+      [
+        ...EVENT_FUNCTION_IDS,
+        'NotifierLambdaFunction',
+        'SweepCoordinatorLambdaFunction',
+        'SweepWorkerLambdaFunction',
+      ].sort(),
+    );
+    // Every rule with triggers is in the function of each source it listens to, and with it
+    // every rule of the same resource type (an event evaluates every rule of its resource).
+    for (const rule of rules) {
+      for (const trigger of rule.triggers) {
+        const group = GROUPS.find((g) => g.eventSource === trigger.source);
+        expect(group?.rules.map((r) => r.id)).toEqual(
+          rules.filter((r) => group?.rules.some((g) => g.resourceType === r.resourceType)).map((r) => r.id),
+        );
+        expect(group?.rules, `${rule.id} in ${trigger.source}`).toContain(rule);
+      }
+    }
+    for (const { key, eventSource } of GROUPS) {
+      const fn = props(lambdaId(eventFunctionName(key)));
+      expect(fn.Handler).toBe(`handlers/events/${key}.handler`);
+      expect(fn.Role).toEqual({ 'Fn::GetAtt': [eventRoleLogicalId(key), 'Arn'] });
+      expect(fn.Description).toContain(eventSource);
+      // IAM's 64-character limit, with a long stage and the longest Region name.
+      expect(`phiguard-production-eu-ap-southeast-2-on-${key}`.length).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it("grants each event function's role its own rules' declared actions and nothing else beyond its own logs, DLQ and key", () => {
     type Policy = { PolicyName: string; PolicyDocument: { Statement: { Action: string | string[] }[] } };
-    const role = props('OnCloudTrailEventRole') as { Policies: Policy[] };
-    const rulesPolicy = role.Policies.find((p) => p.PolicyName === 'rules');
-    expect(rulesPolicy?.PolicyDocument.Statement).toEqual(rulePolicyStatements());
-    const declared = new Set(
-      rules.flatMap((r) => [
-        ...r.permissions.read,
-        ...r.permissions.write,
-        ...(r.permissions.passRole.length > 0 ? ['iam:PassRole'] : []),
-      ]),
-    );
-    const granted = new Set(rulesPolicy?.PolicyDocument.Statement.flatMap((s) => s.Action));
-    expect(granted).toEqual(declared);
-    // A role may only be handed to the services the rules name, one condition each.
-    const passRole = (rulesPolicy?.PolicyDocument.Statement ?? []).filter((s) =>
-      [s.Action].flat().includes('iam:PassRole'),
-    ) as unknown as { Condition: { StringEquals: { 'iam:PassedToService': string } } }[];
-    expect(passRole.map((s) => s.Condition.StringEquals['iam:PassedToService']).sort()).toEqual(
-      [...new Set(rules.flatMap((r) => r.permissions.passRole))].sort(),
-    );
-    const runtime = role.Policies.find((p) => p.PolicyName === 'runtime');
-    expect(runtime?.PolicyDocument.Statement.flatMap((s) => s.Action).sort()).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'kms:Decrypt',
-      'kms:DescribeKey',
-      'kms:GenerateDataKey',
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-      'sqs:SendMessage',
-      'sqs:SendMessage',
-    ]);
-    // The registry actions are item-level and on the table only (not its index, not every table).
-    expect(runtime?.PolicyDocument.Statement.find((s) => String(s.Action).startsWith('dynamodb:'))).toEqual({
-      Sid: 'ActionRegistryItems',
-      Effect: 'Allow',
-      Action: LEDGER_ITEM_ACTIONS,
-      Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
-    });
+    for (const { key, rules: own } of GROUPS) {
+      const role = props(eventRoleLogicalId(key)) as { Policies: Policy[] };
+      const rulesPolicy = role.Policies.find((p) => p.PolicyName === 'rules');
+      expect(rulesPolicy?.PolicyDocument.Statement).toEqual(rulePolicyStatements(own));
+      const declared = new Set(
+        own.flatMap((r) => [
+          ...r.permissions.read,
+          ...r.permissions.write,
+          ...(r.permissions.passRole.length > 0 ? ['iam:PassRole'] : []),
+        ]),
+      );
+      const granted = new Set(rulesPolicy?.PolicyDocument.Statement.flatMap((s) => s.Action));
+      expect(granted, key).toEqual(declared);
+      // A role may only be handed to the services its rules name, one condition each.
+      const passRole = (rulesPolicy?.PolicyDocument.Statement ?? []).filter((s) =>
+        [s.Action].flat().includes('iam:PassRole'),
+      ) as unknown as { Condition: { StringEquals: { 'iam:PassedToService': string } } }[];
+      expect(passRole.map((s) => s.Condition.StringEquals['iam:PassedToService']).sort()).toEqual(
+        [...new Set(own.flatMap((r) => r.permissions.passRole))].sort(),
+      );
+      const runtime = role.Policies.find((p) => p.PolicyName === 'runtime');
+      expect(runtime?.PolicyDocument.Statement.flatMap((s) => s.Action).sort()).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'kms:Decrypt',
+        'kms:DescribeKey',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:SendMessage',
+        'sqs:SendMessage',
+      ]);
+      // The registry actions are item-level and on the table only (not its index, not every table).
+      expect(runtime?.PolicyDocument.Statement.find((s) => String(s.Action).startsWith('dynamodb:'))).toEqual(
+        {
+          Sid: 'ActionRegistryItems',
+          Effect: 'Allow',
+          Action: LEDGER_ITEM_ACTIONS,
+          Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+        },
+      );
+      expect(JSON.stringify(runtime)).toContain(`log-group:/aws/lambda/phiguard-contract-on-${key}:*`);
+    }
+    // Least privilege is real: the S3 function cannot touch a KMS key, nor the KMS function a bucket.
+    const actions = (key: string) =>
+      JSON.stringify((props(eventRoleLogicalId(key)) as { Policies: Policy[] }).Policies[0]);
+    expect(actions('s3')).not.toContain('kms:CancelKeyDeletion');
+    expect(actions('kms')).not.toContain('s3:PutBucketPolicy');
   });
 
   it('runs on nodejs22.x, dry-run by default, with its own role as self principal and a DLQ on failure', () => {
-    const fn = props('OnCloudTrailEventLambdaFunction');
-    expect(fn.Runtime).toBe('nodejs22.x');
-    const variables = fn.Environment.Variables;
-    expect(variables.PHIGUARD_DRY_RUN).toBe('true');
-    expect(JSON.stringify(variables.PHIGUARD_SELF_PRINCIPALS)).toContain('OnCloudTrailEventRole');
-    expect(only('AWS::Lambda::EventInvokeConfig')).toMatchObject({
-      MaximumRetryAttempts: 2,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } } },
-    });
+    for (const id of EVENT_FUNCTION_IDS) {
+      const fn = props(id);
+      expect(fn.Runtime).toBe('nodejs22.x');
+      const variables = fn.Environment.Variables;
+      expect(variables.PHIGUARD_DRY_RUN).toBe('true');
+      expect(JSON.stringify(variables.PHIGUARD_SELF_PRINCIPALS)).toContain(
+        id.replace(/LambdaFunction$/, 'Role'),
+      );
+    }
+    const invokeConfigs = resourcesOfType('AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfigs).toHaveLength(GROUPS.length);
+    for (const [, config] of invokeConfigs) {
+      expect(config.Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } },
+        },
+      });
+    }
   });
 
   it('passes every setting a rule declares to the functions, from the deploying shell, and refuses a bad one at package time', () => {
     const declared = declaredSettings(rules).map(({ setting }) => setting.env);
     expect(declared.length).toBeGreaterThan(0);
-    for (const fn of ['OnCloudTrailEventLambdaFunction', 'SweepWorkerLambdaFunction']) {
+    for (const fn of [...EVENT_FUNCTION_IDS, 'SweepWorkerLambdaFunction']) {
       const variables = props(fn).Environment.Variables;
       for (const name of declared) expect(variables[name], `${fn} ${name}`).toBe('');
     }
@@ -218,6 +292,12 @@ describe('packaged stack (osls package)', () => {
     expect(() => ruleSettingsEnvironment({ PHIGUARD_FLOW_LOGS_DESTINATION: 'my-bucket' })).toThrow(
       /PHIGUARD_FLOW_LOGS_DESTINATION: must be an S3 bucket ARN/,
     );
+    // A function holding part of the registry cannot tell a typo from another function's
+    // rule, so a mode for a rule no function has fails the package.
+    expect(() => ruleSettingsEnvironment({ PHIGUARD_RULE_MODES: 'kms-key-rotaton=off' })).toThrow(
+      /rule mode set for unknown rule "kms-key-rotaton"/,
+    );
+    expect(() => ruleSettingsEnvironment({ PHIGUARD_RULE_MODES: 'kms-key-rotation=off' })).not.toThrow();
   });
 
   it('creates the action registry table as `phiguard ledger init` does: on-demand, KMS, PITR, TTL, protected', () => {
@@ -234,9 +314,9 @@ describe('packaged stack (osls package)', () => {
     });
     const [[, resource]] = resourcesOfType('AWS::DynamoDB::Table') as [[string, Json]];
     expect(resource.DeletionPolicy).toBe('Retain');
-    expect(props('OnCloudTrailEventLambdaFunction').Environment.Variables.PHIGUARD_LEDGER_TABLE).toEqual({
-      Ref: 'LedgerTable',
-    });
+    for (const id of EVENT_FUNCTION_IDS) {
+      expect(props(id).Environment.Variables.PHIGUARD_LEDGER_TABLE).toEqual({ Ref: 'LedgerTable' });
+    }
   });
 
   it('encrypts every store it creates with KMS, enforces TLS on the queue and keeps logs for a set period', () => {
@@ -252,27 +332,39 @@ describe('packaged stack (osls package)', () => {
     expect(only('AWS::KMS::Key').EnableKeyRotation).toBe(true);
   });
 
-  it('bundles the SDK into one handler file that fixes drift over every AWS protocol on its own', async () => {
-    const listing = execFileSync('python3', ['-m', 'zipfile', '-l', join(OUT, 'onCloudTrailEvent.zip')], {
-      encoding: 'utf8',
-    });
-    expect(listing).toContain('handlers/on-cloudtrail-event.mjs');
-    expect(listing).not.toContain('node_modules');
+  it("bundles each event function with the SDK and only its own rules' clients, and fixes drift over every AWS protocol on its own", async () => {
+    for (const { key } of GROUPS) {
+      const listing = execFileSync(
+        'python3',
+        ['-m', 'zipfile', '-l', join(OUT, `${eventFunctionName(key)}.zip`)],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(listing).toContain(`handlers/events/${key}.mjs`);
+      expect(listing).not.toContain('node_modules');
+    }
 
-    // The bundle is built with plugins that rewrite the SDK's schema modules and swap its
+    // The bundles are built with plugins that rewrite the SDK's schema modules and swap its
     // credential chain (infra/esbuild-plugins.cjs): prove every client still speaks its
     // protocol (S3 REST-XML, ELB query, EC2 query, DynamoDB and SQS JSON) by fixing
-    // real drift through the unpacked artifact, outside the repository (no node_modules
+    // real drift through the unpacked artifacts, outside the repository (no node_modules
     // to fall back on), and reading the result back.
-    const bundle = unpackBundle('onCloudTrailEvent.zip', 'on-cloudtrail-event.mjs');
-    const bundled = bundle.source;
+    const s3Bundle = unpackBundle(`${eventFunctionName('s3')}.zip`, 'events/s3.mjs');
+    const elbBundle = unpackBundle(`${eventFunctionName('elb')}.zip`, 'events/elb.mjs');
+    const ec2Bundle = unpackBundle(`${eventFunctionName('ec2')}.zip`, 'events/ec2.mjs');
     // Only the API shapes PHI Guard calls are in (no TerminateInstances among EC2's 13,000),
     // no credential source Lambda never uses (SSO, shared config files), no S3 event-stream
     // codec, no DynamoDB endpoint cache, no client manifest beyond its name and version.
-    expect(bundled).toContain('DescribeFlowLogs');
-    expect(bundled.includes('TerminateInstances')).toBe(false);
-    expect(/fromSSO|fromIni|fromProcess|fromTokenFile/.test(bundled)).toBe(false);
-    expect(/:message-type|mnemonist|devDependencies/.test(bundled)).toBe(false);
+    expect(ec2Bundle.source).toContain('DescribeFlowLogs');
+    expect(ec2Bundle.source.includes('TerminateInstances')).toBe(false);
+    for (const { source } of [s3Bundle, elbBundle, ec2Bundle]) {
+      expect(/fromSSO|fromIni|fromProcess|fromTokenFile/.test(source)).toBe(false);
+      expect(/:message-type|mnemonist|devDependencies/.test(source)).toBe(false);
+    }
+    // And only its own source's clients: no EC2 or KMS in the S3 function.
+    expect(/DescribeFlowLogs|EnableKeyRotation/.test(s3Bundle.source)).toBe(false);
+    expect(s3Bundle.source).toContain('PutPublicAccessBlock');
     const clients = motoClients();
     const bucket = uniqueName('bundle-check');
     await seed.createPublicBucket(clients.s3(), bucket);
@@ -298,18 +390,22 @@ describe('packaged stack (osls package)', () => {
     const { QueueUrl: notifyQueueUrl } = await sqs.send(
       new CreateQueueCommand({ QueueName: uniqueName('bundle-notify') }),
     );
-    const events = [
-      bucketEvent('s3/PutBucketAcl.public-read', bucket),
-      listenerEvent('elasticloadbalancing/CreateListener.http', alb.loadBalancerArn, alb.httpListenerArn),
-      inRegion(loadFixture('ec2/DeleteFlowLogs.single'), flowRegion),
-    ];
-    const results = runBundle(bundle, events, {
+    const env = {
       PHIGUARD_DRY_RUN: 'false',
       PHIGUARD_LEDGER_TABLE: table,
       PHIGUARD_NOTIFY_QUEUE_URL: notifyQueueUrl as string,
       PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${flowLogBucket}`,
       PHIGUARD_ACCESS_LOGS_BUCKET: accessLogBucket,
-    }) as { outcomes: { status: string; resource: string }[] }[];
+    };
+    const results = [
+      ...runBundle(s3Bundle, [bucketEvent('s3/PutBucketAcl.public-read', bucket)], env),
+      ...runBundle(
+        elbBundle,
+        [listenerEvent('elasticloadbalancing/CreateListener.http', alb.loadBalancerArn, alb.httpListenerArn)],
+        env,
+      ),
+      ...runBundle(ec2Bundle, [inRegion(loadFixture('ec2/DeleteFlowLogs.single'), flowRegion)], env),
+    ] as { outcomes: { status: string; resource: string }[] }[];
     const [s3Outcomes, albOutcomes, vpcOutcomes] = results.map((r) =>
       r.outcomes.map((o) => [o.status, o.resource]),
     );
@@ -454,9 +550,9 @@ describe('notifications in the packaged stack', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'QueueName'] } }],
     });
-    expect(props('OnCloudTrailEventLambdaFunction').Environment.Variables.PHIGUARD_NOTIFY_QUEUE_URL).toEqual({
-      Ref: 'NotifyQueue',
-    });
+    for (const id of EVENT_FUNCTION_IDS) {
+      expect(props(id).Environment.Variables.PHIGUARD_NOTIFY_QUEUE_URL).toEqual({ Ref: 'NotifyQueue' });
+    }
   });
 
   it('creates a KMS-encrypted topic unless one is named, and the notifier reads the queue with partial batch failures', () => {
@@ -541,12 +637,11 @@ describe('notifications in the packaged stack', () => {
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'SweepCoordinatorLambdaFunction' } }],
     });
 
-    // The engine's one logged-not-thrown failure is counted in both functions that enqueue.
+    // The engine's one logged-not-thrown failure is counted in every function that enqueues.
     const filters = resourcesOfType('AWS::Logs::MetricFilter').map(([, f]) => f.Properties as Json);
-    expect(filters.map((f) => f.LogGroupName.Ref).sort()).toEqual([
-      'OnCloudTrailEventLogGroup',
-      'SweepWorkerLogGroup',
-    ]);
+    expect(filters.map((f) => f.LogGroupName.Ref).sort()).toEqual(
+      [...GROUPS.map(({ key }) => eventLogGroupLogicalId(key)), 'SweepWorkerLogGroup'].sort(),
+    );
     for (const filter of filters) {
       expect(filter.FilterPattern).toBe(`{ $.message = "${NOTIFICATIONS_NOT_ENQUEUED}" }`);
       expect(filter.MetricTransformations).toEqual([
@@ -576,12 +671,14 @@ describe('notifications in the packaged stack', () => {
 
   it('has an encrypted log group with a retention period for every function', () => {
     const groups = resourcesOfType('AWS::Logs::LogGroup');
-    expect(groups.map(([id]) => id).sort()).toEqual([
-      'NotifierLogGroup',
-      'OnCloudTrailEventLogGroup',
-      'SweepCoordinatorLogGroup',
-      'SweepWorkerLogGroup',
-    ]);
+    expect(groups.map(([id]) => id).sort()).toEqual(
+      [
+        'NotifierLogGroup',
+        ...GROUPS.map(({ key }) => eventLogGroupLogicalId(key)),
+        'SweepCoordinatorLogGroup',
+        'SweepWorkerLogGroup',
+      ].sort(),
+    );
   });
 });
 
@@ -614,7 +711,7 @@ describe('the sweep in the packaged stack', () => {
     );
   });
 
-  it('gives the worker the rules’ actions like the event function, and each function the other as a self principal', () => {
+  it('gives the worker every rule’s actions, and every remediating function every PHI Guard role as a self principal', () => {
     type Policy = { PolicyName: string; PolicyDocument: { Statement: unknown[] } };
     const worker = props('SweepWorkerRole') as { Policies: Policy[] };
     expect(worker.Policies.find((p) => p.PolicyName === 'rules')?.PolicyDocument.Statement).toEqual(
@@ -622,10 +719,13 @@ describe('the sweep in the packaged stack', () => {
     );
     const coordinator = props('SweepCoordinatorRole') as { Policies: Policy[] };
     expect(JSON.stringify(coordinator)).not.toContain('s3:');
-    for (const fn of ['OnCloudTrailEventLambdaFunction', 'SweepWorkerLambdaFunction']) {
-      const self = JSON.stringify(props(fn).Environment.Variables.PHIGUARD_SELF_PRINCIPALS);
-      expect(self).toContain('OnCloudTrailEventRole');
-      expect(self).toContain('SweepWorkerRole');
+    for (const fn of [...EVENT_FUNCTION_IDS, 'SweepWorkerLambdaFunction']) {
+      const self = props(fn).Environment.Variables.PHIGUARD_SELF_PRINCIPALS as Json;
+      expect(self['Fn::Join'][1]).toEqual([
+        ...GROUPS.map(({ key }) => ({ 'Fn::GetAtt': [eventRoleLogicalId(key), 'Arn'] })),
+        { 'Fn::GetAtt': ['SweepWorkerRole', 'Arn'] },
+        '',
+      ]);
     }
   });
 });

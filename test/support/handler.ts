@@ -1,5 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
+import { rules } from '../../remediations';
+import { eventFunctionGroups } from '../../src/event-functions';
 
 /** A Lambda context as the runtime passes it (what injectLambdaContext reads). */
 export const lambdaContext = {
@@ -31,10 +33,25 @@ function coldStart(env: Record<string, string | undefined>): void {
   }
 }
 
+/**
+ * The deployed event functions (handlers/events/, one per event source), cold
+ * started with `env`, behind the routing EventBridge does: each event goes to the
+ * function of its `detail.eventSource`. An event no pattern would match (a
+ * malformed one) goes to the S3 function, so bad input still meets a deployed
+ * handler's parsing.
+ */
 export async function loadHandler(env: Record<string, string | undefined>): Promise<Handler> {
   coldStart(env);
-  const module = await import('../../handlers/on-cloudtrail-event');
-  return module.handler as unknown as Handler;
+  const handlers = new Map<string, Handler>();
+  for (const { key, eventSource } of eventFunctionGroups(rules)) {
+    const module = await import(`../../handlers/events/${key}.ts`);
+    handlers.set(eventSource, module.handler as unknown as Handler);
+  }
+  return (event, context) => {
+    const detail = (event as { detail?: { eventSource?: unknown } } | null)?.detail;
+    const routed = typeof detail?.eventSource === 'string' ? handlers.get(detail.eventSource) : undefined;
+    return (routed ?? (handlers.get('s3.amazonaws.com') as Handler))(event, context);
+  };
 }
 
 export type NotifierHandler = (
