@@ -114,6 +114,18 @@ export function topicEvent(name: string, arn: string): FixtureEvent {
   return event;
 }
 
+/** A Glacier fixture about the vault of `arn` (`arn:…:glacier:region:account:vaults/name`): its region and name. */
+export function vaultEvent(name: string, arn: string): FixtureEvent {
+  const [, , , region, account, resource] = arn.split(':');
+  const event = inRegion(loadFixture(name), region as string);
+  const vaultName = (resource as string).slice('vaults/'.length);
+  event.detail.recipientAccountId = account as string;
+  if (event.detail.requestParameters) event.detail.requestParameters.vaultName = vaultName;
+  const response = event.detail.responseElements as { location?: string } | null;
+  if (response?.location) response.location = `/${account}/vaults/${vaultName}`;
+  return event;
+}
+
 /** A KMS fixture about the key of `arn`: its region, and the key wherever the record names it. */
 export function keyEvent(name: string, arn: string): FixtureEvent {
   const event = inRegion(loadFixture(name), arn.split(':')[3] as string);

@@ -30,6 +30,7 @@ import ebsSnapshotPublic from './ebs-snapshot-public';
 import ebsVolumeEncrypted from './ebs-volume-encrypted';
 import elbAccessLogging from './elb-access-logging';
 import elbListenerPlaintext from './elb-listener-plaintext';
+import glacierVaultPolicyPublic from './glacier-vault-policy-public';
 import kmsKeyDeletionScheduled from './kms-key-deletion-scheduled';
 import kmsKeyDisabled from './kms-key-disabled';
 import kmsKeyRotation from './kms-key-rotation';
@@ -98,4 +99,5 @@ export const rules: readonly Rule[] = createRegistry([
   cloudtrailRegionRecorded,
   apigatewayStageCacheEncrypted,
   apigatewayStageAccessLogging,
+  glacierVaultPolicyPublic,
 ]);
