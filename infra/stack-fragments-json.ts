@@ -8,6 +8,7 @@ import { catalogueJson } from '../src/sweep/catalogue';
 import {
   eventFunctionResources,
   eventFunctions,
+  NAME_REDACTION_KEY,
   type StackNames,
   selfPrincipals,
 } from './event-function-stack';
@@ -25,6 +26,7 @@ export function stackFragments(names: StackNames) {
     eventFunctions: eventFunctions(names),
     eventFunctionResources: eventFunctionResources(names),
     selfPrincipals: selfPrincipals(names),
+    nameRedactionKey: NAME_REDACTION_KEY,
     ruleSettingsEnvironment: ruleSettingsEnvironment(),
     sweepRules: catalogueJson(registry),
     // The sweep worker runs every rule: its role holds the whole registry's permissions.

@@ -37,6 +37,8 @@ module.exports.eventFunctions = fragment('eventFunctions');
 module.exports.eventFunctionResources = fragment('eventFunctionResources');
 /** Every PHI Guard role, for loop prevention (PHIGUARD_SELF_PRINCIPALS). */
 module.exports.selfPrincipals = fragment('selfPrincipals');
+/** PHIGUARD_NAME_REDACTION_KEY: the stack's generated key, resolved at deploy (infra/event-function-stack.ts). */
+module.exports.nameRedactionKey = fragment('nameRedactionKey');
 
 /** The whole registry's IAM statements, for the sweep worker. */
 module.exports.rulePolicyStatements = fragment('rulePolicyStatements');
@@ -54,6 +56,7 @@ module.exports.providerEnvironment = async ({ resolveVariable }) => ({
   POWERTOOLS_SERVICE_NAME: 'phiguard',
   PHIGUARD_DRY_RUN: await resolveVariable('self:custom.dryRun'),
   PHIGUARD_RULE_MODES: await resolveVariable('self:custom.ruleModes'),
+  PHIGUARD_PHI_NAME_PATTERNS: await resolveVariable('self:custom.phiNamePatterns'),
   ...(await fragments(resolveVariable)).ruleSettingsEnvironment,
 });
 

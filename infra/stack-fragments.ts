@@ -217,9 +217,16 @@ export function ruleSettingsEnvironment(
   // Only the settings: the rest of the configuration is the stack's own.
   loadConfig(values, '/nonexistent-config-dir', rules);
   // Each event function holds part of the registry and cannot tell a typo from another
-  // function's rule: rule modes are checked against the whole registry here.
+  // function's rule: rule modes are checked against the whole registry here. And
+  // PHIGUARD_PHI_NAME_PATTERNS: a pattern that does not compile fails the package.
   checkRuleModes(
-    loadConfig({ PHIGUARD_RULE_MODES: env.PHIGUARD_RULE_MODES }, '/nonexistent-config-dir'),
+    loadConfig(
+      {
+        PHIGUARD_RULE_MODES: env.PHIGUARD_RULE_MODES,
+        PHIGUARD_PHI_NAME_PATTERNS: env.PHIGUARD_PHI_NAME_PATTERNS,
+      },
+      '/nonexistent-config-dir',
+    ),
     rules,
   );
   return values;

@@ -30,6 +30,7 @@ import ebsSnapshotPublic from './ebs-snapshot-public';
 import ebsVolumeEncrypted from './ebs-volume-encrypted';
 import elbAccessLogging from './elb-access-logging';
 import elbListenerPlaintext from './elb-listener-plaintext';
+import glacierVaultNamePhi from './glacier-vault-name-phi';
 import glacierVaultPolicyPublic from './glacier-vault-policy-public';
 import kmsKeyDeletionScheduled from './kms-key-deletion-scheduled';
 import kmsKeyDisabled from './kms-key-disabled';
@@ -49,6 +50,7 @@ import redshiftClusterPublicAccess from './redshift-cluster-public-access';
 import redshiftClusterTlsEnforced from './redshift-cluster-tls-enforced';
 import s3BucketAccessLogging from './s3-bucket-access-logging';
 import s3BucketEncryption from './s3-bucket-encryption';
+import s3BucketNamePhi from './s3-bucket-name-phi';
 import s3BucketPublicAccess from './s3-bucket-public-access';
 import s3BucketTlsOnly from './s3-bucket-tls-only';
 import s3BucketVersioning from './s3-bucket-versioning';
@@ -64,6 +66,8 @@ export const rules: readonly Rule[] = createRegistry([
   s3BucketEncryption,
   s3BucketVersioning,
   s3BucketAccessLogging,
+  // After public access: its ACL read, when the name looks like PHI, is the one that rule made.
+  s3BucketNamePhi,
   elbListenerPlaintext,
   elbAccessLogging,
   classicElbListenerPlaintext,
@@ -100,4 +104,5 @@ export const rules: readonly Rule[] = createRegistry([
   apigatewayStageCacheEncrypted,
   apigatewayStageAccessLogging,
   glacierVaultPolicyPublic,
+  glacierVaultNamePhi,
 ]);

@@ -2,6 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { booleanValue, listValue, wholeNumberValue } from './env-values';
 import { ConfigError, RuleDefinitionError } from './errors';
 import { DEFAULT_LEDGER_SETTINGS, type LedgerSettings } from './ledger/ledger';
+import {
+  BUILT_IN_PHI_NAME_PATTERNS,
+  MIN_REDACTION_KEY_LENGTH,
+  operatorPatterns,
+  type PhiNamePattern,
+} from './phi-names';
 import { RULE_MODES, type RuleMode } from './rule';
 import { declaredSettings, resolveSettings, type SettingDeclarations } from './rule-settings';
 import * as z from './zod';
@@ -21,6 +27,10 @@ export interface PhiGuardConfig {
   selfPrincipals: string[];
   /** Tag key that exempts a resource; any non-empty value (the reason) counts. */
   exemptTag: string;
+  /** Names that look like PHI: the built-in patterns and the operator's (src/phi-names.ts). */
+  phiNamePatterns: PhiNamePattern[];
+  /** Key of the keyed hash that redacts such names; undefined: a key of this process only. */
+  nameRedactionKey?: string;
   defaultMode: RuleMode;
   ruleModes: Record<string, RuleMode>;
   /** Each rule's resolved settings, by rule id (unset settings are absent). */
@@ -48,6 +58,7 @@ const coreFileShape = {
   dryRun: z.optional(z.boolean()),
   selfPrincipals: z.optional(z.array(z.string().check(z.minLength(1)))),
   exemptTag: z.optional(z.string().check(z.minLength(1))),
+  phiNamePatterns: z.optional(z.array(z.string().check(z.minLength(1)))),
   defaultMode: z.optional(modeSchema),
   rules: z.optional(z.record(z.string(), z.strictObject({ mode: modeSchema }))),
   ledger: z.optional(
@@ -146,6 +157,33 @@ function resolveRuleSettings(
   return resolved;
 }
 
+/** PHIGUARD_PHI_NAME_PATTERNS: a JSON array of regular expressions (a comma may be part of one). */
+function patternList(raw: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new ConfigError('PHIGUARD_PHI_NAME_PATTERNS must be a JSON array of regular expressions', {
+      cause: error,
+    });
+  }
+  const list = z.array(z.string().check(z.minLength(1))).safeParse(parsed);
+  if (!list.success) {
+    throw new ConfigError('PHIGUARD_PHI_NAME_PATTERNS must be a JSON array of non-empty strings');
+  }
+  return list.data;
+}
+
+function redactionKey(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (raw.length < MIN_REDACTION_KEY_LENGTH) {
+    throw new ConfigError(
+      `PHIGUARD_NAME_REDACTION_KEY must be at least ${MIN_REDACTION_KEY_LENGTH} characters`,
+    );
+  }
+  return raw;
+}
+
 /**
  * Builds the effective configuration for the given rules (their declared settings
  * are read and validated; without rules, none are). `env` defaults to
@@ -212,6 +250,13 @@ export function loadConfig(
       ? listValue(env.PHIGUARD_SELF_PRINCIPALS)
       : (file.selfPrincipals ?? []),
     exemptTag: env.PHIGUARD_EXEMPT_TAG || file.exemptTag || DEFAULT_EXEMPT_TAG,
+    phiNamePatterns: [
+      ...BUILT_IN_PHI_NAME_PATTERNS,
+      ...(env.PHIGUARD_PHI_NAME_PATTERNS
+        ? operatorPatterns('PHIGUARD_PHI_NAME_PATTERNS', patternList(env.PHIGUARD_PHI_NAME_PATTERNS))
+        : operatorPatterns('phiNamePatterns', file.phiNamePatterns ?? [])),
+    ],
+    nameRedactionKey: redactionKey(env.PHIGUARD_NAME_REDACTION_KEY),
     defaultMode,
     ruleModes,
     ruleSettings: resolveRuleSettings(rules, env, file),

@@ -1,4 +1,5 @@
 import type { CloudTrailRecord } from './cloudtrail-event';
+import type { PhiNames } from './phi-names';
 import type { PlannedAction } from './planned-action';
 import type {
   ResourceContext,
@@ -27,6 +28,8 @@ export interface Trigger {
 /** A rule's view of where it runs: its resource's context, and its own resolved settings. */
 export interface RuleContext<S = Readonly<Record<string, unknown>>> extends ResourceContext {
   settings: S;
+  /** What of PHI a resource's name looks like to contain (src/phi-names.ts). */
+  phiNames: Pick<PhiNames, 'match'>;
 }
 
 /**

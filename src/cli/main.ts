@@ -13,6 +13,7 @@ import { Notifier } from '../notify/notifier';
 import { configuredChannels } from '../notify/routing';
 import { CHANNELS, type ChannelName, loadNotifierSettings, onlyChannel } from '../notify/settings';
 import { testNotification } from '../notify/test-message';
+import { PhiNames } from '../phi-names';
 import { EventFailedError, processEvent } from '../process-event';
 import { createCliEngine, loadCliConfig } from './cli-engine';
 import { formatHistory } from './format-history';
@@ -104,8 +105,11 @@ export function buildProgram(): Command {
         failed = error;
         report = error.report;
       }
+      // The operator's own terminal: names redacted everywhere else are shown as they are.
       process.stdout.write(
-        `${opts.json ? JSON.stringify(report.outcomes, null, 2) : formatReport(report)}\n`,
+        engine.names.reveal(
+          `${opts.json ? JSON.stringify(report.outcomes, null, 2) : formatReport(report)}\n`,
+        ),
       );
       if (report.skipped && opts.json) process.stderr.write(`phiguard: skipped: ${report.skipped}\n`);
       if (failed) fail(failed.message, EXIT.failed);
@@ -154,13 +158,18 @@ export function buildProgram(): Command {
           throw new CliInputError('--limit must be a positive whole number');
         if (opts.rule && !rules.some((r) => r.id === opts.rule))
           throw new CliInputError(`unknown rule "${opts.rule}"`);
+        // The registry knows a resource whose name looks like PHI by its redacted ARN: the
+        // operator asks by the real one, and reads the real one back on their terminal.
+        const names = new PhiNames(config.phiNamePatterns, config.nameRedactionKey);
         const entries = await createLedger(config).history({
-          resource: opts.resource,
+          resource: opts.resource && names.display(opts.resource),
           rule: opts.rule,
           since: opts.since ? new Date(opts.since).toISOString() : undefined,
           limit,
         });
-        process.stdout.write(`${opts.json ? JSON.stringify(entries, null, 2) : formatHistory(entries)}\n`);
+        process.stdout.write(
+          names.reveal(`${opts.json ? JSON.stringify(entries, null, 2) : formatHistory(entries)}\n`),
+        );
       },
     );
 

@@ -172,13 +172,17 @@ export async function runScan(options: ScanOptions): Promise<number> {
     const summary = Object.fromEntries(
       [...summarize(outcomes)].map(([rule, counts]) => [rule, Object.fromEntries(counts)]),
     );
+    // The operator's own terminal: names redacted everywhere else are shown as they are.
     process.stdout.write(
-      `${JSON.stringify({ account, regions, dryRun: !options.apply, summary, outcomes }, null, 2)}\n`,
+      engine.names.reveal(
+        `${JSON.stringify({ account, regions, dryRun: !options.apply, summary, outcomes }, null, 2)}\n`,
+      ),
     );
   } else if (options.format === 'markdown') {
+    // Written to be posted (a pull request, a wiki): names that look like PHI stay redacted.
     process.stdout.write(`${formatScanMarkdown(outcomes, { account, regions, apply: options.apply })}\n`);
   } else {
-    process.stdout.write(`${formatScanTable(outcomes, header)}\n`);
+    process.stdout.write(engine.names.reveal(`${formatScanTable(outcomes, header)}\n`));
   }
   if (outcomes.some((o) => o.status === 'error')) return 1;
   return outcomes.some((o) => REMAINING.has(o.status)) ? 2 : 0;

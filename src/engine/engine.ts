@@ -8,13 +8,14 @@ import type { Ledger } from '../ledger/ledger';
 import { type EngineLogger, silentLogger } from '../logger';
 import type { NotificationPublisher } from '../notify/queue-publisher';
 import type { Outcome } from '../outcome';
+import { PhiNames } from '../phi-names';
 import { ReadCache } from '../read-cache';
 import type { ResourceContext } from '../resources/resource-type';
 import type { Rule, RuleContext, RuleMode } from '../rule';
 import { Settlement } from '../settlement';
 import { type EvaluationPair, evaluatePairs } from './evaluate-pairs';
 import { namedResources, resourcesForEvent, whyNotEvidence } from './intake';
-import { buildOutcome, type EventFacts } from './outcome-builder';
+import { buildOutcome, type EventFacts, type OutcomeContext } from './outcome-builder';
 import { RULE_IS_OFF, RuleIndex } from './rule-index';
 import { settleAndNotify } from './settle';
 
@@ -64,6 +65,8 @@ export class Engine {
   private readonly logger: EngineLogger;
   private readonly publisher: NotificationPublisher | undefined;
   private readonly concurrency: number;
+  /** Names that look like PHI, and their redacted form everywhere but the operator's terminal. */
+  readonly names: PhiNames;
 
   constructor(options: EngineOptions) {
     this.rules = options.rules;
@@ -74,6 +77,9 @@ export class Engine {
     this.logger = options.logger ?? silentLogger;
     this.publisher = options.publisher;
     this.concurrency = options.concurrency ?? 8;
+    this.names = new PhiNames(options.config.phiNamePatterns, options.config.nameRedactionKey, (message) =>
+      this.logger.warn(message),
+    );
   }
 
   modeOf(rule: Rule): RuleMode {
@@ -98,7 +104,7 @@ export class Engine {
 
   /** The context one rule runs in: its resource's, and the rule's own settings. */
   ruleContext(rule: Rule, base: ResourceContext): RuleContext {
-    return { ...base, settings: this.config.ruleSettings[rule.id] ?? {} };
+    return { ...base, settings: this.config.ruleSettings[rule.id] ?? {}, phiNames: this.names };
   }
 
   /**
@@ -165,7 +171,17 @@ export class Engine {
   }
 
   private evaluationDeps() {
-    return { index: this.index, config: this.config, ledger: this.ledger, concurrency: this.concurrency };
+    return {
+      index: this.index,
+      config: this.config,
+      ledger: this.ledger,
+      concurrency: this.concurrency,
+      names: this.names,
+    };
+  }
+
+  private outcomeContext(region: string | undefined, facts: EventFacts): OutcomeContext {
+    return { region, facts, dryRun: this.config.dryRun, names: this.names };
   }
 
   private settleDeps() {
@@ -216,9 +232,7 @@ export class Engine {
         const listening = rules.filter((rule) => rule.resource === resource && !setAside.has(rule));
         if ('none' in found) {
           for (const rule of listening) {
-            setAside.set(rule, [
-              buildOutcome(rule, '*', found.none, { region, facts, dryRun: this.config.dryRun }),
-            ]);
+            setAside.set(rule, [buildOutcome(rule, '*', found.none, this.outcomeContext(region, facts))]);
           }
           continue;
         }
@@ -251,7 +265,7 @@ export class Engine {
     facts: EventFacts,
   ): Outcome[] {
     return namedResources(rule, record).map((resource) =>
-      buildOutcome(rule, resource, { status, reason }, { region, facts, dryRun: this.config.dryRun }),
+      buildOutcome(rule, resource, { status, reason }, this.outcomeContext(region, facts)),
     );
   }
 

@@ -3,6 +3,7 @@ import { mapLimited } from '../concurrency';
 import type { PhiGuardConfig } from '../config';
 import { type ClaimMemory, type Ledger, pairKey } from '../ledger/ledger';
 import type { Outcome } from '../outcome';
+import type { PhiNames } from '../phi-names';
 import type { ResourceType } from '../resources/resource-type';
 import type { CheckResult, Rule, RuleContext } from '../rule';
 import type { Settlement } from '../settlement';
@@ -25,6 +26,8 @@ export interface EvaluationDeps {
   ledger: Ledger;
   /** Resources evaluated at once. */
   concurrency: number;
+  /** How resources are named outside the operator's terminal: the registry's keys too. */
+  names: PhiNames;
 }
 
 /** A read made before the claim: when it began (epoch seconds), and what it found (undefined when it failed). */
@@ -73,13 +76,13 @@ export async function evaluatePairs(
   settlement: Settlement,
   options: { recordUnclaimed: boolean },
 ): Promise<Outcome[]> {
-  const { index, config, ledger } = deps;
+  const { index, config, ledger, names } = deps;
   const outcomeOf = (pair: EvaluationPair, decision: Decision, recorded = false) =>
     buildOutcome(
       pair.rule,
       pair.arn,
       decision,
-      { region: pair.ctx.region, facts, dryRun: config.dryRun },
+      { region: pair.ctx.region, facts, dryRun: config.dryRun, names },
       { recorded },
     );
   const results: Outcome[] = new Array(pairs.length);
@@ -105,7 +108,7 @@ export async function evaluatePairs(
     finished.length === 0
       ? new Map<string, ClaimMemory>()
       : await ledger
-          .recall(finished.map((pair) => ({ rule: pair.rule.id, resource: pair.arn })))
+          .recall(finished.map((pair) => ({ rule: pair.rule.id, resource: names.display(pair.arn) })))
           .catch(() => undefined);
   // Per resource, its rules in registry order: a pair found compliant (or gone) with
   // nothing open in the registry is final unless an earlier rule of the resource
@@ -119,7 +122,7 @@ export async function evaluatePairs(
       result &&
         isFinal(result) &&
         memory &&
-        !mustSettleUnderClaim(memory.get(pairKey(pair.rule.id, pair.arn))),
+        !mustSettleUnderClaim(memory.get(pairKey(pair.rule.id, names.display(pair.arn)))),
     );
     const key = `${pair.ctx.region}\u0000${pair.arn}`;
     byResource.set(key, [...(byResource.get(key) ?? []), { index: i, precheck, final }]);
@@ -201,11 +204,13 @@ async function evaluateClaimed(
   reusable: boolean,
 ): Promise<Outcome> {
   const { rule, arn, ctx } = pair;
-  const { config, ledger, index } = deps;
-  const where = { region: ctx.region, facts, dryRun: config.dryRun };
+  const { config, ledger, index, names } = deps;
+  const where = { region: ctx.region, facts, dryRun: config.dryRun, names };
+  // The registry knows a resource by the name everything outside the operator's terminal shows.
+  const key = names.display(arn);
   let claim: Awaited<ReturnType<typeof takeClaim>>;
   try {
-    claim = await takeClaim(ledger, rule.id, arn, settlement.owner, config.ledger.lockSeconds);
+    claim = await takeClaim(ledger, rule.id, key, settlement.owner, config.ledger.lockSeconds);
   } catch (error) {
     const outcome = buildOutcome(
       rule,
@@ -253,7 +258,7 @@ async function evaluateClaimed(
     // after it is someone else's doing, not PHI Guard's fix confirmed.
     status: deferred ? DEFERRED : outcome.status,
     rule: rule.id,
-    resource: arn,
+    resource: key,
     owner: settlement.owner,
     // A write counts towards fights once: when made (remediated or pending), not when confirmed
     // (nor when deferred: pending without actions).

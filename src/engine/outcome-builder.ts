@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Outcome, OutcomeStatus, ReportedAction } from '../outcome';
+import type { PhiNames } from '../phi-names';
 import type { Rule } from '../rule';
 import { isRecorded } from '../settlement';
 
@@ -34,16 +35,26 @@ export interface OutcomeMarks {
   recorded?: boolean;
 }
 
+/** Where and how an outcome is reached: its region, its event, dry-run, and how names are shown. */
+export interface OutcomeContext {
+  region: string | undefined;
+  facts: EventFacts;
+  dryRun: boolean;
+  names: PhiNames;
+}
+
 /**
  * The one place an outcome is made, whole: the rule's facts, the decision, where
  * and for which event, its console link, and the id of the history entry it is
- * recorded under.
+ * recorded under. A resource whose name looks like PHI leaves here redacted in
+ * every field (its ARN, console link, call parameters, reasons), so the registry,
+ * logs, notifications and tickets never hold the name.
  */
 export function buildOutcome(
   rule: Rule,
   resource: string,
   decision: Decision,
-  where: { region: string | undefined; facts: EventFacts; dryRun: boolean },
+  where: OutcomeContext,
   marks: OutcomeMarks = {},
 ): Outcome {
   const consoleUrl = resource !== '*' && where.region ? rule.consoleUrl(resource, where.region) : undefined;
@@ -76,7 +87,7 @@ export function buildOutcome(
   for (const key of Object.keys(outcome) as (keyof Outcome)[]) {
     if (outcome[key] === undefined) delete outcome[key];
   }
-  return outcome;
+  return resource === '*' ? outcome : where.names.redact(outcome, resource);
 }
 
 /** Only the fields of an action people see (its `run` and IAM bookkeeping stay behind). */

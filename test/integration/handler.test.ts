@@ -74,6 +74,13 @@ beforeAll(async () => {
   applyHandler = await loadHandler({ ...env, PHIGUARD_DRY_RUN: 'false' });
 });
 
+/**
+ * What a rule reports for a drifted bucket here: `status`, unless the rule only ever
+ * tickets (a name that looks like PHI), which finds these ordinary names compliant.
+ */
+const drifted = (id: string, status: string) =>
+  rules.find((r) => r.id === id)?.permissions.write.length === 0 ? 'compliant' : status;
+
 describe('on-cloudtrail-event handler against moto', () => {
   it('fixes a bucket from a record whose optional fields are null (CloudTrail sends them; none may dead-letter an event)', async () => {
     const bucket = uniqueName('phi-nulls');
@@ -103,7 +110,7 @@ describe('on-cloudtrail-event handler against moto', () => {
     const fixed = await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', bucket), context);
     const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').map((r) => r.id);
     expect(fixed.outcomes.map((o) => `${o.rule}:${o.status}`)).toEqual(
-      s3Rules.map((id) => `${id}:remediated`),
+      s3Rules.map((id) => `${id}:${drifted(id, 'remediated')}`),
     );
     const later = [
       await applyHandler(bucketEvent('s3/PutBucketPolicy.public', bucket), context),
@@ -138,7 +145,7 @@ describe('on-cloudtrail-event handler against moto', () => {
     const before = await bucketState(bucket);
     const result = await dryRunHandler(bucketEvent('s3/PutBucketPolicy.public', bucket), context);
     expect(result.outcomes.map((o) => o.status)).toEqual(
-      rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').map(() => 'would-remediate'),
+      rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').map((r) => drifted(r.id, 'would-remediate')),
     );
     expect(await bucketState(bucket)).toEqual(before);
   });
@@ -157,7 +164,7 @@ describe('on-cloudtrail-event handler against moto', () => {
       (await applyHandler(bucketEvent('s3/PutBucketAcl.public-read', exempt), context)).outcomes.map(
         (o) => o.status,
       ),
-    ).toEqual(s3Rules.map(() => 'exempt'));
+    ).toEqual(s3Rules.map((r) => drifted(r.id, 'exempt')));
     expect(
       (await applyHandler(bucketEvent('s3/PutBucketPolicy.public', compliant), context)).outcomes.map(
         (o) => o.status,
@@ -338,8 +345,8 @@ describe('on-cloudtrail-event handler against moto', () => {
     // Every S3 rule of each bucket: all exempt on one, all fixed on the other.
     const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket');
     expect(results.flatMap((r) => r.outcomes.map((o) => o.status))).toEqual([
-      ...s3Rules.map(() => 'exempt'),
-      ...s3Rules.map(() => 'remediated'),
+      ...s3Rules.map((r) => drifted(r.id, 'exempt')),
+      ...s3Rules.map((r) => drifted(r.id, 'remediated')),
     ]);
     expect(logged).toContain('"message":"remediation outcome"');
     expect(logged).not.toContain(CANARY);

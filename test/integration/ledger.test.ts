@@ -354,11 +354,17 @@ describe('history (the audit trail)', () => {
       ...(await historyOf(`arn:aws:s3:::${exempt}`, null)),
     ];
     // Each event evaluated every S3 rule of its bucket: all fixed on one, all exempt on the other.
-    const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket').length;
-    expect(history.map((h) => h.status).sort()).toEqual([
-      ...Array(s3Rules).fill('exempt'),
-      ...Array(s3Rules).fill('remediated'),
-    ]);
+    // (Rules that only ever ticket, such as a name that looks like PHI, find these names compliant.)
+    const s3Rules = rules.filter((r) => r.resourceType === 'AWS::S3::Bucket');
+    const fixing = s3Rules.filter((r) => r.permissions.write.length > 0).length;
+    expect(history.map((h) => h.status).sort()).toEqual(
+      [
+        ...Array(s3Rules.length - fixing).fill('compliant'),
+        ...Array(s3Rules.length - fixing).fill('compliant'),
+        ...Array(fixing).fill('exempt'),
+        ...Array(fixing).fill('remediated'),
+      ].sort(),
+    );
     const everything = await dynamodb.send(new ScanCommand({ TableName: TABLE }));
     expect(JSON.stringify(everything.Items)).not.toContain(CANARY);
   });
@@ -382,8 +388,10 @@ describe('history (the audit trail)', () => {
     expect(newest.map((e) => `${e.status} ${e.rule}`).sort()).toEqual(
       s3Rules.map((id) => `compliant ${id}`).sort(),
     );
+    // Rules that only ever ticket (a name that looks like PHI) find this one compliant.
+    const ticketOnly = new Set(rules.filter((r) => r.permissions.write.length === 0).map((r) => r.id));
     expect(oldest.map((e) => `${e.status} ${e.rule}`).sort()).toEqual(
-      s3Rules.map((id) => `remediated ${id}`).sort(),
+      s3Rules.map((id) => `${ticketOnly.has(id) ? 'compliant' : 'remediated'} ${id}`).sort(),
     );
     expect(entries.map((e) => e.time)).toEqual([...entries.map((e) => e.time)].sort().reverse());
 

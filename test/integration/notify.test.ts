@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteBucketCommand, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -714,5 +714,107 @@ describe('end to end: the remediation Lambda enqueues, the notifier Lambda deliv
       cwd: mkdtempSync(join(tmpdir(), 'phiguard-sweep-')),
     });
     expect(await drain()).toEqual([]);
+  });
+});
+
+describe('a bucket named like PHI, end to end', () => {
+  it('its name reaches no registry item, log line, queued message, channel or ticket; the operator’s terminal shows it', async () => {
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('phi-name') })))
+      .QueueUrl as string;
+    const bucket = uniqueName('patient-123-45-6789');
+    // A Region no other test sweeps: every sweep of its Region would ticket this bucket too.
+    const region = 'me-central-1';
+    const s3 = localClients(region).s3();
+    await seed.createOpenBucket(s3, bucket);
+    const event = () => inRegion(bucketEvent('s3/CreateBucket.basic', bucket), region);
+    const key = { PHIGUARD_NAME_REDACTION_KEY: 'e2e-redaction-key-0123456789abcdef0123' };
+    try {
+      // The event function, logging everything it would log in Lambda.
+      const handled = await captureFunctionLogs(async () => {
+        const remediate = await loadHandler({
+          ...env,
+          ...key,
+          PHIGUARD_DRY_RUN: 'false',
+          // An earlier test's modes would stay in the process otherwise.
+          PHIGUARD_RULE_MODES: undefined,
+          PHIGUARD_NOTIFY_QUEUE_URL: queueUrl,
+          POWERTOOLS_LOG_LEVEL: 'DEBUG',
+        });
+        return remediate(event(), lambdaContext);
+      });
+      const byRule = Object.fromEntries(handled.result.outcomes.map((o) => [o.rule, o]));
+      const redacted = byRule['s3-bucket-name-phi']?.resource as string;
+      expect(byRule['s3-bucket-name-phi']).toMatchObject({ status: 'ticket' });
+      expect(redacted).toMatch(/^arn:aws:s3:::\[redacted:[0-9a-f]{12}\]$/);
+      // The rest of the bucket is fixed as usual, on the real bucket, under the same redacted ARN.
+      expect(byRule['s3-bucket-public-access']?.status).toBe('remediated');
+      expect(new Set(handled.result.outcomes.map((o) => o.resource))).toEqual(new Set([redacted]));
+      const blocked = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+      expect(blocked.PublicAccessBlockConfiguration?.BlockPublicPolicy).toBe(true);
+
+      // The notifier delivers what was queued to every channel.
+      const queued: { messageId: string; body: string }[] = [];
+      for (let i = 0; i < 5; i++) {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+        );
+        if ((out.Messages ?? []).length === 0) break;
+        queued.push(
+          ...(out.Messages ?? []).map((m) => ({ messageId: m.MessageId as string, body: m.Body as string })),
+        );
+      }
+      expect(queued.length).toBeGreaterThan(0);
+      const delivered = await captureFunctionLogs(async () => {
+        const deliver = await loadNotifierHandler({
+          ...env,
+          PHIGUARD_NOTIFY_ROUTES: '[{"channels":["slack","sns","jira","servicenow"]}]',
+          POWERTOOLS_LOG_LEVEL: 'DEBUG',
+        });
+        return deliver({ Records: queued }, lambdaContext);
+      });
+      expect(delivered.result).toEqual({ batchItemFailures: [] });
+      // The name ticket was opened, under the redacted ARN.
+      expect(bodies(jira)).toContain(redacted.replace('arn:aws:s3:::', ''));
+
+      const registry = await new DynamoDBClient({ region: REGION }).send(
+        new ScanCommand({ TableName: env.PHIGUARD_LEDGER_TABLE }),
+      );
+      const registryText = JSON.stringify(registry.Items);
+      expect(registryText).toContain(redacted);
+      const everywhere = {
+        'the function result': JSON.stringify(handled.result),
+        'the event function logs': handled.text,
+        'the queued messages': queued.map((m) => m.body).join('\n'),
+        'the notifier logs': delivered.text,
+        'the registry': registryText,
+        slack: bodies(slack),
+        jira: bodies(jira),
+        servicenow: bodies(servicenow),
+        sns: JSON.stringify(await topicMessages()),
+      };
+      for (const [where, text] of Object.entries(everywhere)) {
+        expect(text, where).not.toContain(bucket);
+        expect(text, where).not.toContain('123-45-6789');
+      }
+
+      // The operator replaying the event on their own terminal sees which bucket it is.
+      const dir = mkdtempSync(join(tmpdir(), 'phiguard-phi-name-'));
+      const file = join(dir, 'event.json');
+      writeFileSync(file, JSON.stringify(event()));
+      const replay = await runPhiguard(['invoke', file, '--json'], { env: { ...env, ...key }, cwd: dir });
+      expect(replay.stdout).toContain(`"resource": "arn:aws:s3:::${bucket}"`);
+      expect(replay.stdout).not.toContain('[redacted:');
+      // And asks the registry's history by the real ARN, reading it back as such.
+      const history = await runPhiguard(['history', '--resource', `arn:aws:s3:::${bucket}`, '--json'], {
+        env: { ...env, ...key },
+        cwd: dir,
+      });
+      const entries = JSON.parse(history.stdout) as { rule: string; resource: string }[];
+      expect(entries.map((e) => e.rule)).toContain('s3-bucket-name-phi');
+      expect(new Set(entries.map((e) => e.resource))).toEqual(new Set([`arn:aws:s3:::${bucket}`]));
+    } finally {
+      // Best effort: the fixes left it versioned and logging, which moto may refuse to delete.
+      await s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
+    }
   });
 });
