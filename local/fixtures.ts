@@ -126,6 +126,19 @@ export function vaultEvent(name: string, arn: string): FixtureEvent {
   return event;
 }
 
+/** An EMR fixture about the cluster of `arn` (`arn:…:elasticmapreduce:region:account:cluster/j-…`). */
+export function clusterEvent(name: string, arn: string): FixtureEvent {
+  const [, , , region, account, resource] = arn.split(':');
+  const event = inRegion(loadFixture(name), region as string);
+  event.detail.recipientAccountId = account as string;
+  const response = event.detail.responseElements as { jobFlowId?: string; clusterArn?: string } | null;
+  if (response) {
+    response.jobFlowId = (resource as string).slice('cluster/'.length);
+    response.clusterArn = arn;
+  }
+  return event;
+}
+
 /** A KMS fixture about the key of `arn`: its region, and the key wherever the record names it. */
 export function keyEvent(name: string, arn: string): FixtureEvent {
   const event = inRegion(loadFixture(name), arn.split(':')[3] as string);

@@ -30,6 +30,8 @@ import ebsSnapshotPublic from './ebs-snapshot-public';
 import ebsVolumeEncrypted from './ebs-volume-encrypted';
 import elbAccessLogging from './elb-access-logging';
 import elbListenerPlaintext from './elb-listener-plaintext';
+import emrBlockPublicAccess from './emr-block-public-access';
+import emrClusterEncryption from './emr-cluster-encryption';
 import glacierVaultNamePhi from './glacier-vault-name-phi';
 import glacierVaultPolicyPublic from './glacier-vault-policy-public';
 import kmsKeyDeletionScheduled from './kms-key-deletion-scheduled';
@@ -105,4 +107,6 @@ export const rules: readonly Rule[] = createRegistry([
   apigatewayStageAccessLogging,
   glacierVaultPolicyPublic,
   glacierVaultNamePhi,
+  emrBlockPublicAccess,
+  emrClusterEncryption,
 ]);

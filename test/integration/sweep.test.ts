@@ -321,7 +321,14 @@ describe('a mixed account: one drift of each kind beside compliant data stores',
       seeded.push({ rule, arn: await emulator.seed(clients, region), seed: emulator });
     }
     const settings: Record<string, string> = Object.assign(
-      { PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${account.flowLogBucket}` },
+      {
+        PHIGUARD_FLOW_LOGS_DESTINATION: `arn:aws:s3:::${account.flowLogBucket}`,
+        // moto's EMR serves every Region from us-east-1 when reached through an endpoint URL,
+        // so block public access is one setting shared by every test file, turned on by
+        // whichever sweeps with --apply first: it cannot be expected exactly here (client
+        // mocks test the rule; test/scenarios/emr-block-public-access.ts).
+        PHIGUARD_RULE_MODES: 'emr-block-public-access=off',
+      },
       ...seeded.map(({ seed: scenario }) => scenario.env ?? {}),
     );
     const logBucket = settings.PHIGUARD_ACCESS_LOGS_BUCKET?.replace('{region}', region) as string;
