@@ -11,14 +11,11 @@
  */
 
 import { ResourceGoneError } from '../src/errors';
+import { judgeName, type PhiNameObserved, renameTicket } from '../src/phi-name-findings';
 import { glacierVault, vaultExists, vaultOf } from '../src/resources/glacier/vault';
 import { defineRule } from '../src/rule';
 
-interface Observed {
-  kinds: string[];
-}
-
-export default defineRule<Observed>({
+export default defineRule<PhiNameObserved>({
   id: 'glacier-vault-name-phi',
   title: 'Glacier vault name must not contain PHI',
   severity: 'high',
@@ -29,24 +26,15 @@ export default defineRule<Observed>({
   // Read only when the name looks like PHI: to ticket a vault that still exists.
   permissions: { read: ['glacier:DescribeVault'], write: [] },
 
-  async check(arn, ctx) {
-    const kinds = ctx.phiNames.match(vaultOf(arn).vaultName);
-    if (kinds.length === 0) {
-      return { state: 'compliant', findings: [], observed: { kinds }, summary: { nameLooksLikePhi: false } };
-    }
-    if (!(await vaultExists(arn, ctx))) throw new ResourceGoneError(arn);
-    return {
-      state: 'non-compliant',
-      findings: kinds.map((kind) => `the name looks like it contains ${kind}`),
-      observed: { kinds },
-      summary: { nameLooksLikePhi: true },
-    };
-  },
+  check: (arn, ctx) =>
+    judgeName(ctx.phiNames.match(vaultOf(arn).vaultName), async () => {
+      if (!(await vaultExists(arn, ctx))) throw new ResourceGoneError(arn);
+    }),
 
-  plan(_arn, observed) {
-    return {
-      kind: 'ticket',
-      reason: `the vault's name looks like it contains ${observed.kinds.join(' and ')}: names appear in logs, consoles and URLs not protected like the data, and a vault cannot be renamed. Create a vault with a neutral name, move the archives to it, then delete this one`,
-    };
-  },
+  plan: (_arn, observed) =>
+    renameTicket(
+      'vault',
+      observed.kinds,
+      'Create a vault with a neutral name, move the archives to it, then delete this one',
+    ),
 });

@@ -12,15 +12,13 @@
  *
  * Events: CreateBucket. The sweep finds the names given before PHI Guard.
  */
+
+import { judgeName, type PhiNameObserved, renameTicket } from '../src/phi-name-findings';
 import { requireBucketName, s3Bucket } from '../src/resources/s3/bucket';
 import { bucketSettings } from '../src/resources/s3/bucket-settings';
 import { defineRule } from '../src/rule';
 
-interface Observed {
-  kinds: string[];
-}
-
-export default defineRule<Observed>({
+export default defineRule<PhiNameObserved>({
   id: 's3-bucket-name-phi',
   title: 'S3 bucket name must not contain PHI',
   severity: 'high',
@@ -32,24 +30,13 @@ export default defineRule<Observed>({
   // made when the name looks like PHI: to ticket a bucket that still exists.
   permissions: { read: ['s3:GetBucketAcl'], write: [] },
 
-  async check(arn, ctx) {
-    const kinds = ctx.phiNames.match(requireBucketName(arn));
-    if (kinds.length === 0) {
-      return { state: 'compliant', findings: [], observed: { kinds }, summary: { nameLooksLikePhi: false } };
-    }
-    await bucketSettings(ctx, arn).acl(); // throws ResourceGoneError for a deleted bucket
-    return {
-      state: 'non-compliant',
-      findings: kinds.map((kind) => `the name looks like it contains ${kind}`),
-      observed: { kinds },
-      summary: { nameLooksLikePhi: true },
-    };
-  },
+  check: (arn, ctx) =>
+    judgeName(ctx.phiNames.match(requireBucketName(arn)), () => bucketSettings(ctx, arn).acl()),
 
-  plan(_arn, observed) {
-    return {
-      kind: 'ticket',
-      reason: `the bucket's name looks like it contains ${observed.kinds.join(' and ')}: names appear in logs, consoles and URLs not protected like the data, and a bucket cannot be renamed. Create a bucket with a neutral name, copy the objects, point clients at it, then delete this one`,
-    };
-  },
+  plan: (_arn, observed) =>
+    renameTicket(
+      'bucket',
+      observed.kinds,
+      'Create a bucket with a neutral name, copy the objects, point clients at it, then delete this one',
+    ),
 });

@@ -6,39 +6,13 @@
  * narrowed); the sweep sees one per account and Region. When logging stops, no
  * event arrives to say so: the sweep is what notices.
  */
-import { partitionOf, REGION_NAME } from '../../arn';
-import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
-import { accountSettingArn } from '../account-setting';
-import { consoleHost } from '../console';
-import { defineResourceType } from '../resource-type';
+import { defineAccountSetting } from '../account-setting';
 import { cloudtrail } from './trail';
 
-const SETTING = 'trail-coverage';
-
-function coverageArns(record: CloudTrailRecord): string[] {
-  const region = record.awsRegion;
-  const account = accountOf(record);
-  if (!region || !REGION_NAME.test(region) || !account) return [];
-  return [accountSettingArn(partitionOf(region), 'cloudtrail', region, String(account), SETTING)];
-}
-
-export const trailCoverage = defineResourceType({
+export const trailCoverage = defineAccountSetting({
   type: 'AWS::CloudTrail::RegionCoverage',
   client: cloudtrail,
-  permissions: { read: [] },
-
-  resourceIds: coverageArns,
-
-  // One per account and Region.
-  listPage: async (ctx) => ({
-    arns: [accountSettingArn(ctx.partition, 'cloudtrail', ctx.region, ctx.accountId, SETTING)],
-  }),
-
-  // No tags: a deployment that must not enforce it sets the rule's mode.
-  tags: async () => ({}),
-
-  consoleUrl(arn, region) {
-    const base = consoleHost(arn, region);
-    return base && `${base}/cloudtrail/home?region=${region}#/trails`;
-  },
+  service: 'cloudtrail',
+  setting: 'trail-coverage',
+  consolePath: (region) => `/cloudtrail/home?region=${region}#/trails`,
 });

@@ -5,38 +5,13 @@
  * EMR record of its API names it; the sweep sees exactly one per account and Region.
  * It has no tags: a deployment that must not enforce it sets the rule's mode.
  */
-import { partitionOf } from '../../arn';
-import { accountOf, type CloudTrailRecord } from '../../cloudtrail-event';
-import { accountSettingArn } from '../account-setting';
-import { consoleHost } from '../console';
-import { defineResourceType } from '../resource-type';
+import { defineAccountSetting } from '../account-setting';
 import { emr } from './cluster';
 
-const SETTING = 'emr-block-public-access';
-
-function settingArns(record: CloudTrailRecord): string[] {
-  const region = record.awsRegion;
-  const account = accountOf(record);
-  if (!region || !account) return [];
-  return [accountSettingArn(partitionOf(region), 'elasticmapreduce', region, account, SETTING)];
-}
-
-export const emrBlockPublicAccess = defineResourceType({
+export const emrBlockPublicAccess = defineAccountSetting({
   type: 'AWS::EMR::BlockPublicAccessConfiguration',
   client: emr,
-  permissions: { read: [] },
-
-  resourceIds: settingArns,
-
-  // One per account and Region.
-  listPage: async (ctx) => ({
-    arns: [accountSettingArn(ctx.partition, 'elasticmapreduce', ctx.region, ctx.accountId, SETTING)],
-  }),
-
-  tags: async () => ({}),
-
-  consoleUrl(arn, region) {
-    const base = consoleHost(arn, region);
-    return base && `${base}/emr/home?region=${region}#/blockPublicAccess`;
-  },
+  service: 'elasticmapreduce',
+  setting: 'emr-block-public-access',
+  consolePath: (region) => `/emr/home?region=${region}#/blockPublicAccess`,
 });
