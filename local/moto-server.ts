@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PhiGuardError } from '../src/errors';
+import { startSnowballStandIn } from './snowball-stand-in';
 
 /**
  * A moto server (the local AWS emulator) on a free loopback port, for `npm start`,
@@ -20,7 +21,7 @@ export class EmulatorError extends PhiGuardError {
 export interface MotoServer {
   endpoint: string;
   port: number;
-  /** The server's process id (the benchmark reads its CPU time). */
+  /** moto's process id (the benchmark reads its CPU time); `endpoint` is its Snowball front. */
   pid: number | undefined;
   stop(): Promise<void>;
 }
@@ -101,12 +102,17 @@ export async function startMotoServer(
     });
     try {
       await waitUntilReady(endpoint, child, options.timeoutMs ?? 20_000);
+      // Clients talk to the front (local/snowball-stand-in.ts): moto itself has no Snowball.
+      const frontPort = await freePort();
+      const front = await startSnowballStandIn(endpoint, frontPort);
       return {
-        endpoint,
-        port,
+        endpoint: `http://127.0.0.1:${frontPort}`,
+        port: frontPort,
         pid: child.pid,
         stop: () =>
           new Promise((resolve) => {
+            front.closeAllConnections();
+            front.close();
             if (child.exitCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGTERM');
