@@ -56,6 +56,7 @@ import s3BucketNamePhi from './s3-bucket-name-phi';
 import s3BucketPublicAccess from './s3-bucket-public-access';
 import s3BucketTlsOnly from './s3-bucket-tls-only';
 import s3BucketVersioning from './s3-bucket-versioning';
+import snowballImportJobKms from './snowball-import-job-kms';
 import snsTopicEncrypted from './sns-topic-encrypted';
 import sqsQueueEncrypted from './sqs-queue-encrypted';
 import vpcFlowLogs from './vpc-flow-logs';
@@ -109,4 +110,5 @@ export const rules: readonly Rule[] = createRegistry([
   glacierVaultNamePhi,
   emrBlockPublicAccess,
   emrClusterEncryption,
+  snowballImportJobKms,
 ]);

@@ -1,3 +1,5 @@
+import { registerLegacyOperations } from './planned-action';
+
 /**
  * The AWS SDK clients rules use. A resource module declares its service's client
  * once, with {@link awsClient}; the engine keeps one instance per (region, client)
@@ -38,12 +40,36 @@ export interface AwsClientSpec<C extends SdkClient = SdkClient> {
  */
 export function awsClient<C extends SdkClient>(
   Client: new (config: never) => C,
-  options: { iamPrefix: string; config?: (common: CommonClientConfig) => Record<string, unknown> },
+  options: {
+    iamPrefix: string;
+    config?: (common: CommonClientConfig) => Record<string, unknown>;
+    /**
+     * Only for a client published before operation schemas (SDK 3.900): its
+     * commands cannot name their operation, so the ones PHI Guard sends are declared
+     * by operation (`{ DescribeJob: DescribeJobCommand }`; an undeclared one fails
+     * the first time it is described, and the permission meta-test with it); and it
+     * does not read AWS_ENDPOINT_URL, so its service's variable
+     * (`AWS_ENDPOINT_URL_SNOWBALL`), else AWS_ENDPOINT_URL, is passed to it here.
+     */
+    legacy?: {
+      operations: Readonly<Record<string, abstract new (...args: never[]) => object>>;
+      endpointVariable: string;
+    };
+  },
 ): AwsClientSpec<C> {
+  const { legacy } = options;
+  if (legacy) registerLegacyOperations(legacy.operations);
   return {
     Client,
     iamPrefix: options.iamPrefix,
-    create: (common) => new Client({ ...common, ...options.config?.(common) } as never),
+    create: (common) => {
+      const endpoint = legacy && (process.env[legacy.endpointVariable] || process.env.AWS_ENDPOINT_URL);
+      return new Client({
+        ...(endpoint ? { endpoint } : {}),
+        ...common,
+        ...options.config?.(common),
+      } as never);
+    },
   };
 }
 

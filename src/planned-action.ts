@@ -25,13 +25,26 @@ export interface PlannedAction {
   run: (ctx: { clients: AwsClients }) => Promise<unknown>;
 }
 
+/**
+ * Operations of commands from clients published before operation schemas (SDK
+ * 3.900), by command class: declared with their client (`awsClient(…, {
+ * legacyOperations })`). Keyed by the class itself, so minification cannot break it.
+ */
+const LEGACY_OPERATIONS = new Map<unknown, string>();
+
+export function registerLegacyOperations(
+  operations: Readonly<Record<string, abstract new (...args: never[]) => object>>,
+): void {
+  for (const [operation, Command] of Object.entries(operations)) LEGACY_OPERATIONS.set(Command, operation);
+}
+
 /** The SDK v3 operation name of a command instance: its operation schema carries it (minification-proof). */
 export function operationOf(command: object): string {
   const schema = (command as { schema?: unknown }).schema;
-  const name = Array.isArray(schema) ? schema[2] : undefined;
+  const name = Array.isArray(schema) ? schema[2] : LEGACY_OPERATIONS.get(command.constructor);
   if (typeof name !== 'string' || name.length === 0) {
     throw new RuleDefinitionError(
-      'an SDK command without an operation schema cannot describe itself (is the client older than 3.900?)',
+      'an SDK command without an operation schema cannot describe itself (is the client older than 3.900? then declare its commands in awsClient(…, { legacyOperations }))',
     );
   }
   return name;
