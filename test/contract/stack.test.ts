@@ -502,6 +502,20 @@ describe('packaged stack (osls package)', () => {
     expect(notified).toEqual(fixes.map(() => 'remediated'));
   });
 
+  it('bundles the Snowball function with its pre-schema client (3.523), which reaches the endpoint it is given', async () => {
+    const bundle = unpackBundle(`${eventFunctionName('snowball')}.zip`, 'events/snowball.mjs');
+    expect(/fromSSO|fromIni|fromProcess|fromTokenFile/.test(bundle.source)).toBe(false);
+    const table = uniqueName('bundle-snowball-ledger');
+    await initLedgerTable(new DynamoDBClient({ region: REGION }), table);
+    // The emulator's Snowball front knows no job: the bundled client asked it, and read its answer.
+    const [result] = runBundle(bundle, [loadFixture('snowball/CreateJob.import-default-key')], {
+      PHIGUARD_LEDGER_TABLE: table,
+    }) as { outcomes: { rule: string; status: string }[] }[];
+    expect(result?.outcomes).toEqual([
+      expect.objectContaining({ rule: 'snowball-import-job-kms', status: 'gone' }),
+    ]);
+  });
+
   it('bundles a sweep worker that sweeps a shard on its own and continues it through its queue', async () => {
     const bundle = unpackBundle('sweepWorker.zip', 'sweep-worker.mjs');
     expect(/:message-type|mnemonist|devDependencies|TerminateInstances/.test(bundle.source)).toBe(false);
