@@ -53,13 +53,16 @@ export function operatorPatterns(variable: string, sources: readonly string[]): 
 /** Minimum length of PHIGUARD_NAME_REDACTION_KEY: a keyed hash is only as strong as its key. */
 export const MIN_REDACTION_KEY_LENGTH = 32;
 
-/** The user-chosen part of an ARN: a bucket's name, `vaults/<name>` → name, `table/<name>` → name. */
+/**
+ * The user-chosen part of an ARN: a bucket's name, `vaults/<name>` → name,
+ * `db:<name>` → name (the resource type before the first `/` or `:` stays).
+ */
 function namePart(arn: string): { prefix: string; name: string } | undefined {
   const parsed = parseArn(arn);
   if (!parsed) return undefined;
   const resource = parsed.resource;
-  const slash = resource.indexOf('/');
-  const name = slash >= 0 ? resource.slice(slash + 1) : resource;
+  const separator = resource.search(/[/:]/);
+  const name = separator >= 0 ? resource.slice(separator + 1) : resource;
   if (!name) return undefined;
   return { prefix: arn.slice(0, arn.length - name.length), name };
 }

@@ -56,6 +56,10 @@ describe('redaction', () => {
       /^arn:aws:glacier:us-east-1:123456789012:vaults\/\[redacted:[0-9a-f]{12}\]$/,
     );
     expect(names().display('arn:aws:s3:::phi-claims-prod')).toBe('arn:aws:s3:::phi-claims-prod');
+    // Any named resource, its type kept: a database named after a phone number.
+    expect(names().display('arn:aws:rds:us-east-1:123456789012:db:intake-617-555-0142')).toMatch(
+      /^arn:aws:rds:us-east-1:123456789012:db:\[redacted:[0-9a-f]{12}\]$/,
+    );
   });
 
   it('redacts the name wherever it appears in a value (links, parameters, reasons), and the terminal gets it back', () => {
