@@ -6,6 +6,7 @@
  * `resources:` are lists there, merged by the framework).
  */
 import { rules as registry } from '../remediations';
+import { loadConfig } from '../src/config';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../src/engine/settle';
 import { eventFunctionGroups, pascalKey } from '../src/event-functions';
 import type { Rule } from '../src/rule';
@@ -34,6 +35,25 @@ export const NAME_REDACTION_KEY = {
   // Joined, not Fn::Sub: the framework would read `${NameRedactionKey}` as one of its variables.
   'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'NameRedactionKey' }, ':SecretString}}']],
 };
+
+/**
+ * Events of another account of the organisation are acted on through its member
+ * role: only that role name, in any account (which accounts trust PHI Guard is the
+ * member template's and the organisation's business). The role name is the deploy's
+ * PHIGUARD_MEMBER_ROLE_NAME, validated like the functions read it.
+ */
+export function assumeMemberRoleStatement(env: NodeJS.ProcessEnv = process.env) {
+  const roleName = loadConfig(
+    { PHIGUARD_MEMBER_ROLE_NAME: env.PHIGUARD_MEMBER_ROLE_NAME },
+    '/nonexistent-config-dir',
+  ).member.roleName;
+  return {
+    Sid: 'AssumeMemberRoles',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${roleName}` },
+  };
+}
 
 /** The serverless function key (`onS3Event`), from which the framework derives `OnS3EventLambdaFunction`. */
 export const eventFunctionName = (key: string) => `on${pascalKey(key)}Event`;
@@ -152,6 +172,7 @@ export function eventFunctionResources(names: StackNames, rules: readonly Rule[]
                   Action: 'sqs:SendMessage',
                   Resource: getAtt('NotifyQueue', 'Arn'),
                 },
+                assumeMemberRoleStatement(),
                 {
                   Sid: 'UseStackKey',
                   Effect: 'Allow',

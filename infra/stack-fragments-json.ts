@@ -6,6 +6,7 @@
 import { rules as registry } from '../remediations';
 import { catalogueJson } from '../src/sweep/catalogue';
 import {
+  assumeMemberRoleStatement,
   eventFunctionResources,
   eventFunctions,
   NAME_REDACTION_KEY,
@@ -27,6 +28,7 @@ export function stackFragments(names: StackNames) {
     eventFunctionResources: eventFunctionResources(names),
     selfPrincipals: selfPrincipals(names),
     nameRedactionKey: NAME_REDACTION_KEY,
+    assumeMemberRoleStatement: assumeMemberRoleStatement(),
     ruleSettingsEnvironment: ruleSettingsEnvironment(),
     sweepRules: catalogueJson(registry),
     // The sweep worker runs every rule: its role holds the whole registry's permissions.

@@ -39,6 +39,8 @@ module.exports.eventFunctionResources = fragment('eventFunctionResources');
 module.exports.selfPrincipals = fragment('selfPrincipals');
 /** PHIGUARD_NAME_REDACTION_KEY: the stack's generated key, resolved at deploy (infra/event-function-stack.ts). */
 module.exports.nameRedactionKey = fragment('nameRedactionKey');
+/** The member role every remediating function may assume in the organisation's accounts. */
+module.exports.assumeMemberRoleStatement = fragment('assumeMemberRoleStatement');
 
 /** The whole registry's IAM statements, for the sweep worker. */
 module.exports.rulePolicyStatements = fragment('rulePolicyStatements');
@@ -57,6 +59,10 @@ module.exports.providerEnvironment = async ({ resolveVariable }) => ({
   PHIGUARD_DRY_RUN: await resolveVariable('self:custom.dryRun'),
   PHIGUARD_RULE_MODES: await resolveVariable('self:custom.ruleModes'),
   PHIGUARD_PHI_NAME_PATTERNS: await resolveVariable('self:custom.phiNamePatterns'),
+  // The account the stack runs in: events of any other account act through its member role.
+  PHIGUARD_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+  PHIGUARD_MEMBER_ROLE_NAME: await resolveVariable('self:custom.memberRoleName'),
+  PHIGUARD_MEMBER_EXTERNAL_ID: await resolveVariable('self:custom.memberExternalId'),
   ...(await fragments(resolveVariable)).ruleSettingsEnvironment,
 });
 

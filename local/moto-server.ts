@@ -136,5 +136,7 @@ export function emulatorEnv(endpoint: string, region = 'us-east-1'): Record<stri
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_SESSION_TOKEN: 'testing',
+    // moto's default account: PHI Guard's own there (other accounts are reached through their member role).
+    PHIGUARD_ACCOUNT_ID: '123456789012',
   };
 }

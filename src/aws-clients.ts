@@ -1,3 +1,5 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import { type MemberAccess, memberCredentials } from './member-accounts';
 import { registerLegacyOperations } from './planned-action';
 
 /**
@@ -107,17 +109,53 @@ export function createAwsClients({ region, overrides = {} }: AwsClientOptions): 
   };
 }
 
-/** Caches one client set per region for the life of the process. */
-export function createClientPool(
-  options: Omit<AwsClientOptions, 'region'> = {},
-): (region: string) => AwsClients {
+/** The clients of a Region: PHI Guard's own account, or a member account through its role. */
+export interface ClientPool {
+  (region: string, member?: MemberAccess): AwsClients;
+  /**
+   * Assumes the member role now (or reuses its credentials): the engine asks before
+   * it reads anything, so a role that cannot be assumed stops the event at once.
+   */
+  assume?(member: MemberAccess, region: string): Promise<void>;
+}
+
+/**
+ * Caches one client set per (account, Region) for the life of the process. A
+ * member account's clients use its role's credentials, assumed once per account
+ * (every Region shares them) and renewed shortly before they expire.
+ */
+export function createClientPool(options: Omit<AwsClientOptions, 'region'> = {}): ClientPool {
   const pool = new Map<string, AwsClients>();
-  return (region) => {
-    let clients = pool.get(region);
+  const credentials = new Map<string, ReturnType<typeof memberCredentials>>();
+  let sts: STSClient | undefined;
+  const providerFor = (member: MemberAccess, region: string) => {
+    let provider = credentials.get(member.roleArn);
+    if (!provider) {
+      provider = memberCredentials(member, () => {
+        sts ??= new STSClient({ region, maxAttempts: 5, ...options.overrides });
+        return sts;
+      });
+      credentials.set(member.roleArn, provider);
+    }
+    return provider;
+  };
+  const clientsOf = (region: string, member?: MemberAccess): AwsClients => {
+    const key = `${member?.roleArn ?? ''}\u0000${region}`;
+    let clients = pool.get(key);
     if (!clients) {
-      clients = createAwsClients({ ...options, region });
-      pool.set(region, clients);
+      const provider = member && providerFor(member, region);
+      clients = createAwsClients({
+        ...options,
+        region,
+        overrides: { ...options.overrides, ...(provider ? { credentials: provider } : {}) },
+      });
+      pool.set(key, clients);
     }
     return clients;
   };
+  return Object.assign(clientsOf, {
+    assume: async (member: MemberAccess, region: string) => {
+      await providerFor(member, region)();
+    },
+  });
 }

@@ -31,6 +31,10 @@ export interface PhiGuardConfig {
   phiNamePatterns: PhiNamePattern[];
   /** Key of the keyed hash that redacts such names; undefined: a key of this process only. */
   nameRedactionKey?: string;
+  /** The account PHI Guard runs in (PHIGUARD_ACCOUNT_ID; else asked of STS once). */
+  accountId?: string;
+  /** The role PHI Guard assumes in another account of the organisation, and its external id. */
+  member: { roleName: string; externalId?: string };
   defaultMode: RuleMode;
   ruleModes: Record<string, RuleMode>;
   /** Each rule's resolved settings, by rule id (unset settings are absent). */
@@ -174,6 +178,25 @@ function patternList(raw: string): string[] {
   return list.data;
 }
 
+/** The member role's default name: the member template creates it under this name. */
+export const DEFAULT_MEMBER_ROLE_NAME = 'phiguard-member';
+
+function accountIdValue(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^\d{12}$/.test(raw)) throw new ConfigError('PHIGUARD_ACCOUNT_ID must be a 12-digit AWS account id');
+  return raw;
+}
+
+function roleNameValue(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^[\w+=,.@-]{1,64}$/.test(raw)) {
+    throw new ConfigError(
+      'PHIGUARD_MEMBER_ROLE_NAME must be an IAM role name (up to 64 of A-Z a-z 0-9 +=,.@_-)',
+    );
+  }
+  return raw;
+}
+
 function redactionKey(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (raw.length < MIN_REDACTION_KEY_LENGTH) {
@@ -257,6 +280,11 @@ export function loadConfig(
         : operatorPatterns('phiNamePatterns', file.phiNamePatterns ?? [])),
     ],
     nameRedactionKey: redactionKey(env.PHIGUARD_NAME_REDACTION_KEY),
+    accountId: accountIdValue(env.PHIGUARD_ACCOUNT_ID),
+    member: {
+      roleName: roleNameValue(env.PHIGUARD_MEMBER_ROLE_NAME) ?? DEFAULT_MEMBER_ROLE_NAME,
+      ...(env.PHIGUARD_MEMBER_EXTERNAL_ID ? { externalId: env.PHIGUARD_MEMBER_EXTERNAL_ID } : {}),
+    },
     defaultMode,
     ruleModes,
     ruleSettings: resolveRuleSettings(rules, env, file),

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { partitionOf } from '../arn';
-import type { AwsClients } from '../aws-clients';
+import type { AwsClients, ClientPool } from '../aws-clients';
 import { actorOf, type CloudTrailRecord, parseEvent } from '../cloudtrail-event';
 import type { PhiGuardConfig } from '../config';
 import { InvalidEventError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
 import { type EngineLogger, silentLogger } from '../logger';
+import { type MemberAccess, MemberRoleError } from '../member-accounts';
 import type { NotificationPublisher } from '../notify/queue-publisher';
 import type { Outcome } from '../outcome';
 import { PhiNames } from '../phi-names';
@@ -13,6 +14,7 @@ import { ReadCache } from '../read-cache';
 import type { ResourceContext } from '../resources/resource-type';
 import type { Rule, RuleContext, RuleMode } from '../rule';
 import { Settlement } from '../settlement';
+import { AccountResolver } from './accounts';
 import { type EvaluationPair, evaluatePairs } from './evaluate-pairs';
 import { namedResources, resourcesForEvent, whyNotEvidence } from './intake';
 import { buildOutcome, type EventFacts, type OutcomeContext } from './outcome-builder';
@@ -23,7 +25,7 @@ export interface EngineOptions {
   rules: readonly Rule[];
   config: PhiGuardConfig;
   /** Client set for a region; a pool, so warm invocations reuse connections. */
-  clientsFor: (region: string) => AwsClients;
+  clientsFor: ClientPool | ((region: string) => AwsClients);
   /** The action registry: de-duplication, claims, history, fight detection. */
   ledger: Ledger;
   /** Where notifications for people go (the notifier's queue); none means no notifications. */
@@ -61,7 +63,9 @@ export class Engine {
   readonly config: PhiGuardConfig;
   readonly ledger: Ledger;
   private readonly index: RuleIndex;
-  private readonly clientsFor: (region: string) => AwsClients;
+  private readonly clientsFor: ClientPool;
+  /** Own credentials for PHI Guard's account, the member role for another (./accounts.ts). */
+  private readonly accounts: AccountResolver;
   private readonly logger: EngineLogger;
   private readonly publisher: NotificationPublisher | undefined;
   private readonly concurrency: number;
@@ -73,7 +77,8 @@ export class Engine {
     this.config = options.config;
     this.ledger = options.ledger;
     this.index = new RuleIndex(options.rules, options.config, options.partOfRegistry);
-    this.clientsFor = options.clientsFor;
+    this.clientsFor = options.clientsFor as ClientPool;
+    this.accounts = new AccountResolver(options.config, this.clientsFor);
     this.logger = options.logger ?? silentLogger;
     this.publisher = options.publisher;
     this.concurrency = options.concurrency ?? 8;
@@ -91,13 +96,22 @@ export class Engine {
     return this.index.listeningTo(eventSource, eventName);
   }
 
-  /** Where resources of one region are read; `reads` is shared by every rule of one event or sweep page. */
-  resourceContext(region: string, accountId: string | undefined, reads = new ReadCache()): ResourceContext {
+  /**
+   * Where resources of one region are read; `reads` is shared by every rule of one
+   * event or sweep page. `member`: the account is another of the organisation, read
+   * and changed through its member role (./accounts.ts).
+   */
+  resourceContext(
+    region: string,
+    accountId: string | undefined,
+    reads = new ReadCache(),
+    member?: MemberAccess,
+  ): ResourceContext {
     return {
       region,
       accountId: accountId ?? '',
       partition: partitionOf(region),
-      clients: this.clientsFor(region),
+      clients: this.clientsFor(region, member),
       reads,
     };
   }
@@ -201,6 +215,15 @@ export class Engine {
     eventId: string | undefined,
     facts: EventFacts,
   ): Promise<Outcome[]> {
+    // Which credentials act: before anything is marked in the registry, so a member role
+    // that cannot be assumed leaves the event to be retried (error outcomes), never half done.
+    let member: MemberAccess | undefined;
+    try {
+      member = await this.accounts.memberAccessFor(region, facts.account);
+    } catch (error) {
+      if (!(error instanceof MemberRoleError)) throw error;
+      return rules.flatMap((rule) => this.setAside(rule, record, region, 'error', error.message, facts));
+    }
     const owner = `${eventId ?? 'no-event-id'}/${randomUUID()}`;
     if (eventId) {
       const begun = await this.ledger.beginEvent(eventId, owner);
@@ -213,7 +236,7 @@ export class Engine {
       }
     }
     const settlement = new Settlement(owner);
-    const base = this.resourceContext(region, facts.account);
+    const base = this.resourceContext(region, facts.account, undefined, member);
     let outcomes: Outcome[] = [];
     let failed = true;
     try {
@@ -260,7 +283,7 @@ export class Engine {
     rule: Rule,
     record: CloudTrailRecord,
     region: string | undefined,
-    status: 'ignored' | 'duplicate',
+    status: 'ignored' | 'duplicate' | 'error',
     reason: string,
     facts: EventFacts,
   ): Outcome[] {

@@ -238,7 +238,12 @@ describe('packaged stack (osls package)', () => {
         'logs:PutLogEvents',
         'sqs:SendMessage',
         'sqs:SendMessage',
+        'sts:AssumeRole',
       ]);
+      // Another account's events act through its member role: that role name only.
+      expect(runtime?.PolicyDocument.Statement.find((s) => s.Action === 'sts:AssumeRole')).toMatchObject({
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/phiguard-member' },
+      });
       // The registry actions are item-level and on the table only (not its index, not every table).
       expect(runtime?.PolicyDocument.Statement.find((s) => String(s.Action).startsWith('dynamodb:'))).toEqual(
         {
@@ -350,6 +355,12 @@ describe('packaged stack (osls package)', () => {
       expect(props(id).Environment.Variables.PHIGUARD_NAME_REDACTION_KEY, id).toBeUndefined();
     }
     expect(props('OnS3EventLambdaFunction').Environment.Variables.PHIGUARD_PHI_NAME_PATTERNS).toBe('');
+    // Which account is PHI Guard's own: the stack's; any other acts through its member role.
+    expect(props('OnS3EventLambdaFunction').Environment.Variables).toMatchObject({
+      PHIGUARD_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+      PHIGUARD_MEMBER_ROLE_NAME: 'phiguard-member',
+      PHIGUARD_MEMBER_EXTERNAL_ID: '',
+    });
     expect(() => ruleSettingsEnvironment({ PHIGUARD_PHI_NAME_PATTERNS: '["(unclosed"]' })).toThrow(
       /PHIGUARD_PHI_NAME_PATTERNS: pattern 1 is not a valid regular expression/,
     );

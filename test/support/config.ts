@@ -6,5 +6,10 @@ export function testConfig(
   env: Record<string, string> = {},
   rules: readonly ConfiguredRule[] = registry,
 ): PhiGuardConfig {
-  return loadConfig({ PHIGUARD_DRY_RUN: 'false', ...env }, '/nonexistent-config-dir', rules);
+  // The fixtures' account is PHI Guard's own unless a test says otherwise.
+  return loadConfig(
+    { PHIGUARD_DRY_RUN: 'false', PHIGUARD_ACCOUNT_ID: '123456789012', ...env },
+    '/nonexistent-config-dir',
+    rules,
+  );
 }
