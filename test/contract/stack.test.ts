@@ -242,7 +242,7 @@ describe('packaged stack (osls package)', () => {
       ]);
       // Another account's events act through its member role: that role name only.
       expect(runtime?.PolicyDocument.Statement.find((s) => s.Action === 'sts:AssumeRole')).toMatchObject({
-        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/phiguard-member' },
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/phiguard-member` },
       });
       // The registry actions are item-level and on the table only (not its index, not every table).
       expect(runtime?.PolicyDocument.Statement.find((s) => String(s.Action).startsWith('dynamodb:'))).toEqual(
