@@ -81,6 +81,7 @@ export function selfPrincipals(names: StackNames, rules: readonly Rule[] = regis
 /** `functions:` entries: one function per event source, fed by one EventBridge rule. */
 export function eventFunctions(names: StackNames, rules: readonly Rule[] = registry) {
   const patterns = eventPatterns(rules);
+  const self = selfPrincipals(names, rules);
   return Object.fromEntries(
     eventFunctionGroups(rules).map(({ key, eventSource }) => {
       const pattern = patterns.find((p) => p.detail.eventSource[0] === eventSource);
@@ -95,7 +96,7 @@ export function eventFunctions(names: StackNames, rules: readonly Rule[] = regis
           environment: {
             PHIGUARD_LEDGER_TABLE: { Ref: 'LedgerTable' },
             PHIGUARD_NOTIFY_QUEUE_URL: { Ref: 'NotifyQueue' },
-            PHIGUARD_SELF_PRINCIPALS: selfPrincipals(names, rules),
+            PHIGUARD_SELF_PRINCIPALS: self,
             PHIGUARD_NAME_REDACTION_KEY: NAME_REDACTION_KEY,
           },
           // EventBridge invokes asynchronously: a thrown error is retried twice, then

@@ -75,6 +75,9 @@ export function awsClient<C extends SdkClient>(
   };
 }
 
+/** STS, which PHI Guard asks which account it runs in and for member-account credentials. */
+export const sts = awsClient(STSClient, { iamPrefix: 'sts' });
+
 /** True when calls go to an emulator or another custom endpoint (one host name, no per-bucket hosts). */
 export function usesCustomEndpoint(common: CommonClientConfig): boolean {
   return Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3 || common.endpoint);
@@ -127,14 +130,11 @@ export interface ClientPool {
 export function createClientPool(options: Omit<AwsClientOptions, 'region'> = {}): ClientPool {
   const pool = new Map<string, AwsClients>();
   const credentials = new Map<string, ReturnType<typeof memberCredentials>>();
-  let sts: STSClient | undefined;
   const providerFor = (member: MemberAccess, region: string) => {
     let provider = credentials.get(member.roleArn);
     if (!provider) {
-      provider = memberCredentials(member, () => {
-        sts ??= new STSClient({ region, maxAttempts: 5, ...options.overrides });
-        return sts;
-      });
+      // AssumeRole is asked with PHI Guard's own credentials: its own clients of the Region.
+      provider = memberCredentials(member, () => clientsOf(region).get(sts));
       credentials.set(member.roleArn, provider);
     }
     return provider;

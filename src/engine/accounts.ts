@@ -1,11 +1,10 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { partitionOf } from '../arn';
-import type { ClientPool } from '../aws-clients';
+import { type ClientPool, sts } from '../aws-clients';
 import { describeAwsError } from '../aws-errors';
 import type { PhiGuardConfig } from '../config';
 import { ConfigError } from '../errors';
 import { type MemberAccess, memberAccess } from '../member-accounts';
-import { sts } from '../resources/sts';
 
 /**
  * Which credentials act on an account's resources: PHI Guard's own for its own
