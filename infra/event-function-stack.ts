@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../src/engine/settle';
 import { eventFunctionGroups, pascalKey } from '../src/event-functions';
 import type { Rule } from '../src/rule';
+import { CENTRAL_EVENT_BUS, centralBusAdmission, centralEventBusResources } from './central-event-bus';
 import {
   eventBridgeSource,
   eventPatterns,
@@ -55,6 +56,14 @@ export function assumeMemberRoleStatement(env: NodeJS.ProcessEnv = process.env) 
   };
 }
 
+/**
+ * The role name of an event function. `stage` and `region` are what goes into the
+ * name: the stage and `${AWS::Region}` in the central stack, `${Stage}` and
+ * `${CentralRegion}` in the member template, whose trust policy names these roles.
+ */
+export const eventRoleName = (key: string, stage: string, region = `\${AWS::Region}`) =>
+  `phiguard-${stage}-${region}-on-${key}`;
+
 /** The serverless function key (`onS3Event`), from which the framework derives `OnS3EventLambdaFunction`. */
 export const eventFunctionName = (key: string) => `on${pascalKey(key)}Event`;
 export const eventRoleLogicalId = (key: string) => `On${pascalKey(key)}EventRole`;
@@ -85,6 +94,13 @@ export function eventFunctions(names: StackNames, rules: readonly Rule[] = regis
   return Object.fromEntries(
     eventFunctionGroups(rules).map(({ key, eventSource }) => {
       const pattern = patterns.find((p) => p.detail.eventSource[0] === eventSource);
+      const short = eventBridgeSource(eventSource).replace(/^aws\./, '');
+      const delivery = {
+        description: `PHI Guard: ${eventSource} drift events`,
+        pattern,
+        retryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 10 },
+        deadLetterQueueArn: getAtt('EventsDeadLetterQueue', 'Arn'),
+      };
       return [
         eventFunctionName(key),
         {
@@ -104,14 +120,16 @@ export function eventFunctions(names: StackNames, rules: readonly Rule[] = regis
           maximumRetryAttempts: 2,
           maximumEventAge: 21600,
           destinations: { onFailure: { type: 'sqs', arn: getAtt('EventsDeadLetterQueue', 'Arn') } },
+          // The same pattern twice: this account's and Region's default bus, and the
+          // organisation's bus, to which every member account and Region forwards
+          // (infra/member-template.ts).
           events: [
+            { eventBridge: { name: `phiguard-${names.stage}-${short}`, ...delivery } },
             {
               eventBridge: {
-                name: `phiguard-${names.stage}-${eventBridgeSource(eventSource).replace(/^aws\./, '')}`,
-                description: `PHI Guard: ${eventSource} drift events`,
-                pattern,
-                retryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 10 },
-                deadLetterQueueArn: getAtt('EventsDeadLetterQueue', 'Arn'),
+                name: `phiguard-${names.stage}-org-${short}`,
+                eventBus: { Ref: CENTRAL_EVENT_BUS },
+                ...delivery,
               },
             },
           ],
@@ -129,7 +147,7 @@ export function eventFunctionResources(names: StackNames, rules: readonly Rule[]
     resources[eventRoleLogicalId(key)] = {
       Type: 'AWS::IAM::Role',
       Properties: {
-        RoleName: { 'Fn::Sub': `phiguard-${names.stage}-\${AWS::Region}-on-${key}` },
+        RoleName: { 'Fn::Sub': eventRoleName(key, names.stage) },
         Description: `PHI Guard ${eventSource} event function - only what its rules declare`,
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',
@@ -209,8 +227,12 @@ export function eventFunctionResources(names: StackNames, rules: readonly Rule[]
     };
   }
   return {
-    Resources: resources,
+    Resources: { ...resources, ...centralEventBusResources(names.stage, centralBusAdmission()) },
     Outputs: {
+      CentralEventBusArn: {
+        Description: 'The bus member accounts forward their events to (member template parameter)',
+        Value: getAtt(CENTRAL_EVENT_BUS, 'Arn'),
+      },
       EventFunctionRoleArns: {
         Description: 'The event functions roles, one per CloudTrail event source',
         Value: {

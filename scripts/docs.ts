@@ -1,12 +1,14 @@
 /**
  * `npm run docs`: what is generated from the rule registry into files of the
  * repository. The README's rules table and rule settings table, rewritten between
- * their markers, and the event functions' entry points (scripts/event-entry-points.ts).
+ * their markers, the event functions' entry points (scripts/event-entry-points.ts)
+ * and the member-account template (infra/member-template.ts).
  * Contract tests fail when either disagrees with the registry, so a control or a
  * setting cannot go undocumented, nor an event reach a function without its rule.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MEMBER_TEMPLATE_FILE, memberTemplateText } from '../infra/member-template';
 import { rules } from '../remediations';
 import { settingRows } from '../src/rule-settings';
 import { EVENT_HANDLERS_DIR, eventEntryPoints } from './event-entry-points';
@@ -100,6 +102,14 @@ if (process.argv[1]?.endsWith('docs.ts')) {
   writeFileSync(README, after);
   process.stdout.write(
     before === after ? 'README.md is up to date\n' : 'README.md: generated tables updated\n',
+  );
+  const memberTemplate = memberTemplateText();
+  const memberBefore = existsSync(MEMBER_TEMPLATE_FILE) ? readFileSync(MEMBER_TEMPLATE_FILE, 'utf8') : '';
+  writeFileSync(MEMBER_TEMPLATE_FILE, memberTemplate);
+  process.stdout.write(
+    memberBefore === memberTemplate
+      ? 'infra/member-account.template.json is up to date\n'
+      : 'infra/member-account.template.json: updated\n',
   );
   const handlers = writeEventEntryPoints();
   process.stdout.write(

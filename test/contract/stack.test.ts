@@ -11,11 +11,13 @@ import {
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { centralBusAdmission, centralEventBusResources } from '../../infra/central-event-bus';
 import {
   eventFunctionName,
   eventLogGroupLogicalId,
   eventRoleLogicalId,
 } from '../../infra/event-function-stack';
+import { trustedCentralRoleNames } from '../../infra/member-template';
 import {
   eventPatterns,
   LEDGER_ITEM_ACTIONS,
@@ -137,11 +139,14 @@ describe('packaged stack (osls package)', () => {
     expect(result.status).toBe(0);
   }, 60_000);
 
-  it('subscribes exactly the events the rules declare, one EventBridge rule per event source', () => {
-    const deployed = resourcesOfType('AWS::Events::Rule')
-      .map(([, r]) => r.Properties.EventPattern)
-      .filter((pattern) => pattern !== undefined);
-    expect(deployed).toEqual(eventPatterns());
+  it('subscribes exactly the events the rules declare, one EventBridge rule per event source on the default bus and on the organisation bus', () => {
+    const patternRules = resourcesOfType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
+    const onDefaultBus = patternRules.filter(([, r]) => r.Properties.EventBusName === undefined);
+    const onOrgBus = patternRules.filter(([, r]) => r.Properties.EventBusName !== undefined);
+    expect(onDefaultBus.map(([, r]) => r.Properties.EventPattern)).toEqual(eventPatterns());
+    expect(onOrgBus.map(([, r]) => r.Properties.EventPattern)).toEqual(eventPatterns());
+    for (const [, r] of onOrgBus) expect(r.Properties.EventBusName).toEqual({ Ref: 'CentralEventBus' });
+    expect(props('CentralEventBus').Name).toBe('phiguard-contract');
     const deployedPairs = new Set(
       eventPatterns().flatMap((p) => p.detail.eventName.map((name) => `${p.detail.eventSource[0]}:${name}`)),
     );
@@ -149,9 +154,7 @@ describe('packaged stack (osls package)', () => {
       rules.flatMap((r) => r.triggers.flatMap((t) => t.events.map((e) => `${t.source}:${e}`))),
     );
     expect(deployedPairs).toEqual(declaredPairs);
-    for (const [, rule] of resourcesOfType('AWS::Events::Rule').filter(
-      ([, r]) => r.Properties.EventPattern,
-    )) {
+    for (const [, rule] of patternRules) {
       const [target] = rule.Properties.Targets as {
         Arn: Json;
         DeadLetterConfig?: unknown;
@@ -166,6 +169,54 @@ describe('packaged stack (osls package)', () => {
         'Fn::GetAtt': [lambdaId(eventFunctionName(group?.key ?? 'none')), 'Arn'],
       });
     }
+    // Both buses' rules may dead-letter (a rule on a custom bus is rule/<bus>/<name>).
+    const dlqPolicy = props('EventsDeadLetterQueuePolicy').PolicyDocument.Statement.find(
+      (s: Json) => s.Sid === 'EventBridgeRulesDeadLetter',
+    );
+    expect(JSON.stringify(dlqPolicy.Condition.ArnLike['aws:SourceArn'])).toContain(
+      'rule/phiguard-${sls:stage}/phiguard-${sls:stage}-*'.replaceAll('${sls:stage}', 'contract'),
+    );
+  });
+
+  it('admits no other account to the organisation bus unless the deploy names the organisation or the accounts', () => {
+    expect(resourcesOfType('AWS::Events::EventBusPolicy')).toEqual([]);
+    expect(centralEventBusResources('contract', centralBusAdmission({}))).toEqual({
+      CentralEventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'phiguard-contract' } },
+    });
+    const admitted = centralEventBusResources(
+      'contract',
+      centralBusAdmission({
+        PHIGUARD_ORGANIZATION_ID: 'o-a1b2c3d4e5',
+        PHIGUARD_MEMBER_ACCOUNTS: '210987654321, 345678901234',
+      }),
+    ) as Json;
+    expect(admitted.CentralEventBusOrganizationPolicy.Properties.Statement.Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+    });
+    expect(admitted.CentralEventBusAccountsPolicy.Properties.Statement.Principal.AWS).toEqual([
+      { 'Fn::Sub': `arn:\${AWS::Partition}:iam::210987654321:root` },
+      { 'Fn::Sub': `arn:\${AWS::Partition}:iam::345678901234:root` },
+    ]);
+    expect(() => centralBusAdmission({ PHIGUARD_ORGANIZATION_ID: 'r-abcd' })).toThrow(
+      /PHIGUARD_ORGANIZATION_ID must be an AWS Organizations id/,
+    );
+    expect(() => centralBusAdmission({ PHIGUARD_MEMBER_ACCOUNTS: '2109876543' })).toThrow(
+      /PHIGUARD_MEMBER_ACCOUNTS must be a comma-separated list of 12-digit account ids/,
+    );
+  });
+
+  it('is the stack whose function roles the member template trusts, by name', () => {
+    const central = [
+      ...GROUPS.map(({ key }) => props(eventRoleLogicalId(key)).RoleName),
+      props('SweepWorkerRole').RoleName,
+    ].map((name: Json) =>
+      (typeof name === 'string' ? name : name['Fn::Sub']).replace(`\${AWS::Region}`, REGION),
+    );
+    expect(central).toEqual(
+      trustedCentralRoleNames().map((name) =>
+        name.replace(`\${Stage}`, 'contract').replace(`\${CentralRegion}`, REGION),
+      ),
+    );
   });
 
   it('splits the event path into one function per event source, each holding every rule its events can reach', () => {
