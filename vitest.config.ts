@@ -29,7 +29,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/contract/stack.test.ts', 'test/contract/member-template.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/contract/stack.test.ts',
+            'test/contract/member-template.test.ts',
+          ],
           globalSetup: ['test/support/moto-global-setup.ts'],
         },
       },

@@ -174,7 +174,7 @@ describe('packaged stack (osls package)', () => {
       (s: Json) => s.Sid === 'EventBridgeRulesDeadLetter',
     );
     expect(JSON.stringify(dlqPolicy.Condition.ArnLike['aws:SourceArn'])).toContain(
-      'rule/phiguard-${sls:stage}/phiguard-${sls:stage}-*'.replaceAll('${sls:stage}', 'contract'),
+      'rule/phiguard-contract/phiguard-contract-*',
     );
   });
 
