@@ -7,9 +7,12 @@ import { parseCatalogue } from '../src/sweep/catalogue';
 import { loadSweepSettings } from '../src/sweep/settings';
 import { planShards } from '../src/sweep/shard';
 import { enqueueShards } from '../src/sweep/shard-queue';
+import { sweepAccounts } from '../src/sweep/sweep-accounts';
 
 /**
- * The schedule → one shard per (region, resource type) on the sweep queue.
+ * The schedule → one shard per (account, region, resource type) on the sweep
+ * queue; the accounts are PHIGUARD_SWEEP_ACCOUNTS (own, listed, or the
+ * organisation's active accounts).
  * Workers take them in parallel, so the sweep scales out, not up.
  */
 const logger = createLambdaLogger();
@@ -22,10 +25,16 @@ export async function onSchedule(event: Partial<ScheduledEvent>, context: Contex
   // arn:aws:lambda:<region>:<account>:function:<name>
   const account = context.invokedFunctionArn.split(':')[4] as string;
   const runId = event.id ?? context.awsRequestId;
-  const shards = planShards(rules, { runId, account, regions: settings.regions });
+  const accounts = await sweepAccounts(settings.accounts, account, settings.regions[0] as string);
+  const shards = planShards(rules, { runId, accounts, regions: settings.regions });
   await enqueueShards(sqs, settings.queueUrl, shards);
-  logger.info('sweep started', { runId, shards: shards.length, regions: settings.regions });
-  return { runId, shards: shards.length };
+  logger.info('sweep started', {
+    runId,
+    shards: shards.length,
+    accounts: accounts.length,
+    regions: settings.regions,
+  });
+  return { runId, shards: shards.length, accounts: accounts.length };
 }
 
 export const handler = middy(onSchedule).use(injectLambdaContext(logger));

@@ -5,6 +5,7 @@
  */
 import { rules as registry } from '../remediations';
 import { catalogueJson } from '../src/sweep/catalogue';
+import { accountSelection } from '../src/sweep/sweep-accounts';
 import {
   assumeMemberRoleStatement,
   eventFunctionResources,
@@ -23,6 +24,8 @@ import {
 } from './stack-fragments';
 
 export function stackFragments(names: StackNames) {
+  // Read by the sweep coordinator at start-up: a typo fails the package instead.
+  accountSelection('PHIGUARD_SWEEP_ACCOUNTS', process.env.PHIGUARD_SWEEP_ACCOUNTS);
   return {
     eventFunctions: eventFunctions(names),
     eventFunctionResources: eventFunctionResources(names),

@@ -18,7 +18,7 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const sweeper = new Sweeper(engine, { concurrency });
 const shards = planShards(rules, {
   runId: randomUUID(),
-  account: '123456789012',
+  accounts: ['123456789012'],
   regions: [process.env.AWS_REGION ?? 'us-east-1'],
 });
 const started = performance.now();

@@ -15,6 +15,7 @@ import { CHANNELS, type ChannelName, loadNotifierSettings, onlyChannel } from '.
 import { testNotification } from '../notify/test-message';
 import { PhiNames } from '../phi-names';
 import { EventFailedError, processEvent } from '../process-event';
+import { type AccountSelection, accountIds } from '../sweep/sweep-accounts';
 import { createCliEngine, loadCliConfig } from './cli-engine';
 import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
@@ -191,6 +192,21 @@ export function buildProgram(): Command {
       (v: string, all: string[]) => [...all, v],
       [],
     )
+    .option(
+      '--account <id>',
+      'an account to sweep, through its member role unless it is this one (repeatable; default: this account)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option(
+      '--org',
+      "every active account of the organisation (Organizations ListAccounts), this one's included",
+      false,
+    )
+    .option(
+      '--role-name <name>',
+      'the member role to assume in other accounts (default: PHIGUARD_MEMBER_ROLE_NAME, else phiguard-member)',
+    )
     .option('--concurrency <n>', 'resources checked at once per shard', '16')
     .option('--format <format>', 'table, json or markdown', 'table')
     .action(
@@ -198,6 +214,9 @@ export function buildProgram(): Command {
         apply: boolean;
         rule: string[];
         region: string[];
+        account: string[];
+        org: boolean;
+        roleName?: string;
         concurrency: string;
         format: string;
       }) => {
@@ -209,10 +228,35 @@ export function buildProgram(): Command {
         if (!['table', 'json', 'markdown'].includes(opts.format)) {
           throw new ScanInputError('--format must be table, json or markdown');
         }
+        if (opts.org && opts.account.length > 0) {
+          throw new ScanInputError(
+            '--org and --account cannot be combined: --org already sweeps every account',
+          );
+        }
+        if (opts.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(opts.roleName)) {
+          throw new ScanInputError('--role-name must be an IAM role name (up to 64 of A-Z a-z 0-9 +=,.@_-)');
+        }
+        let accounts: AccountSelection = { kind: 'own' };
+        if (opts.org) accounts = { kind: 'organization' };
+        else if (opts.account.length > 0) {
+          try {
+            accounts = {
+              kind: 'listed',
+              accounts: accountIds(
+                '--account',
+                opts.account.flatMap((a) => a.split(',')),
+              ),
+            };
+          } catch (error) {
+            throw new ScanInputError((error as Error).message);
+          }
+        }
         process.exitCode = await runScan({
           apply: opts.apply,
           rules: opts.rule,
           regions: opts.region,
+          accounts,
+          roleName: opts.roleName,
           concurrency,
           format: opts.format as ScanFormat,
         });

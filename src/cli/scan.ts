@@ -6,6 +6,7 @@ import { mapLimited } from '../concurrency';
 import { PhiGuardError } from '../errors';
 import type { Outcome, OutcomeStatus } from '../outcome';
 import { planShards } from '../sweep/shard';
+import { type AccountSelection, sweepAccounts } from '../sweep/sweep-accounts';
 import { Sweeper } from '../sweep/sweeper';
 import { createCliEngine, loadCliConfig } from './cli-engine';
 import { renderTable } from './table';
@@ -16,6 +17,10 @@ export interface ScanOptions {
   apply: boolean;
   rules: string[];
   regions: string[];
+  /** Which accounts: own (default), `--account` ids, or `--org`. */
+  accounts: AccountSelection;
+  /** `--role-name`: the member role to assume in other accounts (else PHIGUARD_MEMBER_ROLE_NAME). */
+  roleName?: string;
   concurrency: number;
   format: ScanFormat;
 }
@@ -59,7 +64,23 @@ function summaryTable(outcomes: readonly Outcome[]): string {
   );
 }
 
-export function formatScanTable(outcomes: readonly Outcome[], header: string): string {
+/** A shard the scan could not sweep: its resources were not checked. */
+export interface ShardFailure {
+  account: string;
+  region: string;
+  resourceType: string;
+  error: string;
+}
+
+function failureRows(failures: readonly ShardFailure[]): string[][] {
+  return failures.map((f) => [f.account, f.region, f.resourceType, f.error]);
+}
+
+export function formatScanTable(
+  outcomes: readonly Outcome[],
+  header: string,
+  failures: readonly ShardFailure[] = [],
+): string {
   const findings = outcomes.filter((o) => !QUIET.has(o.status));
   const rows = findings.map((o) => [
     o.status,
@@ -71,17 +92,24 @@ export function formatScanTable(outcomes: readonly Outcome[], header: string): s
   const parts = [header];
   if (rows.length > 0) parts.push(renderTable(['STATUS', 'RULE', 'RESOURCE', 'SAFEGUARDS', 'DETAIL'], rows));
   parts.push('', summaryTable(outcomes));
+  if (failures.length > 0) {
+    parts.push(
+      '',
+      `NOT SWEPT (${failures.length}): these resources were not checked`,
+      renderTable(['ACCOUNT', 'REGION', 'RESOURCE TYPE', 'ERROR'], failureRows(failures)),
+    );
+  }
   return parts.join('\n');
 }
 
 /** A review document a person can attach to a change request. */
 export function formatScanMarkdown(
   outcomes: readonly Outcome[],
-  meta: { account: string; regions: string[]; apply: boolean },
+  meta: { account: string; regions: string[]; apply: boolean; failures?: readonly ShardFailure[] },
 ): string {
   const findings = outcomes.filter((o) => !QUIET.has(o.status));
   const lines = [
-    `# PHI Guard scan — account ${meta.account}`,
+    `# PHI Guard scan — ${/^\d{12}$/.test(meta.account) ? `account ${meta.account}` : meta.account}`,
     '',
     `- Regions: ${meta.regions.join(', ')}`,
     `- Date: ${new Date().toISOString()}`,
@@ -95,6 +123,13 @@ export function formatScanMarkdown(
   lines.push(`| rule | ${statuses.join(' | ')} |`, `|---|${statuses.map(() => '---').join('|')}|`);
   for (const [rule, counts] of summarize(outcomes)) {
     lines.push(`| \`${rule}\` | ${statuses.map((s) => counts.get(s) ?? 0).join(' | ')} |`);
+  }
+  const failures = meta.failures ?? [];
+  if (failures.length > 0) {
+    lines.push('', '## Not swept', '', 'These resources were not checked:', '');
+    lines.push('| account | region | resource type | error |', '|---|---|---|---|');
+    for (const row of failureRows(failures))
+      lines.push(`| ${row.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`);
   }
   lines.push('', '## Findings', '');
   if (findings.length === 0) lines.push('None: every checked resource meets its safeguard.');
@@ -122,7 +157,7 @@ export function formatScanMarkdown(
 export async function runScan(options: ScanOptions): Promise<number> {
   const unknown = options.rules.filter((id) => !rules.some((r) => r.id === id));
   if (unknown.length > 0) throw new ScanInputError(`unknown rule(s): ${unknown.join(', ')}`);
-  const config = loadCliConfig(options.apply);
+  const loaded = loadCliConfig(options.apply);
   const regions = options.regions.length
     ? options.regions
     : [process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1'];
@@ -135,8 +170,15 @@ export async function runScan(options: ScanOptions): Promise<number> {
       `cannot tell which account this is (sts:GetCallerIdentity): ${describeAwsError(error)}`,
     );
   }
+  // The caller's own account is acted on with its own credentials, every other through its member role.
+  const config = {
+    ...loaded,
+    accountId: account,
+    member: { ...loaded.member, ...(options.roleName ? { roleName: options.roleName } : {}) },
+  };
+  const accounts = await sweepAccounts(options.accounts, account, regions[0] as string);
   const engine = createCliEngine(config);
-  const shards = planShards(rules, { runId: randomUUID(), account, regions, ruleIds: options.rules });
+  const shards = planShards(rules, { runId: randomUUID(), accounts, regions, ruleIds: options.rules });
   const sweeper = new Sweeper(engine, { concurrency: options.concurrency });
 
   const progress = process.stderr.isTTY && options.format !== 'json';
@@ -152,22 +194,36 @@ export async function runScan(options: ScanOptions): Promise<number> {
     );
   };
   draw();
+  const failures: ShardFailure[] = [];
   const results = await mapLimited(shards, 4, async (shard) => {
-    const result = await sweeper.runShard(shard, {
-      onPage: (page) => {
-        checked += page.checked;
-        findings += page.outcomes.filter((o) => !QUIET.has(o.status)).length;
-        draw();
-      },
-    });
-    shardsDone++;
-    draw();
-    return result;
+    try {
+      return await sweeper.runShard(shard, {
+        onPage: (page) => {
+          checked += page.checked;
+          findings += page.outcomes.filter((o) => !QUIET.has(o.status)).length;
+          draw();
+        },
+      });
+    } catch (error) {
+      // A member role that cannot be assumed (or a listing that fails) loses that shard,
+      // not the scan: it is reported, and the exit code says the scan is incomplete.
+      failures.push({
+        account: shard.account,
+        region: shard.region,
+        resourceType: shard.resourceType,
+        error: error instanceof PhiGuardError ? error.message : describeAwsError(error),
+      });
+      return { outcomes: [], pages: 0 };
+    } finally {
+      shardsDone++;
+      draw();
+    }
   });
   if (progress) process.stderr.write('\n');
 
   const outcomes = results.flatMap((r) => r.outcomes);
-  const header = `PHI Guard scan of ${account} in ${regions.join(', ')} (${options.apply ? 'apply' : 'dry-run; --apply to fix'})`;
+  const scope = accounts.length === 1 ? accounts[0] : `${accounts.length} accounts`;
+  const header = `PHI Guard scan of ${scope} in ${regions.join(', ')} (${options.apply ? 'apply' : 'dry-run; --apply to fix'})`;
   if (options.format === 'json') {
     const summary = Object.fromEntries(
       [...summarize(outcomes)].map(([rule, counts]) => [rule, Object.fromEntries(counts)]),
@@ -175,15 +231,17 @@ export async function runScan(options: ScanOptions): Promise<number> {
     // The operator's own terminal: names redacted everywhere else are shown as they are.
     process.stdout.write(
       engine.names.reveal(
-        `${JSON.stringify({ account, regions, dryRun: !options.apply, summary, outcomes }, null, 2)}\n`,
+        `${JSON.stringify({ account, accounts, regions, dryRun: !options.apply, summary, outcomes, failures }, null, 2)}\n`,
       ),
     );
   } else if (options.format === 'markdown') {
     // Written to be posted (a pull request, a wiki): names that look like PHI stay redacted.
-    process.stdout.write(`${formatScanMarkdown(outcomes, { account, regions, apply: options.apply })}\n`);
+    process.stdout.write(
+      `${formatScanMarkdown(outcomes, { account: scope ?? account, regions, apply: options.apply, failures })}\n`,
+    );
   } else {
-    process.stdout.write(engine.names.reveal(`${formatScanTable(outcomes, header)}\n`));
+    process.stdout.write(engine.names.reveal(`${formatScanTable(outcomes, header, failures)}\n`));
   }
-  if (outcomes.some((o) => o.status === 'error')) return 1;
+  if (failures.length > 0 || outcomes.some((o) => o.status === 'error')) return 1;
   return outcomes.some((o) => REMAINING.has(o.status)) ? 2 : 0;
 }

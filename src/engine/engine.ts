@@ -116,6 +116,15 @@ export class Engine {
     };
   }
 
+  /**
+   * The member role of `accountId`, assumed now, when it is not PHI Guard's own
+   * account (undefined for its own): a sweep shard asks before it lists anything.
+   * Throws MemberRoleError when the role cannot be assumed.
+   */
+  memberAccessFor(region: string, accountId: string): Promise<MemberAccess | undefined> {
+    return this.accounts.memberAccessFor(region, accountId);
+  }
+
   /** The context one rule runs in: its resource's, and the rule's own settings. */
   ruleContext(rule: Rule, base: ResourceContext): RuleContext {
     return { ...base, settings: this.config.ruleSettings[rule.id] ?? {}, phiNames: this.names };

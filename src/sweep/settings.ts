@@ -1,10 +1,13 @@
 import { listValue, wholeNumberValue } from '../env-values';
 import { ConfigError } from '../errors';
+import { type AccountSelection, accountSelection } from './sweep-accounts';
 
 /** The sweep Lambdas' settings, from the environment the stack sets. */
 export interface SweepSettings {
   queueUrl: string;
   regions: string[];
+  /** PHIGUARD_SWEEP_ACCOUNTS: PHI Guard's own account (unset), `org`, or listed ids. */
+  accounts: AccountSelection;
   concurrency: number;
   pageSize: number;
   /** Stop a shard this long before the Lambda's time runs out, and continue it in a new message. */
@@ -26,6 +29,7 @@ export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSe
   return {
     queueUrl,
     regions,
+    accounts: accountSelection('PHIGUARD_SWEEP_ACCOUNTS', env.PHIGUARD_SWEEP_ACCOUNTS),
     concurrency: number('PHIGUARD_SWEEP_CONCURRENCY', 16, 1, 256),
     pageSize: number('PHIGUARD_SWEEP_PAGE_SIZE', 500, 5, 1000),
     reserveMs: number('PHIGUARD_SWEEP_RESERVE_SECONDS', 120, 0, 600) * 1000,

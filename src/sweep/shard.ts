@@ -2,8 +2,8 @@ import * as z from '../zod';
 import type { SweepCatalogue } from './catalogue';
 
 /**
- * A unit of sweep work: every rule of one resource type in one region, from a
- * pagination token on. Rules of one type share a shard so a resource is listed
+ * A unit of sweep work: every rule of one resource type in one region of one
+ * account, from a pagination token on. Rules of one type share a shard so a resource is listed
  * once and each of its settings read once, whichever rule asks first.
  */
 export const shardSchema = z.strictObject({
@@ -18,23 +18,30 @@ export const shardSchema = z.strictObject({
 });
 export type Shard = z.infer<typeof shardSchema>;
 
-/** One shard per (region, resource type), with the selected rules in registry order. */
+/** One shard per (account, region, resource type), with the selected rules in registry order. */
 export function planShards(
   rules: SweepCatalogue,
-  options: { runId: string; account: string; regions: readonly string[]; ruleIds?: readonly string[] },
+  options: {
+    runId: string;
+    accounts: readonly string[];
+    regions: readonly string[];
+    ruleIds?: readonly string[];
+  },
 ): Shard[] {
   const selected = options.ruleIds?.length ? rules.filter((r) => options.ruleIds?.includes(r.id)) : rules;
   const byType = new Map<string, string[]>();
   for (const rule of selected)
     byType.set(rule.resourceType, [...(byType.get(rule.resourceType) ?? []), rule.id]);
-  return options.regions.flatMap((region) =>
-    [...byType].map(([resourceType, ruleIds]) => ({
-      runId: options.runId,
-      account: options.account,
-      region,
-      resourceType,
-      rules: ruleIds,
-      pages: 0,
-    })),
+  return options.accounts.flatMap((account) =>
+    options.regions.flatMap((region) =>
+      [...byType].map(([resourceType, ruleIds]) => ({
+        runId: options.runId,
+        account,
+        region,
+        resourceType,
+        rules: ruleIds,
+        pages: 0,
+      })),
+    ),
   );
 }

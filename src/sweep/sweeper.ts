@@ -61,8 +61,11 @@ export class Sweeper {
     let token = shard.token;
     let pages = shard.pages;
     const reads = new ReadCache();
+    // Another account of the organisation is listed, read and fixed through its member role,
+    // assumed before anything is listed (a role that cannot be assumed fails the shard).
+    const member = await this.engine.memberAccessFor(shard.region, shard.account);
     const base = {
-      ...this.engine.resourceContext(shard.region, shard.account, reads),
+      ...this.engine.resourceContext(shard.region, shard.account, reads, member),
       pageSize: this.options.pageSize,
     };
     const contexts = new Map(rules.map((rule) => [rule, this.engine.ruleContext(rule, base)]));

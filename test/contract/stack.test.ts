@@ -595,7 +595,7 @@ describe('packaged stack (osls package)', () => {
     );
     const [shard] = planShards(rules, {
       runId: 'bundle-run',
-      account: '123456789012',
+      accounts: ['123456789012'],
       regions: [region],
       ruleIds: ['classic-elb-listener-plaintext'],
     });
@@ -813,6 +813,47 @@ describe('the sweep in the packaged stack', () => {
     expect(parseCatalogue('PHIGUARD_SWEEP_RULES', raw)).toEqual(
       rules.map((rule) => ({ id: rule.id, resourceType: rule.resourceType })),
     );
+  });
+
+  it('sweeps other accounts through their member role, and lists the organisation only when told to', () => {
+    type Policy = { PolicyName: string; PolicyDocument: { Statement: Json[] } };
+    const worker = props('SweepWorkerRole') as { Policies: Policy[] };
+    const runtime = worker.Policies.find((p) => p.PolicyName === 'runtime')?.PolicyDocument.Statement ?? [];
+    expect(runtime.find((s) => s.Sid === 'AssumeMemberRoles')).toEqual({
+      Sid: 'AssumeMemberRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/phiguard-member` },
+    });
+    const coordinator = props('SweepCoordinatorRole') as { Policies: Json[] };
+    expect(coordinator.Policies.at(-1)).toEqual({
+      'Fn::If': [
+        'SweepsOrganization',
+        {
+          PolicyName: 'organization',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'ListOrganizationAccounts',
+                Effect: 'Allow',
+                Action: 'organizations:ListAccounts',
+                Resource: '*',
+              },
+            ],
+          },
+        },
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+    expect((template as Json).Conditions.SweepsOrganization).toEqual({
+      'Fn::Equals': [{ Ref: 'SweepAccounts' }, 'org'],
+    });
+    // Packaged without PHIGUARD_SWEEP_ACCOUNTS: this account only, no Organizations permission.
+    expect((template as Json).Parameters.SweepAccounts.Default).toBe('');
+    expect(props('SweepCoordinatorLambdaFunction').Environment.Variables.PHIGUARD_SWEEP_ACCOUNTS).toEqual({
+      Ref: 'SweepAccounts',
+    });
   });
 
   it('gives the worker every rule’s actions, and every remediating function every PHI Guard role as a self principal', () => {

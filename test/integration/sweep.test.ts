@@ -430,7 +430,7 @@ describe('the sweep and events together', () => {
     const sweeper = new Sweeper(engine, { concurrency: 4 });
     const [shard] = planShards(rules, {
       runId: 'race',
-      account: ACCOUNT,
+      accounts: [ACCOUNT],
       regions: [region],
       ruleIds: ['s3-bucket-public-access'],
     });
@@ -567,7 +567,7 @@ describe('sweep Lambdas', () => {
     const runId = randomUUID();
     const [shard] = planShards(rules, {
       runId,
-      account: ACCOUNT,
+      accounts: [ACCOUNT],
       regions: [region],
       ruleIds: ['classic-elb-listener-plaintext'],
     });
