@@ -11,10 +11,11 @@
  * the single-account deployment.
  */
 import { ConfigError } from '../src/errors';
+import { organisationBusName } from '../src/own-event-rules';
 
 /** The organisation's bus in the central account: member accounts forward their events to it. */
 export const CENTRAL_EVENT_BUS = 'CentralEventBus';
-export const centralEventBusName = (stage: string) => `phiguard-${stage}`;
+export const centralEventBusName = organisationBusName;
 
 export interface CentralBusAdmission {
   organizationId?: string;

@@ -64,6 +64,37 @@ export function assumeMemberRoleStatement(env: NodeJS.ProcessEnv = process.env) 
 export const eventRoleName = (key: string, stage: string, region = `\${AWS::Region}`) =>
   `phiguard-${stage}-${region}-on-${key}`;
 
+/** EventBridge source short name (`elasticloadbalancing`) → its event function's key (`elb`). */
+export function ownEventRuleSources(rules: readonly Rule[] = registry): Record<string, string> {
+  return Object.fromEntries(
+    eventFunctionGroups(rules).map(({ key, eventSource }) => [
+      eventBridgeSource(eventSource).replace(/^aws\./, ''),
+      key,
+    ]),
+  );
+}
+
+/**
+ * PHIGUARD_OWN_EVENT_RULES: the deployment as the guard of PHI Guard's own rules
+ * derives their targets from (src/own-event-rules.ts): stage, this account and
+ * Region, and each EventBridge source's function key. Short, for Lambda's 4 KB.
+ */
+export function ownEventRulesEnvironment(stage: string, rules: readonly Rule[] = registry) {
+  const sources = ownEventRuleSources(rules);
+  return {
+    'Fn::Join': [
+      '',
+      [
+        `{"stage":${JSON.stringify(stage)},"account":"`,
+        { Ref: 'AWS::AccountId' },
+        '","region":"',
+        { Ref: 'AWS::Region' },
+        `","sources":${JSON.stringify(sources)}}`,
+      ],
+    ],
+  };
+}
+
 /** The serverless function key (`onS3Event`), from which the framework derives `OnS3EventLambdaFunction`. */
 export const eventFunctionName = (key: string) => `on${pascalKey(key)}Event`;
 export const eventRoleLogicalId = (key: string) => `On${pascalKey(key)}EventRole`;

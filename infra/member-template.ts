@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { rules as registry } from '../remediations';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../src/config';
 import { eventFunctionGroups } from '../src/event-functions';
+import { forwardRoleName } from '../src/own-event-rules';
 import type { Rule } from '../src/rule';
 import { eventRoleName } from './event-function-stack';
 import { eventBridgeSource, eventPatterns, rulePolicyStatements } from './stack-fragments';
@@ -176,6 +177,8 @@ export function memberTemplate(rules: readonly Rule[] = registry) {
         Type: 'AWS::IAM::Role',
         Condition: 'ForwardEvents',
         Properties: {
+          // Named, so PHI Guard can put a dropped target back with it (src/own-event-rules.ts).
+          RoleName: { 'Fn::Sub': forwardRoleName(`\${Stage}`, `\${AWS::Region}`) },
           Description: "PHI Guard: EventBridge forwards this account's drift events to the central bus",
           AssumeRolePolicyDocument: {
             Version: '2012-10-17',

@@ -11,6 +11,7 @@ import {
   eventFunctionResources,
   eventFunctions,
   NAME_REDACTION_KEY,
+  ownEventRulesEnvironment,
   type StackNames,
   selfPrincipals,
 } from './event-function-stack';
@@ -31,6 +32,7 @@ export function stackFragments(names: StackNames) {
     eventFunctionResources: eventFunctionResources(names),
     selfPrincipals: selfPrincipals(names),
     nameRedactionKey: NAME_REDACTION_KEY,
+    ownEventRules: ownEventRulesEnvironment(names.stage),
     assumeMemberRoleStatement: assumeMemberRoleStatement(),
     ruleSettingsEnvironment: ruleSettingsEnvironment(),
     sweepRules: catalogueJson(registry),

@@ -64,6 +64,8 @@ module.exports.providerEnvironment = async ({ resolveVariable }) => ({
   PHIGUARD_MEMBER_ROLE_NAME: await resolveVariable('self:custom.memberRoleName'),
   PHIGUARD_MEMBER_EXTERNAL_ID: await resolveVariable('self:custom.memberExternalId'),
   ...(await fragments(resolveVariable)).ruleSettingsEnvironment,
+  // Generated, not the shell's: what PHI Guard's own EventBridge rules must target.
+  PHIGUARD_OWN_EVENT_RULES: (await fragments(resolveVariable)).ownEventRules,
 });
 
 /** Keys, index, billing and TTL of the action registry table (src/ledger/table-schema.ts). */

@@ -126,6 +126,26 @@ export function vaultEvent(name: string, arn: string): FixtureEvent {
   return event;
 }
 
+/**
+ * An EventBridge fixture about the rule of `arn` (`arn:…:events:region:account:rule/[bus/]name`):
+ * its Region and account, the name where the record names it (`name` or `rule`), its bus.
+ */
+export function eventRuleEvent(name: string, arn: string): FixtureEvent {
+  const [, , , region, account, resource] = arn.split(':');
+  const event = inRegion(loadFixture(name), region as string);
+  const parts = (resource as string).split('/').slice(1);
+  const [ruleName, bus] = parts.length === 2 ? [parts[1], parts[0]] : [parts[0], undefined];
+  event.detail.recipientAccountId = account as string;
+  const request = event.detail.requestParameters as Record<string, unknown> | null;
+  if (request) {
+    if ('rule' in request) request.rule = ruleName;
+    else request.name = ruleName;
+    if (bus) request.eventBusName = bus;
+    else delete request.eventBusName;
+  }
+  return event;
+}
+
 /** An EMR fixture about the cluster of `arn` (`arn:…:elasticmapreduce:region:account:cluster/j-…`). */
 export function clusterEvent(name: string, arn: string): FixtureEvent {
   const [, , , region, account, resource] = arn.split(':');

@@ -37,6 +37,7 @@ import glacierVaultPolicyPublic from './glacier-vault-policy-public';
 import kmsKeyDeletionScheduled from './kms-key-deletion-scheduled';
 import kmsKeyDisabled from './kms-key-disabled';
 import kmsKeyRotation from './kms-key-rotation';
+import phiguardEventRule from './phiguard-event-rule';
 import rdsClusterBackupRetention from './rds-cluster-backup-retention';
 import rdsClusterSnapshotPublic from './rds-cluster-snapshot-public';
 import rdsClusterStorageEncrypted from './rds-cluster-storage-encrypted';
@@ -111,4 +112,6 @@ export const rules: readonly Rule[] = createRegistry([
   emrBlockPublicAccess,
   emrClusterEncryption,
   snowballImportJobKms,
+  // PHI Guard guarding its own event path (its EventBridge rules).
+  phiguardEventRule,
 ]);

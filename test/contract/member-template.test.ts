@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventRoleName } from '../../infra/event-function-stack';
+import { eventRoleName, ownEventRuleSources } from '../../infra/event-function-stack';
 import {
   MEMBER_TEMPLATE_FILE,
   memberTemplate,
@@ -14,6 +14,7 @@ import {
 import { eventPatterns, rulePolicyStatements } from '../../infra/stack-fragments';
 import { rules } from '../../remediations';
 import { eventFunctionGroups } from '../../src/event-functions';
+import { expectedTarget } from '../../src/own-event-rules';
 import { deployMemberTemplate } from '../support/member-account';
 import { useMoto } from '../support/moto';
 
@@ -140,8 +141,21 @@ describe('member-account template (infra/member-account.template.json)', () => {
     const { Targets } = await member.events.send(
       new ListTargetsByRuleCommand({ Rule: 'phiguard-prod-member-s3' }),
     );
-    expect(Targets?.[0]?.Arn).toBe(`arn:aws:events:${CENTRAL_REGION}:${CENTRAL}:event-bus/phiguard-prod`);
-    expect(Targets?.[0]?.RoleArn).toMatch(new RegExp(`^arn:aws:iam::${MEMBER}:role/`));
+    // Exactly the target PHI Guard puts back when it is dropped (src/own-event-rules.ts).
+    const spec = {
+      stage: 'prod',
+      account: CENTRAL,
+      region: CENTRAL_REGION,
+      sources: ownEventRuleSources(),
+    };
+    expect(Targets).toEqual([
+      expectedTarget(spec, {
+        name: 'phiguard-prod-member-s3',
+        account: MEMBER,
+        region: 'us-east-2',
+        partition: 'aws',
+      }),
+    ]);
     const { Role } = await member.iam.send(new GetRoleCommand({ RoleName: 'phiguard-member' }));
     const trust = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}'));
     expect(trust.Statement).toHaveLength(1);

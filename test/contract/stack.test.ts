@@ -16,6 +16,8 @@ import {
   eventFunctionName,
   eventLogGroupLogicalId,
   eventRoleLogicalId,
+  ownEventRuleSources,
+  ownEventRulesEnvironment,
 } from '../../infra/event-function-stack';
 import { trustedCentralRoleNames } from '../../infra/member-template';
 import {
@@ -33,10 +35,11 @@ import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
 import { eventFunctionGroups } from '../../src/event-functions';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
+import { expectedTarget } from '../../src/own-event-rules';
 import { declaredSettings } from '../../src/rule-settings';
 import { parseCatalogue } from '../../src/sweep/catalogue';
 import { planShards } from '../../src/sweep/shard';
-import { motoClients, REGION, uniqueName, useMoto } from '../support/moto';
+import { ACCOUNT, motoClients, REGION, uniqueName, useMoto } from '../support/moto';
 
 /**
  * `osls package` must work offline without AWS credentials, its CloudFormation
@@ -176,6 +179,43 @@ describe('packaged stack (osls package)', () => {
     expect(JSON.stringify(dlqPolicy.Condition.ArnLike['aws:SourceArn'])).toContain(
       'rule/phiguard-contract/phiguard-contract-*',
     );
+  });
+
+  it('gives every PHI Guard rule the target its guard would put back, and tells the functions how to derive it', () => {
+    const spec = { stage: 'contract', account: ACCOUNT, region: REGION, sources: ownEventRuleSources() };
+    const resolve = (arn: Json): string => {
+      // A function's or the events DLQ's ARN, by the name the template gives it.
+      const [id] = arn['Fn::GetAtt'];
+      const resource = template.Resources[id];
+      if (resource?.Type === 'AWS::Lambda::Function')
+        return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${resource.Properties.FunctionName}`;
+      return `arn:aws:sqs:${REGION}:${ACCOUNT}:${resource?.Properties.QueueName}`;
+    };
+    const patternRules = resourcesOfType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
+    expect(patternRules).toHaveLength(GROUPS.length * 2);
+    for (const [, r] of patternRules) {
+      const [target] = r.Properties.Targets as Json[];
+      const location = {
+        name: r.Properties.Name as string,
+        ...(r.Properties.EventBusName ? { bus: 'phiguard-contract' } : {}),
+        account: ACCOUNT,
+        region: REGION,
+        partition: 'aws',
+      };
+      expect(
+        {
+          ...target,
+          Arn: resolve(target.Arn),
+          DeadLetterConfig: { Arn: resolve(target.DeadLetterConfig.Arn) },
+        },
+        location.name,
+      ).toEqual(expectedTarget(spec, location));
+    }
+    for (const id of EVENT_FUNCTION_IDS) {
+      expect(props(id).Environment.Variables.PHIGUARD_OWN_EVENT_RULES, id).toEqual(
+        ownEventRulesEnvironment('contract'),
+      );
+    }
   });
 
   it('admits no other account to the organisation bus unless the deploy names the organisation or the accounts', () => {
@@ -340,7 +380,11 @@ describe('packaged stack (osls package)', () => {
     expect(declared.length).toBeGreaterThan(0);
     for (const fn of [...EVENT_FUNCTION_IDS, 'SweepWorkerLambdaFunction']) {
       const variables = props(fn).Environment.Variables;
-      for (const name of declared) expect(variables[name], `${fn} ${name}`).toBe('');
+      for (const name of declared) {
+        // The one setting the stack writes itself: its own rules' targets.
+        if (name === 'PHIGUARD_OWN_EVENT_RULES') continue;
+        expect(variables[name], `${fn} ${name}`).toBe('');
+      }
     }
     expect(ruleSettingsEnvironment({ PHIGUARD_S3_KMS_KEY_ID: 'alias/phi' })).toMatchObject({
       PHIGUARD_S3_KMS_KEY_ID: 'alias/phi',
