@@ -9,6 +9,7 @@ import { rules as registry } from '../remediations';
 import { loadConfig } from '../src/config';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../src/engine/settle';
 import { eventFunctionGroups, pascalKey } from '../src/event-functions';
+import { HEARTBEAT_ARRIVED } from '../src/heartbeat';
 import type { Rule } from '../src/rule';
 import { CENTRAL_EVENT_BUS, centralBusAdmission, centralEventBusResources } from './central-event-bus';
 import {
@@ -256,6 +257,19 @@ export function eventFunctionResources(names: StackNames, rules: readonly Rule[]
         ],
       },
     };
+    // The heartbeat arrives at the EventBridge function (src/heartbeat.ts): its arrivals, counted.
+    if (eventSource === 'events.amazonaws.com') {
+      resources[`On${pascalKey(key)}EventHeartbeatsArrivedFilter`] = {
+        Type: 'AWS::Logs::MetricFilter',
+        Properties: {
+          LogGroupName: { Ref: eventLogGroupLogicalId(key) },
+          FilterPattern: `{ $.message = "${HEARTBEAT_ARRIVED}" }`,
+          MetricTransformations: [
+            { MetricNamespace: `PhiGuard/${names.stage}`, MetricName: 'HeartbeatsArrived', MetricValue: '1' },
+          ],
+        },
+      };
+    }
   }
   return {
     Resources: { ...resources, ...centralEventBusResources(names.stage, centralBusAdmission()) },

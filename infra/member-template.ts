@@ -32,9 +32,13 @@ export const MEMBER_TEMPLATE_FILE = join(import.meta.dirname, 'member-account.te
 export const sweepWorkerRoleName = (stage: string, region = `\${AWS::Region}`) =>
   `phiguard-${stage}-${region}-sweep-worker`;
 
+/** The heartbeat function's role name (serverless.yml's HeartbeatRole). */
+export const heartbeatRoleName = (stage: string, region = `\${AWS::Region}`) =>
+  `phiguard-${stage}-${region}-heartbeat`;
+
 /**
  * The central roles a member role trusts, as names with the template's `${Stage}`
- * and `${CentralRegion}`: each event function's and the sweep worker's.
+ * and `${CentralRegion}`: each event function's, the sweep worker's and the heartbeat's.
  */
 export function trustedCentralRoleNames(rules: readonly Rule[] = registry): string[] {
   const stage = `\${Stage}`;
@@ -42,6 +46,7 @@ export function trustedCentralRoleNames(rules: readonly Rule[] = registry): stri
   return [
     ...eventFunctionGroups(rules).map(({ key }) => eventRoleName(key, stage, region)),
     sweepWorkerRoleName(stage, region),
+    heartbeatRoleName(stage, region),
   ];
 }
 
@@ -50,6 +55,16 @@ const pascal = (text: string) =>
     .split(/[^a-zA-Z0-9]+/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
+
+/** The heartbeat's one write here (src/heartbeat.ts): PHI Guard's heartbeat rule, in any Region. */
+export const HEARTBEAT_STATEMENT = {
+  Sid: 'WriteHeartbeat',
+  Effect: 'Allow',
+  Action: 'events:PutRule',
+  Resource: {
+    'Fn::Sub': `arn:\${AWS::Partition}:events:*:\${AWS::AccountId}:rule/phiguard-\${Stage}-heartbeat`,
+  },
+};
 
 export function memberTemplate(rules: readonly Rule[] = registry) {
   const centralBusArn = {
@@ -169,6 +184,10 @@ export function memberTemplate(rules: readonly Rule[] = registry) {
             {
               PolicyName: 'rules',
               PolicyDocument: { Version: '2012-10-17', Statement: rulePolicyStatements(rules) },
+            },
+            {
+              PolicyName: 'heartbeat',
+              PolicyDocument: { Version: '2012-10-17', Statement: [HEARTBEAT_STATEMENT] },
             },
           ],
         },

@@ -4,6 +4,7 @@
  * functions' names and their loop prevention depend on them.
  */
 import { rules as registry } from '../remediations';
+import { heartbeatInterval } from '../src/heartbeat-settings';
 import { catalogueJson } from '../src/sweep/catalogue';
 import { accountSelection } from '../src/sweep/sweep-accounts';
 import {
@@ -27,7 +28,10 @@ import {
 export function stackFragments(names: StackNames) {
   // Read by the sweep coordinator at start-up: a typo fails the package instead.
   accountSelection('PHIGUARD_SWEEP_ACCOUNTS', process.env.PHIGUARD_SWEEP_ACCOUNTS);
+  const heartbeatMinutes = heartbeatInterval(process.env);
   return {
+    heartbeatSchedule: `rate(${heartbeatMinutes} minutes)`,
+    heartbeatPeriodSeconds: heartbeatMinutes * 60,
     eventFunctions: eventFunctions(names),
     eventFunctionResources: eventFunctionResources(names),
     selfPrincipals: selfPrincipals(names),

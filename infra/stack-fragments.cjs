@@ -42,6 +42,10 @@ module.exports.nameRedactionKey = fragment('nameRedactionKey');
 /** The member role every remediating function may assume in the organisation's accounts. */
 module.exports.assumeMemberRoleStatement = fragment('assumeMemberRoleStatement');
 
+/** The heartbeat's schedule and the alarm's period, from PHIGUARD_HEARTBEAT_MINUTES (src/heartbeat.ts). */
+module.exports.heartbeatSchedule = fragment('heartbeatSchedule');
+module.exports.heartbeatPeriodSeconds = fragment('heartbeatPeriodSeconds');
+
 /** The whole registry's IAM statements, for the sweep worker. */
 module.exports.rulePolicyStatements = fragment('rulePolicyStatements');
 

@@ -19,6 +19,7 @@ import { type AccountSelection, accountIds } from '../sweep/sweep-accounts';
 import { createCliEngine, loadCliConfig } from './cli-engine';
 import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
+import { runHeartbeatCommand } from './heartbeat';
 import { listRules } from './list-rules';
 import { runScan, type ScanFormat, ScanInputError } from './scan';
 
@@ -294,6 +295,49 @@ export function buildProgram(): Command {
       if (result.batchItemFailures.length > 0)
         throw new PhiGuardError(`test message to ${channel} was not delivered`);
       process.stdout.write(`sent a test message to ${channel} (notification ${message.id})\n`);
+    });
+
+  program
+    .command('heartbeat')
+    .description(
+      'write the heartbeat now in each account and Region, and say when each last arrived (exit 2 when one is silent)',
+    )
+    .option(
+      '--account <id>',
+      'an account (repeatable; default: this account), through its member role unless it is this one',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option('--org', "every active account of the organisation, this one's included", false)
+    .option(
+      '--region <region>',
+      'a region (repeatable; default: AWS_REGION)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option('--stage <stage>', 'the deployment stage (default: PHIGUARD_STAGE, else dev)')
+    .action(async (opts: { account: string[]; org: boolean; region: string[]; stage?: string }) => {
+      const stage = opts.stage ?? process.env.PHIGUARD_STAGE ?? 'dev';
+      if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new CliInputError('--stage must be letters, digits and -');
+      if (opts.org && opts.account.length > 0) {
+        throw new CliInputError('--org and --account cannot be combined: --org already covers every account');
+      }
+      let accounts: AccountSelection = { kind: 'own' };
+      if (opts.org) accounts = { kind: 'organization' };
+      else if (opts.account.length > 0) {
+        try {
+          accounts = {
+            kind: 'listed',
+            accounts: accountIds(
+              '--account',
+              opts.account.flatMap((a) => a.split(',')),
+            ),
+          };
+        } catch (error) {
+          throw new CliInputError((error as Error).message);
+        }
+      }
+      process.exitCode = await runHeartbeatCommand({ stage, regions: opts.region, accounts });
     });
 
   return program;

@@ -4,6 +4,7 @@ import type { AwsClients, ClientPool } from '../aws-clients';
 import { actorOf, type CloudTrailRecord, parseEvent } from '../cloudtrail-event';
 import type { PhiGuardConfig } from '../config';
 import { InvalidEventError } from '../errors';
+import { HEARTBEAT_ARRIVED, heartbeatOf } from '../heartbeat';
 import type { Ledger } from '../ledger/ledger';
 import { type EngineLogger, silentLogger } from '../logger';
 import { type MemberAccess, MemberRoleError } from '../member-accounts';
@@ -148,6 +149,22 @@ export class Engine {
       actor: actorOf(record),
       outcomes: [],
     };
+    // The heartbeat's write (src/heartbeat.ts): its arrival is recorded and nothing is judged,
+    // so it proves the path without adding history.
+    const heartbeat = heartbeatOf(record);
+    if (heartbeat) {
+      const arrivedAt = new Date().toISOString();
+      await this.ledger.recordHeartbeatArrival(heartbeat, arrivedAt);
+      report.skipped = 'heartbeat: its arrival is recorded';
+      this.logger.info(HEARTBEAT_ARRIVED, {
+        account: heartbeat.account,
+        region: heartbeat.region,
+        ...(heartbeat.sentAt
+          ? { delaySeconds: Math.round((Date.parse(arrivedAt) - Date.parse(heartbeat.sentAt)) / 1000) }
+          : {}),
+      });
+      return report;
+    }
     const rules = this.index.listeningTo(record.eventSource, record.eventName);
     if (rules.length === 0) {
       report.skipped = `no rule listens to ${record.eventSource} ${record.eventName}`;

@@ -20,6 +20,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { chunksOf } from '../chunks';
 import { mapLimited } from '../concurrency';
+import type { HeartbeatPlace, HeartbeatRecord } from '../heartbeat';
+import { queryHeartbeats, recordHeartbeatArrival, recordHeartbeatSent } from './dynamodb-heartbeats';
 import { historyKey, queryHistory } from './dynamodb-history';
 import { putInProgressMarker } from './in-progress-marker';
 import {
@@ -336,6 +338,18 @@ export class DynamoDbLedger implements Ledger {
 
   async history(query: HistoryQuery): Promise<HistoryEntry[]> {
     return queryHistory(this.doc, this.tableName, query, this.now());
+  }
+
+  recordHeartbeatSent(place: HeartbeatPlace, at: string): Promise<void> {
+    return recordHeartbeatSent(this.doc, this.tableName, place, at);
+  }
+
+  recordHeartbeatArrival(arrival: HeartbeatPlace & { sentAt?: string }, at: string): Promise<void> {
+    return recordHeartbeatArrival(this.doc, this.tableName, arrival, at);
+  }
+
+  heartbeats(): Promise<HeartbeatRecord[]> {
+    return queryHeartbeats(this.doc, this.tableName);
   }
 }
 

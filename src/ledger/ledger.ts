@@ -1,3 +1,4 @@
+import type { HeartbeatPlace, HeartbeatRecord } from '../heartbeat';
 import type { OutcomeStatus, ReportedAction } from '../outcome';
 
 /**
@@ -141,4 +142,10 @@ export interface Ledger {
   }): Promise<void>;
   /** Newest first. */
   history(query: HistoryQuery): Promise<HistoryEntry[]>;
+  /** The heartbeat function wrote a heartbeat in `place` at `at` (ISO time; src/heartbeat.ts). */
+  recordHeartbeatSent(place: HeartbeatPlace, at: string): Promise<void>;
+  /** A heartbeat's event reached PHI Guard at `at`; an older arrival never replaces a newer one. */
+  recordHeartbeatArrival(arrival: HeartbeatPlace & { sentAt?: string }, at: string): Promise<void>;
+  /** Every (account, Region) heartbeats were sent to or arrived from. */
+  heartbeats(): Promise<HeartbeatRecord[]>;
 }

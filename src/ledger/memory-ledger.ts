@@ -1,3 +1,4 @@
+import type { HeartbeatPlace, HeartbeatRecord } from '../heartbeat';
 import {
   type ClaimMemory,
   type ClaimResult,
@@ -87,6 +88,33 @@ export class MemoryLedger implements Ledger {
         else marker.status = 'COMPLETED';
       }
     }
+  }
+
+  private readonly heartbeatRecords = new Map<string, HeartbeatRecord>();
+
+  private heartbeatOf(place: HeartbeatPlace): HeartbeatRecord {
+    const key = `${place.account}/${place.region}`;
+    const record = this.heartbeatRecords.get(key) ?? { account: place.account, region: place.region };
+    this.heartbeatRecords.set(key, record);
+    return record;
+  }
+
+  async recordHeartbeatSent(place: HeartbeatPlace, at: string): Promise<void> {
+    const record = this.heartbeatOf(place);
+    record.firstSentAt ??= at;
+    record.lastSentAt = at;
+  }
+
+  async recordHeartbeatArrival(arrival: HeartbeatPlace & { sentAt?: string }, at: string): Promise<void> {
+    const record = this.heartbeatOf(arrival);
+    if (record.arrivedAt && record.arrivedAt >= at) return;
+    record.arrivedAt = at;
+    if (arrival.sentAt) record.arrivedSentAt = arrival.sentAt;
+    else delete record.arrivedSentAt;
+  }
+
+  async heartbeats(): Promise<HeartbeatRecord[]> {
+    return [...this.heartbeatRecords.values()].map((r) => ({ ...r }));
   }
 
   async history(query: HistoryQuery): Promise<HistoryEntry[]> {

@@ -5,6 +5,8 @@ import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } fro
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventRoleName, ownEventRuleSources } from '../../infra/event-function-stack';
 import {
+  HEARTBEAT_STATEMENT,
+  heartbeatRoleName,
   MEMBER_TEMPLATE_FILE,
   memberTemplate,
   memberTemplateText,
@@ -116,6 +118,11 @@ describe('member-account template (infra/member-account.template.json)', () => {
         PolicyName: 'rules',
         PolicyDocument: { Version: '2012-10-17', Statement: rulePolicyStatements(rules) },
       },
+      // Beyond the rules: the heartbeat's one write, its own rule.
+      {
+        PolicyName: 'heartbeat',
+        PolicyDocument: { Version: '2012-10-17', Statement: [HEARTBEAT_STATEMENT] },
+      },
     ]);
     const declared = new Set(rules.flatMap((r) => [...r.permissions.read, ...r.permissions.write]));
     const granted = new Set(
@@ -127,6 +134,7 @@ describe('member-account template (infra/member-account.template.json)', () => {
     expect(trustedCentralRoleNames(rules)).toEqual([
       ...eventFunctionGroups(rules).map(({ key }) => eventRoleName(key, `\${Stage}`, `\${CentralRegion}`)),
       sweepWorkerRoleName(`\${Stage}`, `\${CentralRegion}`),
+      heartbeatRoleName(`\${Stage}`, `\${CentralRegion}`),
     ]);
   });
 
@@ -165,6 +173,7 @@ describe('member-account template (infra/member-account.template.json)', () => {
         ({ key }) => `arn:aws:iam::${CENTRAL}:role/${eventRoleName(key, 'prod', CENTRAL_REGION)}`,
       ),
       `arn:aws:iam::${CENTRAL}:role/${sweepWorkerRoleName('prod', CENTRAL_REGION)}`,
+      `arn:aws:iam::${CENTRAL}:role/${heartbeatRoleName('prod', CENTRAL_REGION)}`,
     ]);
     expect(trust.Statement[0].Condition.StringEquals).toBeUndefined();
     const policy = await member.iam.send(
@@ -192,7 +201,7 @@ describe('member-account template (infra/member-account.template.json)', () => {
     const trust = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}'));
     expect(trust.Statement[0].Condition.StringEquals).toEqual({ 'sts:ExternalId': 'guard-7f3a' });
     expect(trust.Statement[0].Condition.ArnEquals['aws:PrincipalArn']).toHaveLength(
-      eventFunctionGroups(rules).length + 1,
+      eventFunctionGroups(rules).length + 2,
     );
   });
 });

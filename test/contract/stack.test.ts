@@ -33,6 +33,7 @@ import * as seed from '../../local/seed';
 import { rules } from '../../remediations';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
 import { eventFunctionGroups } from '../../src/event-functions';
+import { heartbeatInterval } from '../../src/heartbeat-settings';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { LEDGER_TABLE_SCHEMA, TTL_ATTRIBUTE } from '../../src/ledger/table-schema';
 import { expectedTarget } from '../../src/own-event-rules';
@@ -249,6 +250,7 @@ describe('packaged stack (osls package)', () => {
     const central = [
       ...GROUPS.map(({ key }) => props(eventRoleLogicalId(key)).RoleName),
       props('SweepWorkerRole').RoleName,
+      props('HeartbeatRole').RoleName,
     ].map((name: Json) =>
       (typeof name === 'string' ? name : name['Fn::Sub']).replace(`\${AWS::Region}`, REGION),
     );
@@ -267,6 +269,7 @@ describe('packaged stack (osls package)', () => {
     ).toEqual(
       [
         ...EVENT_FUNCTION_IDS,
+        'HeartbeatLambdaFunction',
         'NotifierLambdaFunction',
         'SweepCoordinatorLambdaFunction',
         'SweepWorkerLambdaFunction',
@@ -772,6 +775,7 @@ describe('notifications in the packaged stack', () => {
     const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
     expect(alarms.map(([id]) => id).sort()).toEqual([
       'EventsDeadLetterAlarm',
+      'HeartbeatMissingAlarm',
       'NotificationsNotEnqueuedAlarm',
       'NotifyDeadLetterAlarm',
       'SweepDeadLetterAlarm',
@@ -786,7 +790,9 @@ describe('notifications in the packaged stack', () => {
     });
 
     // The engine's one logged-not-thrown failure is counted in every function that enqueues.
-    const filters = resourcesOfType('AWS::Logs::MetricFilter').map(([, f]) => f.Properties as Json);
+    const filters = resourcesOfType('AWS::Logs::MetricFilter')
+      .filter(([id]) => !id.endsWith('HeartbeatsArrivedFilter'))
+      .map(([, f]) => f.Properties as Json);
     expect(filters.map((f) => f.LogGroupName.Ref).sort()).toEqual(
       [...GROUPS.map(({ key }) => eventLogGroupLogicalId(key)), 'SweepWorkerLogGroup'].sort(),
     );
@@ -817,10 +823,63 @@ describe('notifications in the packaged stack', () => {
     });
   });
 
+  it('writes the heartbeat on a schedule and alarms when a place is silent for 3 intervals or the heartbeat stops', () => {
+    const [, schedule] = resourcesOfType('AWS::Events::Rule').find(
+      ([, r]) => r.Properties.Name === 'phiguard-contract-heartbeat-schedule',
+    ) as [string, { Properties: Json }];
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(10 minutes)');
+    expect(schedule.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['HeartbeatLambdaFunction', 'Arn'] });
+    expect(props('HeartbeatLambdaFunction').Environment.Variables).toMatchObject({
+      PHIGUARD_STAGE: 'contract',
+      PHIGUARD_HEARTBEAT_MINUTES: '10',
+      PHIGUARD_SWEEP_ACCOUNTS: { Ref: 'SweepAccounts' },
+    });
+    // The metric the heartbeat function emits (Powertools: namespace, service dimension).
+    expect(props('HeartbeatMissingAlarm')).toMatchObject({
+      Namespace: 'PhiGuard/contract',
+      MetricName: 'HeartbeatsMissing',
+      Dimensions: [{ Name: 'service', Value: 'phiguard' }],
+      Statistic: 'Maximum',
+      Period: 600,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      // No data is the heartbeat function itself gone quiet.
+      TreatMissingData: 'breaching',
+    });
+    // It writes only its own rule, here and through member roles, and its registry items.
+    const runtime = (props('HeartbeatRole').Policies as Json[]).find((p) => p.PolicyName === 'runtime')
+      .PolicyDocument.Statement as Json[];
+    expect(runtime.find((st) => st.Sid === 'WriteHeartbeat')).toEqual({
+      Sid: 'WriteHeartbeat',
+      Effect: 'Allow',
+      Action: 'events:PutRule',
+      Resource: {
+        'Fn::Sub': `arn:\${AWS::Partition}:events:*:\${AWS::AccountId}:rule/phiguard-contract-heartbeat`,
+      },
+    });
+    expect(runtime.map((st) => st.Sid)).toEqual([
+      'OwnLogs',
+      'WriteHeartbeat',
+      'HeartbeatItems',
+      'AssumeMemberRoles',
+      'UseStackKey',
+    ]);
+    // Its arrivals are counted from the EventBridge function's log.
+    expect(props('OnEventsEventHeartbeatsArrivedFilter')).toMatchObject({
+      LogGroupName: { Ref: 'OnEventsEventLogGroup' },
+      FilterPattern: '{ $.message = "heartbeat arrived" }',
+    });
+    expect(() => heartbeatInterval({ PHIGUARD_HEARTBEAT_MINUTES: '1' })).toThrow(
+      /PHIGUARD_HEARTBEAT_MINUTES/,
+    );
+  });
+
   it('has an encrypted log group with a retention period for every function', () => {
     const groups = resourcesOfType('AWS::Logs::LogGroup');
     expect(groups.map(([id]) => id).sort()).toEqual(
       [
+        'HeartbeatLogGroup',
         'NotifierLogGroup',
         ...GROUPS.map(({ key }) => eventLogGroupLogicalId(key)),
         'SweepCoordinatorLogGroup',
