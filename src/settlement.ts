@@ -36,6 +36,7 @@ export class Settlement {
       reason: outcome.reason,
       findings: outcome.findings,
       region: outcome.region,
+      account: outcome.account,
     });
   }
 }

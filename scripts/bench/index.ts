@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --buckets N] [-- --data-stores N] [-- --warm-events N] [-- --drift-events N] [-- --skip-bundles]`:
+ * `npm run bench [-- --buckets N] [-- --data-stores N] [-- --warm-events N] [-- --drift-events N]
+ *   [-- --org-accounts N] [-- --org-buckets N] [-- --skip-bundles]`:
  * figures printed, never asserted. PHIGUARD_RULE_MODES (e.g. `s3-bucket-versioning=off`) is
  * passed to the sweeps, to compare figures with an earlier catalogue.
  *
@@ -10,7 +11,9 @@
  * its type's listing; the bundled
  * handlers (size, module load, a cold process handling one event, warm latency
  * over 1,000 compliant-bucket events and over 100 fixes); and DynamoDB calls per
- * event. Writes bench-results/bench-<N>.json.
+ * event; and an organisation of member accounts swept with `scan --org` (wall time
+ * against the emulator's bound, AssumeRole calls per member account). Writes
+ * bench-results/bench-<N>.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,9 @@ const { values: args } = parseArgs({
     // DynamoDB, EBS), beside a quarter as many sets of drifted ones.
     'data-stores': { type: 'string', default: '20' },
     'skip-bundles': { type: 'boolean', default: false },
+    // The organisation swept with `scan --org`: member accounts, and buckets in each.
+    'org-accounts': { type: 'string', default: '10' },
+    'org-buckets': { type: 'string', default: '50' },
     // Compliant-bucket events (the common case: no lock, no transaction).
     'warm-events': { type: 'string', default: '1000' },
     // Drift events, each fixing its own public bucket. Fewer: each settles in a
@@ -296,6 +302,47 @@ try {
   process.stdout.write(
     '  (AWS::Redshift::Cluster: the emulator answers require_ssl=false for every cluster, so none is compliant with\n   every rule there; the reads counted are the same.)\n\n',
   );
+
+  // The organisation: member accounts swept with `scan --org`, each through its member role.
+  const ORG_ACCOUNTS = Number(args['org-accounts']);
+  const ORG_BUCKETS = Number(args['org-buckets']);
+  if (ORG_ACCOUNTS > 0) {
+    const { buildOrganisation, sweepOrganisation, ORG_RULES } = await import('./organisation');
+    process.stdout.write(
+      `Building the organisation: ${ORG_ACCOUNTS} member accounts × ${ORG_BUCKETS} buckets …\n`,
+    );
+    const org = await buildOrganisation(moto.endpoint, ORG_ACCOUNTS, ORG_BUCKETS);
+    const swept = await sweepOrganisation(org, proxy, ceiling, env);
+    report.organisation = { ...swept, rules: ORG_RULES };
+    process.stdout.write(
+      `${table(
+        [
+          'scan --org (dry-run, S3 rules)',
+          'accounts',
+          'buckets',
+          's',
+          'emulator bound s',
+          'x bound',
+          'AssumeRole per member',
+          'ListAccounts',
+          'findings',
+        ],
+        [
+          [
+            'management + members',
+            swept.accounts,
+            swept.buckets,
+            swept.seconds,
+            swept.boundSeconds,
+            swept.seconds / swept.boundSeconds,
+            swept.assumeRolePerMember,
+            swept.listAccounts,
+            swept.findings,
+          ],
+        ],
+      )}\n\n`,
+    );
+  }
 
   if (!args['skip-bundles']) {
     const serverless = join(ROOT, '.serverless');

@@ -322,6 +322,7 @@ export class Engine {
     const fields = {
       rule: outcome.rule,
       resource: outcome.resource,
+      account: outcome.account,
       status: outcome.status,
       safeguards: outcome.safeguards,
       eventId: outcome.eventId,

@@ -32,6 +32,8 @@ export interface HistoryEntry {
   reason?: string;
   findings?: string[];
   region?: string;
+  /** The account the resource is in (an S3 bucket's ARN does not say). */
+  account?: string;
   /** The ticket opened for this outcome (set by the notifier), e.g. `SEC-123`. */
   ticketKey?: string;
 }

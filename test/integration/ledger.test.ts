@@ -414,8 +414,11 @@ describe('history (the audit trail)', () => {
     expect(JSON.parse(future.stdout)).toEqual([]);
 
     const table = await phiguard(['history', '--resource', resource]);
-    expect(table.stdout).toMatch(/TIME\s+STATUS\s+RULE\s+RESOURCE\s+RUN\s+ACTIONS\s+TICKET\s+EVENT\s+ACTOR/);
-    expect(table.stdout).toMatch(/remediated\s+s3-bucket-encryption/);
+    expect(table.stdout).toMatch(
+      /TIME\s+STATUS\s+RULE\s+ACCOUNT\s+RESOURCE\s+RUN\s+ACTIONS\s+TICKET\s+EVENT\s+ACTOR/,
+    );
+    // A bucket's ARN names no account: the entry does.
+    expect(table.stdout).toMatch(/remediated\s+s3-bucket-encryption\s+123456789012\s+arn:aws:s3:::/);
 
     const bad = await phiguard(['history', '--since', 'yesterday']);
     expect(bad.code).toBe(2);

@@ -9,6 +9,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queueEvent } from '../../local/fixtures';
 import { createAwsClients } from '../../src/aws-clients';
+import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { sqs } from '../../src/resources/sqs/queue';
 import { lambdaContext, loadHandler } from '../support/handler';
@@ -84,5 +85,10 @@ describe('an event of a member account, against moto', () => {
     ]);
     expect(await encryption(memberSqs, name)).toBe('true');
     expect(await encryption(centralSqs, name)).toBe('false');
+    // The audit trail names the account acted in.
+    const history = await new DynamoDbLedger(table, new DynamoDBClient({ region: REGION })).history({
+      resource: `arn:aws:sqs:${REGION}:${MEMBER}:${name}`,
+    });
+    expect(history.map((e) => [e.status, e.account])).toEqual([['remediated', MEMBER]]);
   });
 });
