@@ -88,18 +88,10 @@ export function expectedTarget(spec: OwnEventRules, at: EventRuleLocation): Even
     };
   }
   if (!central) return undefined;
-  if (rest.startsWith('org-')) {
-    const key = spec.sources[rest.slice('org-'.length)];
-    if (key === undefined || at.bus !== orgBus) return undefined;
-    return {
-      Id: `${at.name}-target`,
-      Arn: functionArn(key),
-      RetryPolicy: CENTRAL_RETRY_POLICY,
-      DeadLetterConfig: deadLetter,
-    };
-  }
-  const key = spec.sources[rest];
-  if (key === undefined || at.bus !== undefined) return undefined;
+  // `org-<source>` on the organisation bus, `<source>` on the default bus.
+  const onOrgBus = rest.startsWith('org-');
+  const key = spec.sources[onOrgBus ? rest.slice('org-'.length) : rest];
+  if (key === undefined || at.bus !== (onOrgBus ? orgBus : undefined)) return undefined;
   return {
     Id: `${at.name}-target`,
     Arn: functionArn(key),

@@ -15,7 +15,7 @@
  * against the emulator's bound, AssumeRole calls per member account). Writes
  * bench-results/bench-<N>.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,7 @@ import { eventFunctionName } from '../../infra/event-function-stack';
 import { emulatorEnv, startMotoServer } from '../../local/moto-server';
 import { isRead, type RecordedCall, startRecordingProxy } from '../../local/recording-proxy';
 import { processCpuSeconds } from './process-cpu';
+import { runChild } from './run-child';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values: args } = parseArgs({
@@ -85,32 +86,6 @@ function table(header: string[], rows: (string | number)[][]): string {
     .join('\n');
 }
 
-function run(
-  command: string,
-  argv: string[],
-  env: Record<string, string>,
-): Promise<{ stdout: string; ms: number }> {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(command, argv, {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) =>
-      code === 0
-        ? resolvePromise({ stdout, ms: performance.now() - started })
-        : reject(new Error(`${argv.join(' ')}: ${stderr}`)),
-    );
-  });
-}
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) as string);
 
 const moto = await startMotoServer();
@@ -211,7 +186,7 @@ try {
   for (const mode of ['dry-run', 'apply'] as const) {
     proxy.reset();
     const motoCpuBefore = processCpuSeconds(moto.pid);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/bench/sweep-child.ts'], {
+    const { stdout } = await runChild(process.execPath, ['--import', 'tsx', 'scripts/bench/sweep-child.ts'], {
       ...env,
       PHIGUARD_DRY_RUN: mode === 'dry-run' ? 'true' : 'false',
     });
@@ -379,7 +354,7 @@ try {
       for (let i = 0; i < 5; i++) {
         loads.push(
           lastJson(
-            (await run(process.execPath, ['scripts/bench/handler-child.mjs', file, 'load'], handlerEnv))
+            (await runChild(process.execPath, ['scripts/bench/handler-child.mjs', file, 'load'], handlerEnv))
               .stdout,
           ).loadMs,
         );
@@ -423,7 +398,7 @@ try {
       await seed.createPublicBucket(eventClients.s3(), bucket);
       const file = join(OUT, `cold-${i}.json`);
       writeFileSync(file, JSON.stringify([bucketEvent('s3/PutBucketAcl.public-read', bucket)]));
-      const { stdout, ms } = await run(
+      const { stdout, ms } = await runChild(
         process.execPath,
         ['scripts/bench/handler-child.mjs', handler, 'cold', file],
         {
@@ -439,7 +414,7 @@ try {
     const warmRun = async (events: unknown[], extraEnv: Record<string, string>) => {
       const file = join(OUT, 'warm-events.json');
       writeFileSync(file, JSON.stringify(events));
-      const { stdout } = await run(
+      const { stdout } = await runChild(
         process.execPath,
         ['scripts/bench/handler-child.mjs', handler, 'warm', file],
         { ...handlerEnv, ...extraEnv },
@@ -495,7 +470,7 @@ try {
     );
   }
 
-  const ledger = await run(process.execPath, ['--import', 'tsx', 'scripts/bench/ledger-calls.ts'], {});
+  const ledger = await runChild(process.execPath, ['--import', 'tsx', 'scripts/bench/ledger-calls.ts'], {});
   process.stdout.write(
     ledger.stdout
       .split('\n')

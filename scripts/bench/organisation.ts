@@ -5,7 +5,6 @@
  * the wall time against the emulator's bound for the same calls, and what the
  * member roles cost: AssumeRole calls per member account (goal: one per sweep).
  */
-import { spawn } from 'node:child_process';
 import { join, resolve as resolvePath } from 'node:path';
 import {
   CreateAccountCommand,
@@ -17,6 +16,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RecordingProxy } from '../../local/recording-proxy';
 import * as seed from '../../local/seed';
 import { mapLimited } from '../../src/concurrency';
+import { runChild } from './run-child';
 
 const REGION = 'us-east-1';
 const ROOT = resolvePath(import.meta.dirname, '..', '..');
@@ -91,30 +91,6 @@ export interface OrganisationSweep {
   findings: number;
 }
 
-/** `phiguard scan` in a child process; exit 2 (findings remain) is the expected answer here. */
-function scan(argv: string[], env: Record<string, string>): Promise<{ stdout: string; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'phiguard.js'), ...argv], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) =>
-      code === 0 || code === 2
-        ? resolve({ stdout, ms: performance.now() - started })
-        : reject(new Error(`phiguard ${argv.join(' ')} exited ${code}: ${stderr}`)),
-    );
-  });
-}
-
 /** Sweeps the organisation through the CLI and the recording proxy. */
 export async function sweepOrganisation(
   org: BenchOrganisation,
@@ -125,14 +101,26 @@ export async function sweepOrganisation(
   proxy.reset();
   // The management account's own credentials; no registry table (in-memory), no fixed own account.
   const { PHIGUARD_ACCOUNT_ID: _own, PHIGUARD_LEDGER_TABLE: _table, ...base } = env;
-  const { stdout, ms } = await scan(
-    ['scan', '--org', '--region', REGION, '--format', 'json', ...ORG_RULES.flatMap((r) => ['--rule', r])],
+  // Exit 2: findings remain (the public buckets), the expected answer.
+  const { stdout, ms } = await runChild(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'phiguard.js'),
+      'scan',
+      '--org',
+      '--region',
+      REGION,
+      '--format',
+      'json',
+      ...ORG_RULES.flatMap((r) => ['--rule', r]),
+    ],
     {
       ...base,
       AWS_ACCESS_KEY_ID: org.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: org.credentials.secretAccessKey,
       AWS_SESSION_TOKEN: org.credentials.sessionToken,
     },
+    [0, 2],
   );
   const out = JSON.parse(stdout) as { accounts: string[]; outcomes: { status: string }[] };
   const calls = proxy.calls.length;

@@ -26,6 +26,32 @@ import { runScan, type ScanFormat, ScanInputError } from './scan';
 /** Exit codes: 0 processed, 1 an outcome or the run failed, 2 the input is not a usable event. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
+/**
+ * `--account ID…` (repeatable, or comma-separated) or `--org`, as the accounts a
+ * command covers (default: this one). `invalid` makes the command's own input error.
+ */
+function accountSelectionOf(
+  opts: { account: string[]; org: boolean },
+  invalid: (message: string) => Error,
+): AccountSelection {
+  if (opts.org && opts.account.length > 0) {
+    throw invalid('--org and --account cannot be combined: --org already covers every account');
+  }
+  if (opts.org) return { kind: 'organization' };
+  if (opts.account.length === 0) return { kind: 'own' };
+  try {
+    return {
+      kind: 'listed',
+      accounts: accountIds(
+        '--account',
+        opts.account.flatMap((a) => a.split(',')),
+      ),
+    };
+  } catch (error) {
+    throw invalid((error as Error).message);
+  }
+}
+
 class CliInputError extends PhiGuardError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -229,29 +255,10 @@ export function buildProgram(): Command {
         if (!['table', 'json', 'markdown'].includes(opts.format)) {
           throw new ScanInputError('--format must be table, json or markdown');
         }
-        if (opts.org && opts.account.length > 0) {
-          throw new ScanInputError(
-            '--org and --account cannot be combined: --org already sweeps every account',
-          );
-        }
         if (opts.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(opts.roleName)) {
           throw new ScanInputError('--role-name must be an IAM role name (up to 64 of A-Z a-z 0-9 +=,.@_-)');
         }
-        let accounts: AccountSelection = { kind: 'own' };
-        if (opts.org) accounts = { kind: 'organization' };
-        else if (opts.account.length > 0) {
-          try {
-            accounts = {
-              kind: 'listed',
-              accounts: accountIds(
-                '--account',
-                opts.account.flatMap((a) => a.split(',')),
-              ),
-            };
-          } catch (error) {
-            throw new ScanInputError((error as Error).message);
-          }
-        }
+        const accounts = accountSelectionOf(opts, (message) => new ScanInputError(message));
         process.exitCode = await runScan({
           apply: opts.apply,
           rules: opts.rule,
@@ -319,24 +326,7 @@ export function buildProgram(): Command {
     .action(async (opts: { account: string[]; org: boolean; region: string[]; stage?: string }) => {
       const stage = opts.stage ?? process.env.PHIGUARD_STAGE ?? 'dev';
       if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new CliInputError('--stage must be letters, digits and -');
-      if (opts.org && opts.account.length > 0) {
-        throw new CliInputError('--org and --account cannot be combined: --org already covers every account');
-      }
-      let accounts: AccountSelection = { kind: 'own' };
-      if (opts.org) accounts = { kind: 'organization' };
-      else if (opts.account.length > 0) {
-        try {
-          accounts = {
-            kind: 'listed',
-            accounts: accountIds(
-              '--account',
-              opts.account.flatMap((a) => a.split(',')),
-            ),
-          };
-        } catch (error) {
-          throw new CliInputError((error as Error).message);
-        }
-      }
+      const accounts = accountSelectionOf(opts, (message) => new CliInputError(message));
       process.exitCode = await runHeartbeatCommand({ stage, regions: opts.region, accounts });
     });
 

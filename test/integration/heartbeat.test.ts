@@ -13,7 +13,7 @@ import { runHeartbeat } from '../../src/heartbeat-run';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { runPhiguard } from '../support/cli';
-import { lambdaContext, loadHandler } from '../support/handler';
+import { lambdaContext, loadEmulatorHandler } from '../support/handler';
 import { accountClientConfig } from '../support/member-account';
 import { ACCOUNT, REGION, uniqueName, useMoto } from '../support/moto';
 
@@ -69,13 +69,7 @@ describe('the heartbeat, against moto', () => {
     }
 
     // The member's heartbeat event reaches the event function: recorded, nothing judged.
-    const handler = await loadHandler({
-      ...useMoto(),
-      PHIGUARD_LEDGER_TABLE: table,
-      PHIGUARD_DRY_RUN: 'false',
-      PHIGUARD_RULE_MODES: undefined,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
+    const handler = await loadEmulatorHandler(table);
     const event = eventRuleEvent(
       'events/PutRule.heartbeat',
       `arn:aws:events:${REGION}:${MEMBER}:rule/phiguard-${stage}-heartbeat`,

@@ -12,7 +12,7 @@ import { createAwsClients } from '../../src/aws-clients';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { sqs } from '../../src/resources/sqs/queue';
-import { lambdaContext, loadHandler } from '../support/handler';
+import { lambdaContext, loadEmulatorHandler } from '../support/handler';
 import { motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
 
 /**
@@ -68,13 +68,7 @@ describe('an event of a member account, against moto', () => {
     const event = queueEvent('sqs/SetQueueAttributes.sse-off', `arn:aws:sqs:${REGION}:${MEMBER}:${name}`);
     event.detail.recipientAccountId = MEMBER;
 
-    const handler = await loadHandler({
-      ...useMoto(),
-      PHIGUARD_LEDGER_TABLE: table,
-      PHIGUARD_DRY_RUN: 'false',
-      PHIGUARD_RULE_MODES: undefined,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
+    const handler = await loadEmulatorHandler(table);
     const result = await handler(event, lambdaContext);
     expect(result.outcomes).toEqual([
       expect.objectContaining({

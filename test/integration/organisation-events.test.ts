@@ -20,7 +20,7 @@ import { centralEventBusName } from '../../infra/central-event-bus';
 import { eventFunctions } from '../../infra/event-function-stack';
 import { queueEvent } from '../../local/fixtures';
 import { initLedgerTable } from '../../src/ledger/init-table';
-import { lambdaContext, loadHandler } from '../support/handler';
+import { lambdaContext, loadEmulatorHandler } from '../support/handler';
 import { accountClientConfig, deployMemberTemplate } from '../support/member-account';
 import { ACCOUNT, REGION, uniqueName, useMoto } from '../support/moto';
 
@@ -150,13 +150,7 @@ describe('an organisation member account, against moto', () => {
       detail: { eventName: 'SetQueueAttributes', recipientAccountId: MEMBER },
     });
 
-    const handler = await loadHandler({
-      ...useMoto(),
-      PHIGUARD_LEDGER_TABLE: table,
-      PHIGUARD_DRY_RUN: 'false',
-      PHIGUARD_RULE_MODES: undefined,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
+    const handler = await loadEmulatorHandler(table);
     const result = await handler(envelopes[0], lambdaContext);
     expect(result.outcomes).toEqual([
       expect.objectContaining({

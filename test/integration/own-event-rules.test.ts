@@ -13,7 +13,7 @@ import { ownEventRuleSources } from '../../infra/event-function-stack';
 import { eventRuleEvent } from '../../local/fixtures';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import { expectedTarget } from '../../src/own-event-rules';
-import { lambdaContext, loadHandler } from '../support/handler';
+import { lambdaContext, loadEmulatorHandler } from '../support/handler';
 import { accountClientConfig } from '../support/member-account';
 import { ACCOUNT, REGION, uniqueName, useMoto } from '../support/moto';
 
@@ -31,15 +31,7 @@ const target = expectedTarget(spec, { name: forwarding, account: MEMBER, region:
 let member: EventBridgeClient;
 let table: string;
 
-const handler = () =>
-  loadHandler({
-    ...useMoto(),
-    PHIGUARD_LEDGER_TABLE: table,
-    PHIGUARD_DRY_RUN: 'false',
-    PHIGUARD_RULE_MODES: undefined,
-    PHIGUARD_OWN_EVENT_RULES: JSON.stringify(spec),
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
+const handler = () => loadEmulatorHandler(table, { PHIGUARD_OWN_EVENT_RULES: JSON.stringify(spec) });
 
 beforeAll(async () => {
   useMoto();

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
 import { rules } from '../../remediations';
 import { eventFunctionGroups } from '../../src/event-functions';
+import { useMoto } from './moto';
 
 /** A Lambda context as the runtime passes it (what injectLambdaContext reads). */
 export const lambdaContext = {
@@ -64,4 +65,19 @@ export async function loadNotifierHandler(env: Record<string, string | undefined
   coldStart(env);
   const module = await import('../../handlers/notifier');
   return module.handler as unknown as NotifierHandler;
+}
+
+/**
+ * The deployed event functions against the emulator, applying fixes (dry-run off),
+ * with `table` as their registry, the registry's rule modes, and quiet logs.
+ */
+export function loadEmulatorHandler(table: string, env: Record<string, string | undefined> = {}) {
+  return loadHandler({
+    ...useMoto(),
+    PHIGUARD_LEDGER_TABLE: table,
+    PHIGUARD_DRY_RUN: 'false',
+    PHIGUARD_RULE_MODES: undefined,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...env,
+  });
 }

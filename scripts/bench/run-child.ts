@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Runs a measured child process from the repository's root with only `env` (and
+ * PATH, HOME); resolves with its stdout and wall time when it exits with one of
+ * `okExitCodes` (a scan with findings exits 2), rejects with its stderr otherwise.
+ */
+export function runChild(
+  command: string,
+  argv: string[],
+  env: Record<string, string>,
+  okExitCodes: readonly number[] = [0],
+): Promise<{ stdout: string; ms: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(command, argv, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) =>
+      code !== null && okExitCodes.includes(code)
+        ? resolvePromise({ stdout, ms: performance.now() - started })
+        : reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`)),
+    );
+  });
+}
