@@ -334,6 +334,8 @@ try {
       PHIGUARD_LEDGER_TABLE: `${TABLE}-events`,
       POWERTOOLS_LOG_LEVEL: 'WARN',
       PHIGUARD_SWEEP_QUEUE_URL: `${proxy.endpoint}/123456789012/phiguard-bench-sweep`,
+      // What the stack hands the heartbeat function (serverless.yml).
+      PHIGUARD_STAGE: 'bench',
       // What the stack hands the coordinator (infra/stack-fragments): the rules' ids and types.
       PHIGUARD_SWEEP_RULES: (await import('../../src/sweep/catalogue')).catalogueJson(
         (await import('../../remediations')).rules,

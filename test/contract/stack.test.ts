@@ -8,6 +8,7 @@ import {
   DescribeListenersCommand,
   DescribeLoadBalancerAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +94,8 @@ function unpackBundle(zip: string, handlerFile: string): { dir: string; file: st
 function runBundle(bundle: { dir: string; file: string }, inputs: unknown[], env: Record<string, string>) {
   const script = [
     `const { handler } = await import(${JSON.stringify(bundle.file)});`,
-    'const context = { functionName: "bundle", awsRequestId: "r", getRemainingTimeInMillis: () => 60000 };',
+    'const context = { functionName: "bundle", awsRequestId: "r", getRemainingTimeInMillis: () => 60000,',
+    '  invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:bundle" };',
     'const results = [];',
     'for (const input of JSON.parse(process.env.INPUTS)) results.push(await handler(input, context));',
     'process.stdout.write(JSON.stringify(results));',
@@ -110,7 +112,8 @@ function runBundle(bundle: { dir: string; file: string }, inputs: unknown[], env
       INPUTS: JSON.stringify(inputs),
     },
   });
-  return JSON.parse(out) as unknown[];
+  // The results are the last line: a function may print before them (Powertools Metrics' EMF lines).
+  return JSON.parse(out.trim().split('\n').at(-1) as string) as unknown[];
 }
 
 beforeAll(() => {
@@ -680,6 +683,27 @@ describe('packaged stack (osls package)', () => {
         .map((name) => `ticket arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/${name}`)
         .sort(),
     );
+  });
+});
+
+describe('the heartbeat in the packaged stack', () => {
+  it('bundles a heartbeat function that writes the heartbeat and counts the silent places on its own', async () => {
+    const bundle = unpackBundle('heartbeat.zip', 'heartbeat.mjs');
+    const region = 'ap-northeast-3';
+    const table = uniqueName('bundle-heartbeat-ledger');
+    await initLedgerTable(new DynamoDBClient({ region: REGION }), table);
+    const stage = uniqueName('bundle').replace(/[^a-z0-9-]/g, '');
+    const env = {
+      PHIGUARD_LEDGER_TABLE: table,
+      PHIGUARD_STAGE: stage,
+      PHIGUARD_SWEEP_REGIONS: region,
+      PHIGUARD_HEARTBEAT_MINUTES: '10',
+    };
+    expect(runBundle(bundle, [{}], env)).toEqual([{ sent: 1, failed: 0, missing: 0 }]);
+    const rule = await new EventBridgeClient({ region }).send(
+      new DescribeRuleCommand({ Name: `phiguard-${stage}-heartbeat` }),
+    );
+    expect(rule.State).toBe('DISABLED');
   });
 });
 
