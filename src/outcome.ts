@@ -42,6 +42,8 @@ export interface Outcome {
   /** The rule's title, for people. */
   title: string;
   resource: string;
+  /** The resource's CloudFormation type (`AWS::S3::Bucket`), for places that classify by it (Security Hub). */
+  resourceType?: string;
   status: OutcomeStatus;
   safeguards: readonly Safeguard[];
   severity: string;

@@ -62,6 +62,7 @@ export function buildOutcome(
     rule: rule.id,
     title: rule.title,
     resource,
+    resourceType: rule.resourceType,
     status: decision.status,
     safeguards: rule.safeguards,
     severity: rule.severity,

@@ -34,6 +34,8 @@ export const notificationSchema = z.strictObject({
   severity: z.enum(['critical', 'high', 'medium', 'low']),
   safeguards: z.array(z.string()),
   resource: z.string(),
+  /** The resource's CloudFormation type (absent in notifications queued before it was added). */
+  resourceType: z.optional(z.string()),
   account: z.optional(z.string()),
   region: z.optional(z.string()),
   actor: z.optional(z.string()),
@@ -107,6 +109,7 @@ export function notificationsFor(outcomes: readonly Outcome[]): Notification[] {
       severity: (SEVERITIES.has(outcome.severity) ? outcome.severity : 'high') as Notification['severity'],
       safeguards: [...outcome.safeguards],
       resource: outcome.resource,
+      resourceType: outcome.resourceType,
       account: outcome.account,
       region: outcome.region,
       actor: outcome.actor,

@@ -1,0 +1,54 @@
+import {
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toAsffFinding } from '../../src/notify/asff';
+import { type Notification, notificationsFor } from '../../src/notify/notification';
+import { ACCOUNT, REGION, uniqueName, useMoto } from '../support/moto';
+
+/** PHI Guard's findings as Security Hub stores them (moto implements BatchImportFindings and GetFindings). */
+let hub: SecurityHubClient;
+
+beforeAll(() => {
+  useMoto();
+  hub = new SecurityHubClient({ region: REGION });
+});
+
+describe('Security Hub findings, against moto', () => {
+  it('imports a finding Security Hub accepts and returns as sent', async () => {
+    const bucket = uniqueName('phi-claims');
+    const [n] = notificationsFor([
+      {
+        rule: 's3-bucket-encryption',
+        title: 'S3 bucket must encrypt objects at rest',
+        resource: `arn:aws:s3:::${bucket}`,
+        resourceType: 'AWS::S3::Bucket',
+        status: 'ticket',
+        safeguards: ['164.312(a)(2)(iv)'],
+        severity: 'high',
+        actions: [],
+        reason: 'the bucket key setting needs a person',
+        dryRun: false,
+        time: new Date().toISOString(),
+        region: REGION,
+        account: ACCOUNT,
+      },
+    ]) as Notification[];
+    const finding = toAsffFinding(n as Notification, { account: ACCOUNT, region: REGION, partition: 'aws' });
+    const imported = await hub.send(new BatchImportFindingsCommand({ Findings: [finding] }));
+    expect(imported).toMatchObject({ FailedCount: 0, SuccessCount: 1 });
+    const { Findings } = await hub.send(
+      new GetFindingsCommand({ Filters: { Id: [{ Value: finding.Id, Comparison: 'EQUALS' }] } }),
+    );
+    expect(Findings).toHaveLength(1);
+    expect(Findings?.[0]).toMatchObject({
+      Id: finding.Id,
+      AwsAccountId: ACCOUNT,
+      Compliance: { Status: 'FAILED', RelatedRequirements: ['HIPAA 45 CFR §164.312(a)(2)(iv)'] },
+      Resources: [{ Type: 'AwsS3Bucket', Id: `arn:aws:s3:::${bucket}` }],
+      Workflow: { Status: 'NEW' },
+    });
+  });
+});
