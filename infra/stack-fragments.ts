@@ -126,7 +126,7 @@ export interface NotifierStatement {
 
 /**
  * The notifier role's statements for the channels configured at deploy time:
- * read only the secrets it was given, OpsCenter only when enabled. Queue,
+ * read only the secrets it was given, OpsCenter and Security Hub only when enabled. Queue,
  * topic, table and key statements are in serverless.yml (they name stack resources).
  */
 export function notifierChannelStatements(env: NodeJS.ProcessEnv = process.env): NotifierStatement[] {
@@ -178,6 +178,17 @@ export function notifierChannelStatements(env: NodeJS.ProcessEnv = process.env):
       Effect: 'Allow',
       Action: ['ssm:CreateOpsItem', 'ssm:UpdateOpsItem', 'ssm:AddTagsToResource'],
       Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:opsitem/*` },
+    });
+  }
+  if (booleanValue('PHIGUARD_SECURITY_HUB', env.PHIGUARD_SECURITY_HUB, false)) {
+    // Findings go to this account's default product, and nowhere else.
+    statements.push({
+      Sid: 'ImportSecurityHubFindings',
+      Effect: 'Allow',
+      Action: ['securityhub:BatchImportFindings'],
+      Resource: {
+        'Fn::Sub': `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
+      },
     });
   }
   // A role policy needs at least one statement; this one grants nothing usable.

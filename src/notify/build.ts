@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -7,6 +8,7 @@ import type { EngineLogger } from '../logger';
 import type { MessageChannel, TicketSink } from './channels/channel';
 import { JiraSink } from './channels/jira';
 import { OpsCenterSink } from './channels/opscenter';
+import { SecurityHubChannel } from './channels/security-hub';
 import { ServiceNowSink } from './channels/servicenow';
 import { SlackChannel } from './channels/slack';
 import { SnsChannel } from './channels/sns';
@@ -47,6 +49,12 @@ export async function buildChannels(
   if (settings.slackReview) {
     const url = await readSecret(settings.slackReview);
     channels['slack-review'] = new SlackChannel('slack-review', async () => url, settings.http);
+  }
+  if (settings.securityHub) {
+    channels.securityhub = new SecurityHubChannel(
+      new SecurityHubClient({ region: settings.securityHub.region, maxAttempts: 4 }),
+      settings.securityHub,
+    );
   }
   if (settings.snsTopicArn)
     channels.sns = new SnsChannel(new SNSClient({ maxAttempts: 4 }), settings.snsTopicArn);

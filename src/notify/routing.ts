@@ -35,5 +35,6 @@ export function configuredChannels(settings: NotifierSettings): Set<ChannelName>
   if (settings.jira) channels.add('jira');
   if (settings.servicenow) channels.add('servicenow');
   if (settings.opscenter) channels.add('opscenter');
+  if (settings.securityHub) channels.add('securityhub');
   return channels;
 }

@@ -1,3 +1,4 @@
+import { partitionOf, REGION_NAME } from '../arn';
 import { booleanValue, wholeNumberValue } from '../env-values';
 import { ConfigError } from '../errors';
 import * as z from '../zod';
@@ -10,7 +11,7 @@ import { parseSecretRef, type SecretRef } from './secret-ref';
  * the environment: only a reference to SSM Parameter Store (`ssm:/name`, a
  * SecureString) or Secrets Manager (`secretsmanager:name` or its ARN).
  */
-export const MESSAGE_CHANNELS = ['slack', 'slack-review', 'sns'] as const;
+export const MESSAGE_CHANNELS = ['slack', 'slack-review', 'sns', 'securityhub'] as const;
 export const TICKET_SINKS = ['jira', 'servicenow', 'opscenter'] as const;
 export const CHANNELS = [...MESSAGE_CHANNELS, ...TICKET_SINKS] as const;
 export type MessageChannelName = (typeof MESSAGE_CHANNELS)[number];
@@ -41,6 +42,8 @@ export interface NotifierSettings {
   };
   servicenow?: { url: string; credentials: SecretRef; assignmentGroup?: string };
   opscenter: boolean;
+  /** Security Hub findings, imported into this account's and Region's default product. */
+  securityHub?: { account: string; region: string; partition: string };
   routes: Route[];
   digest: { threshold: number; items: number };
   http: { timeoutMs: number; attempts: number; maxRetryAfterMs: number };
@@ -50,7 +53,8 @@ export interface NotifierSettings {
  * Default routing: real outcomes to the chat and topic, the ones a person must
  * handle (and their resolution) to the ticket sinks; dry-run outcomes only to the
  * review channel (Slack's main channel when no review channel is configured) and
- * the topic, whose subscribers can filter on the `status` attribute.
+ * the topic, whose subscribers can filter on the `status` attribute; every
+ * outcome to Security Hub, whose finding it creates or updates.
  */
 export const DEFAULT_ROUTES: Route[] = [
   {
@@ -64,6 +68,8 @@ export const DEFAULT_ROUTES: Route[] = [
     channels: ['jira', 'servicenow', 'opscenter'],
   },
   { dryRun: true, channels: ['slack-review', 'sns'] },
+  // Security Hub holds the state of every finding: drift found (also in dry-run), fixed, resolved.
+  { channels: ['securityhub'] },
 ];
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -141,6 +147,17 @@ export function loadNotifierSettings(env: NodeJS.ProcessEnv = process.env): Noti
     throw new ConfigError('PHIGUARD_SNS_TOPIC_ARN must be an SNS topic ARN');
   }
 
+  let securityHub: NotifierSettings['securityHub'];
+  if (booleanValue('PHIGUARD_SECURITY_HUB', env.PHIGUARD_SECURITY_HUB, false)) {
+    const region = env.AWS_REGION ?? '';
+    if (!/^\d{12}$/.test(env.PHIGUARD_ACCOUNT_ID ?? '') || !REGION_NAME.test(region)) {
+      throw new ConfigError(
+        'Security Hub needs PHIGUARD_ACCOUNT_ID and AWS_REGION: findings go to that account and Region (the stack sets both)',
+      );
+    }
+    securityHub = { account: env.PHIGUARD_ACCOUNT_ID as string, region, partition: partitionOf(region) };
+  }
+
   return {
     slack: ref('PHIGUARD_SLACK_WEBHOOK'),
     slackReview: ref('PHIGUARD_SLACK_REVIEW_WEBHOOK'),
@@ -148,6 +165,7 @@ export function loadNotifierSettings(env: NodeJS.ProcessEnv = process.env): Noti
     jira,
     servicenow,
     opscenter: booleanValue('PHIGUARD_OPSCENTER', env.PHIGUARD_OPSCENTER, false),
+    securityHub,
     routes,
     digest: {
       threshold: integer(env, 'PHIGUARD_DIGEST_THRESHOLD', 20, 2, 10_000),
@@ -171,6 +189,7 @@ export function onlyChannel(settings: NotifierSettings, channel: ChannelName): N
     jira: channel === 'jira' ? settings.jira : undefined,
     servicenow: channel === 'servicenow' ? settings.servicenow : undefined,
     opscenter: channel === 'opscenter' && settings.opscenter,
+    securityHub: channel === 'securityhub' ? settings.securityHub : undefined,
     routes: [{ channels: [channel] }],
   };
 }

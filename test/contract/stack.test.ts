@@ -790,6 +790,19 @@ describe('notifications in the packaged stack', () => {
     ]);
     expect(JSON.stringify(statements[0]?.Resource)).toContain(':parameter/phiguard/slack-webhook');
     expect(JSON.stringify(statements[2]?.Resource)).toContain(':secret:phiguard/jira-*');
+    // Security Hub: only BatchImportFindings, only on this account's default product, only when enabled.
+    expect(notifierChannelStatements({ PHIGUARD_SECURITY_HUB: 'true' })).toEqual([
+      {
+        Sid: 'ImportSecurityHubFindings',
+        Effect: 'Allow',
+        Action: ['securityhub:BatchImportFindings'],
+        Resource: {
+          'Fn::Sub': `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
+        },
+      },
+    ]);
+    expect(JSON.stringify(props('NotifierRole'))).not.toContain('securityhub:');
+    expect(props('NotifierLambdaFunction').Environment.Variables.PHIGUARD_SECURITY_HUB).toBe('false');
   });
 
   it('tells people of every alarm on the notifications topic, including notifications that could not be queued', () => {

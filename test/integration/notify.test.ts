@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteBucketCommand, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -446,6 +447,51 @@ describe('digest', () => {
   });
 });
 
+/** Every finding in the emulator's Security Hub, page after page. */
+async function allFindings(): Promise<AwsSecurityFinding[]> {
+  const all: AwsSecurityFinding[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await new SecurityHubClient({ region: 'us-east-1' }).send(
+      new GetFindingsCommand({ NextToken, MaxResults: 100 }),
+    );
+    all.push(...(page.Findings ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return all;
+}
+
+describe('Security Hub (moto implements BatchImportFindings and GetFindings)', () => {
+  it('a burst of 250 outcomes becomes 250 findings, 100 per import; a redelivery imports nothing twice', async () => {
+    const prefix = uniqueName('hub');
+    const burst = await recorded(
+      Array.from({ length: 250 }, (_, i) =>
+        outcome({
+          resource: `arn:aws:s3:::${prefix}-${i}`,
+          status: i % 5 === 0 ? 'ticket' : 'remediated',
+          eventId: `${prefix}-${i}`,
+        }),
+      ),
+    );
+    const hubNotifier = await notifier({
+      PHIGUARD_SECURITY_HUB: 'true',
+      PHIGUARD_NOTIFY_ROUTES: '[{"channels":["securityhub"]}]',
+    });
+    expect(await hubNotifier.processBatch(records(burst))).toMatchObject({
+      batchItemFailures: [],
+      digests: 1,
+    });
+    const findings = async () =>
+      (await allFindings()).filter((f) => f.Resources?.[0]?.Id?.startsWith(`arn:aws:s3:::${prefix}-`));
+    const first = await findings();
+    expect(first).toHaveLength(250);
+    expect(first.filter((f) => f.Compliance?.Status === 'FAILED')).toHaveLength(50);
+    expect(first.filter((f) => f.Workflow?.Status === 'RESOLVED')).toHaveLength(200);
+    expect(await hubNotifier.processBatch(records(burst))).toMatchObject({ batchItemFailures: [] });
+    expect(await findings()).toHaveLength(250);
+  });
+});
+
 describe('least privilege on the wire', () => {
   it('every AWS call of the notifier (secrets, topic, markers, tickets, digests) is an action its role is granted', async () => {
     const proxy = await startRecordingProxy(motoEndpoint());
@@ -555,10 +601,21 @@ describe('phiguard notify test', () => {
     expect(
       (jira.requests[0]?.body as { fields?: { summary?: string } } | undefined)?.fields?.summary,
     ).toMatch(/^\[TEST\] \[PHI Guard\]/);
+    const hubRun = await runPhiguard(['notify', 'test', '--channel', 'securityhub'], {
+      env: { ...env, PHIGUARD_SECURITY_HUB: 'true' },
+      cwd: dir,
+    });
+    expect(hubRun).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('sent a test message to securityhub'),
+    });
+    // moto's GetFindings ignores filters: every page is read.
+    const Findings = await allFindings();
+    expect(Findings?.map((f) => f.Title)).toContain('PHI Guard wiring test (no resource was changed)');
     const bad = await runPhiguard(['notify', 'test', '--channel', 'pager'], { env, cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /--channel must be one of slack, slack-review, sns, jira, servicenow, opscenter/,
+      /--channel must be one of slack, slack-review, sns, securityhub, jira, servicenow, opscenter/,
     );
   });
 });

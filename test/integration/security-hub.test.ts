@@ -1,4 +1,5 @@
 import {
+  type AwsSecurityFinding,
   BatchImportFindingsCommand,
   GetFindingsCommand,
   SecurityHubClient,
@@ -39,9 +40,14 @@ describe('Security Hub findings, against moto', () => {
     const finding = toAsffFinding(n as Notification, { account: ACCOUNT, region: REGION, partition: 'aws' });
     const imported = await hub.send(new BatchImportFindingsCommand({ Findings: [finding] }));
     expect(imported).toMatchObject({ FailedCount: 0, SuccessCount: 1 });
-    const { Findings } = await hub.send(
-      new GetFindingsCommand({ Filters: { Id: [{ Value: finding.Id, Comparison: 'EQUALS' }] } }),
-    );
+    // moto's GetFindings ignores filters: every page is read, and the finding found by its Id.
+    const Findings: AwsSecurityFinding[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await hub.send(new GetFindingsCommand({ NextToken, MaxResults: 100 }));
+      Findings.push(...(page.Findings ?? []).filter((f) => f.Id === finding.Id));
+      NextToken = page.NextToken;
+    } while (NextToken);
     expect(Findings).toHaveLength(1);
     expect(Findings?.[0]).toMatchObject({
       Id: finding.Id,

@@ -96,7 +96,23 @@ describe('routing', () => {
     const [other] = notificationsFor([outcome({ status: 'ticket' })]);
     expect(channelsFor(match as never, routed, configuredChannels(routed))).toEqual(['opscenter']);
     expect(channelsFor(other as never, routed, configuredChannels(routed))).toEqual([]);
-    expect(DEFAULT_ROUTES.length).toBe(3);
+  });
+
+  it('routes every outcome to Security Hub by default, dry-run ones too (the drift is real)', () => {
+    const settings = loadNotifierSettings({
+      PHIGUARD_SECURITY_HUB: 'true',
+      PHIGUARD_ACCOUNT_ID: '111122223333',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(settings.routes).toBe(DEFAULT_ROUTES);
+    expect(settings.securityHub).toEqual({ account: '111122223333', region: 'eu-west-1', partition: 'aws' });
+    for (const o of [outcome({ status: 'would-remediate', dryRun: true }), outcome({ status: 'ticket' })]) {
+      const [n] = notificationsFor([o]);
+      expect(channelsFor(n as never, settings, configuredChannels(settings))).toEqual(['securityhub']);
+    }
+    expect(() => loadNotifierSettings({ PHIGUARD_SECURITY_HUB: 'true', AWS_REGION: 'eu-west-1' })).toThrow(
+      /Security Hub needs PHIGUARD_ACCOUNT_ID and AWS_REGION/,
+    );
   });
 
   it.each([
