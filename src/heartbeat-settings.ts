@@ -1,6 +1,7 @@
-import { listValue, wholeNumberValue } from './env-values';
+import { wholeNumberValue } from './env-values';
 import { ConfigError } from './errors';
 import { DEFAULT_HEARTBEAT_MINUTES } from './heartbeat';
+import { sweepRegions } from './sweep/settings';
 import { type AccountSelection, accountSelection } from './sweep/sweep-accounts';
 
 /** The heartbeat function's settings: the places the sweep covers, and how often. */
@@ -25,8 +26,7 @@ export function loadHeartbeatSettings(env: NodeJS.ProcessEnv = process.env): Hea
   if (!/^[a-zA-Z0-9-]+$/.test(stage)) {
     throw new ConfigError('PHIGUARD_STAGE must be the stack stage (letters, digits and -)');
   }
-  const regions = listValue(env.PHIGUARD_SWEEP_REGIONS || env.AWS_REGION);
-  if (regions.length === 0) throw new ConfigError('PHIGUARD_SWEEP_REGIONS (or AWS_REGION) names no region');
+  const regions = sweepRegions(env);
   return {
     stage,
     intervalMinutes: heartbeatInterval(env),

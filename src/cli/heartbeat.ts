@@ -1,12 +1,10 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createClientPool } from '../aws-clients';
-import { describeAwsError } from '../aws-errors';
 import { AccountResolver } from '../engine/accounts';
-import { PhiGuardError } from '../errors';
 import { DEFAULT_HEARTBEAT_MINUTES } from '../heartbeat';
 import { runHeartbeat } from '../heartbeat-run';
 import { createLedger } from '../ledger/create-ledger';
 import { type AccountSelection, sweepAccounts } from '../sweep/sweep-accounts';
+import { callerAccount, regionsOrDefault } from './caller';
 import { loadCliConfig } from './cli-engine';
 import { renderTable } from './table';
 
@@ -24,17 +22,8 @@ export interface HeartbeatOptions {
  */
 export async function runHeartbeatCommand(options: HeartbeatOptions): Promise<number> {
   const config = loadCliConfig();
-  const regions = options.regions.length
-    ? options.regions
-    : [process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1'];
-  let own: string;
-  try {
-    own = (await new STSClient({ region: regions[0] }).send(new GetCallerIdentityCommand({}))).Account ?? '';
-  } catch (error) {
-    throw new PhiGuardError(
-      `cannot tell which account this is (sts:GetCallerIdentity): ${describeAwsError(error)}`,
-    );
-  }
+  const regions = regionsOrDefault(options.regions);
+  const own = await callerAccount(regions[0] as string);
   if (!config.ledgerTable) {
     process.stderr.write(
       'phiguard: PHIGUARD_LEDGER_TABLE is not set; arrivals are recorded in the deployment’s registry, so none can be shown\n',

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { rules } from '../../remediations';
 import { describeAwsError } from '../aws-errors';
 import { mapLimited } from '../concurrency';
@@ -8,6 +7,7 @@ import type { Outcome, OutcomeStatus } from '../outcome';
 import { planShards } from '../sweep/shard';
 import { type AccountSelection, sweepAccounts } from '../sweep/sweep-accounts';
 import { Sweeper } from '../sweep/sweeper';
+import { callerAccount, regionsOrDefault } from './caller';
 import { createCliEngine, loadCliConfig } from './cli-engine';
 import { renderTable } from './table';
 
@@ -158,18 +158,8 @@ export async function runScan(options: ScanOptions): Promise<number> {
   const unknown = options.rules.filter((id) => !rules.some((r) => r.id === id));
   if (unknown.length > 0) throw new ScanInputError(`unknown rule(s): ${unknown.join(', ')}`);
   const loaded = loadCliConfig(options.apply);
-  const regions = options.regions.length
-    ? options.regions
-    : [process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1'];
-  let account: string;
-  try {
-    const identity = await new STSClient({ region: regions[0] }).send(new GetCallerIdentityCommand({}));
-    account = identity.Account as string;
-  } catch (error) {
-    throw new PhiGuardError(
-      `cannot tell which account this is (sts:GetCallerIdentity): ${describeAwsError(error)}`,
-    );
-  }
+  const regions = regionsOrDefault(options.regions);
+  const account = await callerAccount(regions[0] as string);
   // The caller's own account is acted on with its own credentials, every other through its member role.
   const config = {
     ...loaded,

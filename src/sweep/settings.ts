@@ -14,16 +14,22 @@ export interface SweepSettings {
   reserveMs: number;
 }
 
-export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettings {
-  const queueUrl = env.PHIGUARD_SWEEP_QUEUE_URL;
-  if (!queueUrl)
-    throw new ConfigError('PHIGUARD_SWEEP_QUEUE_URL is not set: the sweep needs its shard queue');
+/** PHIGUARD_SWEEP_REGIONS (else the function's own AWS_REGION): the Regions the sweep and the heartbeat cover. */
+export function sweepRegions(env: NodeJS.ProcessEnv): string[] {
   const regions = listValue(env.PHIGUARD_SWEEP_REGIONS || env.AWS_REGION);
   if (regions.length === 0) throw new ConfigError('PHIGUARD_SWEEP_REGIONS (or AWS_REGION) names no region');
   for (const region of regions) {
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
       throw new ConfigError(`PHIGUARD_SWEEP_REGIONS: "${region}" is not a region`);
   }
+  return regions;
+}
+
+export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettings {
+  const queueUrl = env.PHIGUARD_SWEEP_QUEUE_URL;
+  if (!queueUrl)
+    throw new ConfigError('PHIGUARD_SWEEP_QUEUE_URL is not set: the sweep needs its shard queue');
+  const regions = sweepRegions(env);
   const number = (name: string, fallback: number, min: number, max: number) =>
     wholeNumberValue(name, env[name], min, max) ?? fallback;
   return {
