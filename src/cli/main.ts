@@ -21,7 +21,7 @@ import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
 import { runHeartbeatCommand } from './heartbeat';
 import { listRules } from './list-rules';
-import { runScan, type ScanFormat, ScanInputError } from './scan';
+import { runScan, SCAN_FORMATS, type ScanFormat, ScanInputError } from './scan';
 
 /** Exit codes: 0 processed, 1 an outcome or the run failed, 2 the input is not a usable event. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -235,7 +235,11 @@ export function buildProgram(): Command {
       'the member role to assume in other accounts (default: PHIGUARD_MEMBER_ROLE_NAME, else phiguard-member)',
     )
     .option('--concurrency <n>', 'resources checked at once per shard', '16')
-    .option('--format <format>', 'table, json or markdown', 'table')
+    .option(
+      '--format <format>',
+      'table, json, markdown, ocsf (OCSF 1.1 Compliance Findings, one per line) or csv',
+      'table',
+    )
     .action(
       async (opts: {
         apply: boolean;
@@ -252,8 +256,8 @@ export function buildProgram(): Command {
         if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
           throw new ScanInputError('--concurrency must be a whole number from 1 to 256');
         }
-        if (!['table', 'json', 'markdown'].includes(opts.format)) {
-          throw new ScanInputError('--format must be table, json or markdown');
+        if (!(SCAN_FORMATS as readonly string[]).includes(opts.format)) {
+          throw new ScanInputError(`--format must be one of ${SCAN_FORMATS.join(', ')}`);
         }
         if (opts.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(opts.roleName)) {
           throw new ScanInputError('--role-name must be an IAM role name (up to 64 of A-Z a-z 0-9 +=,.@_-)');

@@ -3,15 +3,18 @@ import { rules } from '../../remediations';
 import { describeAwsError } from '../aws-errors';
 import { mapLimited } from '../concurrency';
 import { PhiGuardError } from '../errors';
+import { formatOcsfLines } from '../ocsf-compliance-finding';
 import type { Outcome, OutcomeStatus } from '../outcome';
 import { planShards } from '../sweep/shard';
 import { type AccountSelection, sweepAccounts } from '../sweep/sweep-accounts';
 import { Sweeper } from '../sweep/sweeper';
 import { callerAccount, regionsOrDefault } from './caller';
 import { createCliEngine, loadCliConfig } from './cli-engine';
+import { formatCsv } from './format-csv';
 import { renderTable } from './table';
 
-export type ScanFormat = 'table' | 'json' | 'markdown';
+export const SCAN_FORMATS = ['table', 'json', 'markdown', 'ocsf', 'csv'] as const;
+export type ScanFormat = (typeof SCAN_FORMATS)[number];
 
 export interface ScanOptions {
   apply: boolean;
@@ -171,7 +174,7 @@ export async function runScan(options: ScanOptions): Promise<number> {
   const shards = planShards(rules, { runId: randomUUID(), accounts, regions, ruleIds: options.rules });
   const sweeper = new Sweeper(engine, { concurrency: options.concurrency });
 
-  const progress = process.stderr.isTTY && options.format !== 'json';
+  const progress = process.stderr.isTTY && options.format === 'table';
   let checked = 0;
   let findings = 0;
   let shardsDone = 0;
@@ -229,6 +232,14 @@ export async function runScan(options: ScanOptions): Promise<number> {
     process.stdout.write(
       `${formatScanMarkdown(outcomes, { account: scope ?? account, regions, apply: options.apply, failures })}\n`,
     );
+  } else if (options.format === 'ocsf' || options.format === 'csv') {
+    // Bound for a SIEM or a spreadsheet: names that look like PHI stay redacted. A shard
+    // that was not swept has no outcomes to write: stderr says so, and the exit code is 1.
+    const text = options.format === 'ocsf' ? formatOcsfLines(outcomes) : formatCsv(outcomes);
+    if (text) process.stdout.write(`${text}${options.format === 'csv' ? '\r\n' : '\n'}`);
+    for (const f of failures) {
+      process.stderr.write(`phiguard: not swept: ${f.account} ${f.region} ${f.resourceType}: ${f.error}\n`);
+    }
   } else {
     process.stdout.write(engine.names.reveal(`${formatScanTable(outcomes, header, failures)}\n`));
   }

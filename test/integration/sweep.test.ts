@@ -237,6 +237,30 @@ describe('phiguard scan over a seeded account', () => {
     expect(markdown.stdout).toContain('HIPAA safeguard: §164.312(a)(1)');
     expect(markdown.stdout).toContain('Calls `--apply` would make');
     expect(markdown.stdout).toContain('"s3:PutPublicAccessBlock"');
+
+    // For a SIEM: one OCSF Compliance Finding per line, the drifted bucket failing.
+    const ocsf = await scan(['--rule', 's3-bucket-public-access', '--format', 'ocsf']);
+    expect(ocsf.code).toBe(2);
+    const events = ocsf.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const drifted = events.find((e) => e.resources[0].uid === bucketArn(bucket));
+    expect(drifted).toMatchObject({
+      class_uid: 2003,
+      compliance: { status: 'Fail', control: 's3-bucket-public-access' },
+      cloud: { account: { uid: '123456789012' }, region: 'ap-southeast-2' },
+    });
+    expect(events.every((e) => e.metadata.version === '1.1.0')).toBe(true);
+    // For a spreadsheet: the same outcomes, one row each under the header.
+    const csv = await scan(['--rule', 's3-bucket-public-access', '--format', 'csv']);
+    expect(csv.code).toBe(2);
+    const rows = csv.stdout.trimEnd().split('\r\n');
+    expect(rows[0]).toMatch(/^account,region,rule,resource,/);
+    expect(rows).toHaveLength(events.length + 1);
+    expect(rows).toContainEqual(
+      expect.stringContaining(`,${bucketArn(bucket)},AWS::S3::Bucket,would-remediate,`),
+    );
   });
 
   it('exits 1 when a fix fails, and refuses bad options', async () => {
