@@ -62,6 +62,8 @@ export interface Outcome {
   account?: string;
   eventId?: string;
   eventName?: string;
+  /** When the event's API call was made (CloudTrail `eventTime`, ISO-8601); absent for a sweep. */
+  eventTime?: string;
   actor?: string;
   /** Where a person looks at the resource (AWS console), when the rule knows. */
   consoleUrl?: string;

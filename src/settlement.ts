@@ -27,6 +27,7 @@ export class Settlement {
       safeguards: outcome.safeguards,
       eventId: outcome.eventId,
       eventName: outcome.eventName,
+      eventTime: outcome.eventTime,
       actor: outcome.actor,
       time: outcome.time,
       dryRun: outcome.dryRun,
@@ -37,6 +38,7 @@ export class Settlement {
       findings: outcome.findings,
       region: outcome.region,
       account: outcome.account,
+      ...(outcome.fight ? { fight: true } : {}),
     });
   }
 }

@@ -171,9 +171,11 @@ export class Engine {
       this.logger.info('event skipped', { eventId: event.eventId, reason: report.skipped });
       return report;
     }
+    const eventTime = eventTimeOf(record.eventTime);
     const facts: EventFacts = {
       eventId: event.eventId,
       eventName: record.eventName,
+      ...(eventTime ? { eventTime } : {}),
       actor: report.actor,
       account: event.accountId,
     };
@@ -335,4 +337,10 @@ export class Engine {
     else if (outcome.status === 'ignored') this.logger.debug('remediation outcome', fields);
     else this.logger.info('remediation outcome', fields);
   }
+}
+
+/** CloudTrail's `eventTime` as ISO-8601, or nothing when a re-exporting tool mangled it. */
+function eventTimeOf(text: string | undefined): string | undefined {
+  const ms = text ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -8,6 +8,8 @@ import { isRecorded } from '../settlement';
 export interface EventFacts {
   eventId?: string;
   eventName?: string;
+  /** When the API call was made (CloudTrail `eventTime`): where time-to-fix is counted from. */
+  eventTime?: string;
   actor?: string;
   account?: string;
 }

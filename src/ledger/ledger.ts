@@ -22,6 +22,8 @@ export interface HistoryEntry {
   safeguards: readonly string[];
   eventId?: string;
   eventName?: string;
+  /** When the drift's API call was made (CloudTrail `eventTime`): the evidence report's time-to-fix starts here. */
+  eventTime?: string;
   actor?: string;
   /** ISO-8601 time of the outcome. */
   time: string;
@@ -34,6 +36,8 @@ export interface HistoryEntry {
   region?: string;
   /** The account the resource is in (an S3 bucket's ARN does not say). */
   account?: string;
+  /** A `ticket` raised because the drift keeps coming back (a fight). */
+  fight?: boolean;
   /** The ticket opened for this outcome (set by the notifier), e.g. `SEC-123`. */
   ticketKey?: string;
 }
