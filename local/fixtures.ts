@@ -37,10 +37,14 @@ export function loadFixture(name: string): FixtureEvent {
     event = JSON.parse(readFileSync(join(EVENTS_DIR, `${name}.json`), 'utf8')) as FixtureEvent;
     cache.set(name, event);
   }
-  // Every delivery gets its own ids, as EventBridge would give a new event.
+  // Every delivery gets its own ids and time, as EventBridge would give a new event
+  // (time-to-fix is counted from eventTime).
   const copy = structuredClone(event);
   copy.id = randomUUID();
   copy.detail.eventID = randomUUID();
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  copy.time = now;
+  copy.detail.eventTime = now;
   return copy;
 }
 

@@ -16,11 +16,13 @@ import { testNotification } from '../notify/test-message';
 import { PhiNames } from '../phi-names';
 import { EventFailedError, processEvent } from '../process-event';
 import { type AccountSelection, accountIds } from '../sweep/sweep-accounts';
+import { PHIGUARD_VERSION } from '../version';
 import { createCliEngine, loadCliConfig } from './cli-engine';
 import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
 import { runHeartbeatCommand } from './heartbeat';
 import { listRules } from './list-rules';
+import { REPORT_FORMATS, type ReportFormat, ReportInputError, runReport } from './report';
 import { runScan, SCAN_FORMATS, type ScanFormat, ScanInputError } from './scan';
 
 /** Exit codes: 0 processed, 1 an outcome or the run failed, 2 the input is not a usable event. */
@@ -105,6 +107,7 @@ export function buildProgram(): Command {
   const program = new Command()
     .name('phiguard')
     .description('HIPAA drift detection and remediation for AWS (same engine as the Lambda)')
+    .version(PHIGUARD_VERSION)
     .showHelpAfterError();
 
   program
@@ -333,6 +336,36 @@ export function buildProgram(): Command {
       const accounts = accountSelectionOf(opts, (message) => new CliInputError(message));
       process.exitCode = await runHeartbeatCommand({ stage, regions: opts.region, accounts });
     });
+
+  program
+    .command('report')
+    .description(
+      'the HIPAA evidence report from the action registry: per safeguard, what was checked, drifted, fixed and how fast, what is exempt and why',
+    )
+    .option('--since <period>', 'how far back: days or weeks (90d, 12w) or a date (2026-09-01)', '90d')
+    .option('--format <format>', 'html (self-contained, prints to PDF) or markdown', 'html')
+    .option('--out <file>', 'write the report to this file (default: standard output)')
+    .option('--scan', "also scan this account now (dry-run, nothing is changed) for 'compliant now'", false)
+    .option(
+      '--region <region>',
+      'a region to scan with --scan (repeatable; default: AWS_REGION)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .action(
+      async (opts: { since: string; format: string; out?: string; scan: boolean; region: string[] }) => {
+        if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) {
+          throw new ReportInputError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+        }
+        process.exitCode = await runReport({
+          since: opts.since,
+          format: opts.format as ReportFormat,
+          ...(opts.out ? { out: opts.out } : {}),
+          scan: opts.scan,
+          regions: opts.region,
+        });
+      },
+    );
 
   return program;
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { rules } from '../../remediations';
-import { describeAwsError } from '../aws-errors';
-import { mapLimited } from '../concurrency';
 import { PhiGuardError } from '../errors';
 import { formatOcsfLines } from '../ocsf-compliance-finding';
 import type { Outcome, OutcomeStatus } from '../outcome';
 import { planShards } from '../sweep/shard';
 import { type AccountSelection, sweepAccounts } from '../sweep/sweep-accounts';
+import { type ShardFailure, sweepShards } from '../sweep/sweep-shards';
 import { Sweeper } from '../sweep/sweeper';
 import { callerAccount, regionsOrDefault } from './caller';
 import { createCliEngine, loadCliConfig } from './cli-engine';
@@ -65,14 +64,6 @@ function summaryTable(outcomes: readonly Outcome[]): string {
     ['RULE', ...statuses.map((s) => s.toUpperCase())],
     [...summary].map(([rule, counts]) => [rule, ...statuses.map((s) => String(counts.get(s) ?? 0))]),
   );
-}
-
-/** A shard the scan could not sweep: its resources were not checked. */
-export interface ShardFailure {
-  account: string;
-  region: string;
-  resourceType: string;
-  error: string;
 }
 
 function failureRows(failures: readonly ShardFailure[]): string[][] {
@@ -187,34 +178,19 @@ export async function runScan(options: ScanOptions): Promise<number> {
     );
   };
   draw();
-  const failures: ShardFailure[] = [];
-  const results = await mapLimited(shards, 4, async (shard) => {
-    try {
-      return await sweeper.runShard(shard, {
-        onPage: (page) => {
-          checked += page.checked;
-          findings += page.outcomes.filter((o) => !QUIET.has(o.status)).length;
-          draw();
-        },
-      });
-    } catch (error) {
-      // A member role that cannot be assumed (or a listing that fails) loses that shard,
-      // not the scan: it is reported, and the exit code says the scan is incomplete.
-      failures.push({
-        account: shard.account,
-        region: shard.region,
-        resourceType: shard.resourceType,
-        error: error instanceof PhiGuardError ? error.message : describeAwsError(error),
-      });
-      return { outcomes: [], pages: 0 };
-    } finally {
+  const { outcomes, failures } = await sweepShards(sweeper, shards, {
+    onPage: (page) => {
+      checked += page.checked;
+      findings += page.outcomes.filter((o) => !QUIET.has(o.status)).length;
+      draw();
+    },
+    onShardDone: () => {
       shardsDone++;
       draw();
-    }
+    },
   });
   if (progress) process.stderr.write('\n');
 
-  const outcomes = results.flatMap((r) => r.outcomes);
   const scope = accounts.length === 1 ? accounts[0] : `${accounts.length} accounts`;
   const header = `PHI Guard scan of ${scope} in ${regions.join(', ')} (${options.apply ? 'apply' : 'dry-run; --apply to fix'})`;
   if (options.format === 'json') {
