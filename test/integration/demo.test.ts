@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,12 @@ describe('npm start (the demo)', () => {
     expect(stdout).toMatch(/s3-bucket-public-access\s+RestrictPublicBuckets\s+false\s+true/);
     expect(stdout).toMatch(/s3-bucket-encryption\s+algorithm\s+none\s+aws:kms/);
     expect(stdout).toMatch(/Summary of the apply pass[\s\S]*remediated: \d+/);
+    // It ends with the evidence report of the demo account, where it says.
+    const reportPath = /Evidence report written to (\S+)/.exec(stdout)?.[1] ?? '';
+    const report = readFileSync(reportPath, 'utf8');
+    expect(report).toContain('HIPAA Security Rule — technical safeguard evidence');
+    expect(report).toContain('public press kit, approved by privacy office');
+    expect(report).toMatch(/<rect class="bar"[^>]*data-safeguard="164\.312\(a\)\(1\)"/);
     expect(stdout).toContain('emulator stopped');
   }, 120_000);
 });
