@@ -26,7 +26,8 @@ export async function onSchedule(event: Partial<ScheduledEvent>, context: Contex
   const account = context.invokedFunctionArn.split(':')[4] as string;
   const runId = event.id ?? context.awsRequestId;
   const accounts = await sweepAccounts(settings.accounts, account, settings.regions[0] as string);
-  const shards = planShards(rules, { runId, accounts, regions: settings.regions });
+  const startedAt = event.time ?? new Date().toISOString();
+  const shards = planShards(rules, { runId, accounts, regions: settings.regions, startedAt });
   await enqueueShards(sqs, settings.queueUrl, shards);
   logger.info('sweep started', {
     runId,

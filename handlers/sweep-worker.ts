@@ -4,9 +4,11 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { rules } from '../remediations';
 import { createLambdaEngine } from '../src/lambda-engine';
+import type { SweepShardReport } from '../src/ledger/ledger';
 import { createLambdaLogger } from '../src/logger';
+import { type Outcome, REMAINING_STATUSES } from '../src/outcome';
 import { loadSweepSettings } from '../src/sweep/settings';
-import { shardSchema } from '../src/sweep/shard';
+import { type Shard, shardSchema } from '../src/sweep/shard';
 import { enqueueShards } from '../src/sweep/shard-queue';
 import { Sweeper } from '../src/sweep/sweeper';
 
@@ -22,10 +24,34 @@ const engine = createLambdaEngine(logger, rules);
 const sweeper = new Sweeper(engine, { concurrency: settings.concurrency, pageSize: settings.pageSize });
 const sqs = new SQSClient({ maxAttempts: 5 });
 
+/**
+ * The run's record for `phiguard status`. Bookkeeping: a failed write is logged,
+ * never a reason to sweep the shard again.
+ */
+async function recordShard(
+  shard: Shard,
+  result: { ended: SweepShardReport['ended']; outcomes: readonly Outcome[] },
+) {
+  try {
+    await engine.ledger.recordSweepShard({
+      runId: shard.runId,
+      ...(shard.startedAt ? { startedAt: shard.startedAt } : {}),
+      ...(shard.total ? { shardsPlanned: shard.total } : {}),
+      at: new Date().toISOString(),
+      ended: result.ended,
+      checked: result.outcomes.length,
+      findings: result.outcomes.filter((o) => REMAINING_STATUSES.has(o.status)).length,
+      errors: result.outcomes.filter((o) => o.status === 'error').length,
+    });
+  } catch (error) {
+    logger.warn('sweep run record not written', { runId: shard.runId, error: (error as Error)?.name });
+  }
+}
+
 export async function onShards(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const failures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
-    let shard: ReturnType<typeof shardSchema.parse>;
+    let shard: Shard;
     try {
       shard = shardSchema.parse(JSON.parse(record.body));
     } catch {
@@ -40,6 +66,7 @@ export async function onShards(event: SQSEvent, context: Context): Promise<SQSBa
         await enqueueShards(sqs, settings.queueUrl, [{ ...shard, token: result.next, pages: result.pages }]);
       const counts: Record<string, number> = {};
       for (const o of result.outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+      await recordShard(shard, { ended: result.next ? 'continues' : 'done', outcomes: result.outcomes });
       logger.info('sweep shard done', {
         runId: shard.runId,
         region: shard.region,
@@ -56,6 +83,7 @@ export async function onShards(event: SQSEvent, context: Context): Promise<SQSBa
         resourceType: shard.resourceType,
         error: (error as Error)?.name,
       });
+      await recordShard(shard, { ended: 'failed', outcomes: [] });
       failures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -8,7 +8,7 @@
 import { rules as registry } from '../remediations';
 import { loadConfig } from '../src/config';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../src/engine/settle';
-import { eventFunctionGroups, pascalKey } from '../src/event-functions';
+import { eventFunctionGroups, eventRuleSources, pascalKey } from '../src/event-functions';
 import { HEARTBEAT_ARRIVED } from '../src/heartbeat';
 import type { Rule } from '../src/rule';
 import { CENTRAL_EVENT_BUS, centralBusAdmission, centralEventBusResources } from './central-event-bus';
@@ -67,12 +67,7 @@ export const eventRoleName = (key: string, stage: string, region = `\${AWS::Regi
 
 /** EventBridge source short name (`elasticloadbalancing`) → its event function's key (`elb`). */
 export function ownEventRuleSources(rules: readonly Rule[] = registry): Record<string, string> {
-  return Object.fromEntries(
-    eventFunctionGroups(rules).map(({ key, eventSource }) => [
-      eventBridgeSource(eventSource).replace(/^aws\./, ''),
-      key,
-    ]),
-  );
+  return eventRuleSources(rules);
 }
 
 /**

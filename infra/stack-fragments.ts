@@ -16,12 +16,9 @@ import { declaredSettings } from '../src/rule-settings';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
-/** EventBridge `source` for a CloudTrail `eventSource` (`s3.amazonaws.com` → `aws.s3`). */
-export function eventBridgeSource(eventSource: string): string {
-  const service = eventSource.replace(/\.amazonaws\.com$/, '');
-  const exceptions: Record<string, string> = { monitoring: 'aws.cloudwatch' };
-  return exceptions[service] ?? `aws.${service}`;
-}
+import { eventBridgeSource } from '../src/event-functions';
+
+export { eventBridgeSource };
 
 export interface EventPattern {
   source: string[];

@@ -54,3 +54,23 @@ export function eventFunctionGroups(registry: readonly Rule[]): EventFunctionGro
     };
   });
 }
+
+/** EventBridge `source` for a CloudTrail `eventSource` (`s3.amazonaws.com` → `aws.s3`). */
+export function eventBridgeSource(eventSource: string): string {
+  const service = eventSource.replace(/\.amazonaws\.com$/, '');
+  const exceptions: Record<string, string> = { monitoring: 'aws.cloudwatch' };
+  return exceptions[service] ?? `aws.${service}`;
+}
+
+/**
+ * EventBridge source short name (`elasticloadbalancing`) → its event function's key
+ * (`elb`): each names one rule `phiguard-<stage>-<short>` (src/own-event-rules.ts).
+ */
+export function eventRuleSources(registry: readonly Rule[]): Record<string, string> {
+  return Object.fromEntries(
+    eventFunctionGroups(registry).map(({ key, eventSource }) => [
+      eventBridgeSource(eventSource).replace(/^aws\./, ''),
+      key,
+    ]),
+  );
+}

@@ -31,6 +31,18 @@ export const OUTCOME_STATUSES = [
 ] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
+/**
+ * Statuses that mean something is still wrong after a sweep (exempt is an accepted
+ * risk; a `pending` fix is not confirmed yet, so it still counts).
+ */
+export const REMAINING_STATUSES: ReadonlySet<OutcomeStatus> = new Set([
+  'pending',
+  'would-remediate',
+  'ticket',
+  'non-compliant',
+  'error',
+]);
+
 export interface ReportedAction {
   service: string;
   api: string;

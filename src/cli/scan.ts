@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rules } from '../../remediations';
 import { PhiGuardError } from '../errors';
 import { formatOcsfLines } from '../ocsf-compliance-finding';
-import type { Outcome, OutcomeStatus } from '../outcome';
+import { type Outcome, type OutcomeStatus, REMAINING_STATUSES } from '../outcome';
 import { planShards } from '../sweep/shard';
 import { type AccountSelection, sweepAccounts } from '../sweep/sweep-accounts';
 import { type ShardFailure, sweepShards } from '../sweep/sweep-shards';
@@ -27,17 +27,6 @@ export interface ScanOptions {
   format: ScanFormat;
 }
 
-/**
- * Statuses that mean something is still wrong after the scan (exempt is an accepted
- * risk; a `pending` fix is not confirmed yet, so it still counts).
- */
-const REMAINING: ReadonlySet<OutcomeStatus> = new Set([
-  'pending',
-  'would-remediate',
-  'ticket',
-  'non-compliant',
-  'error',
-]);
 const QUIET: ReadonlySet<OutcomeStatus> = new Set(['compliant', 'ignored', 'gone', 'duplicate']);
 
 export class ScanInputError extends PhiGuardError {
@@ -220,5 +209,5 @@ export async function runScan(options: ScanOptions): Promise<number> {
     process.stdout.write(engine.names.reveal(`${formatScanTable(outcomes, header, failures)}\n`));
   }
   if (failures.length > 0 || outcomes.some((o) => o.status === 'error')) return 1;
-  return outcomes.some((o) => REMAINING.has(o.status)) ? 2 : 0;
+  return outcomes.some((o) => REMAINING_STATUSES.has(o.status)) ? 2 : 0;
 }

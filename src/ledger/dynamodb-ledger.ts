@@ -23,6 +23,7 @@ import { mapLimited } from '../concurrency';
 import type { HeartbeatPlace, HeartbeatRecord } from '../heartbeat';
 import { queryHeartbeats, recordHeartbeatArrival, recordHeartbeatSent } from './dynamodb-heartbeats';
 import { historyKey, queryHistory } from './dynamodb-history';
+import { querySweepRuns, recordSweepShard } from './dynamodb-sweep-runs';
 import { putInProgressMarker } from './in-progress-marker';
 import {
   type ClaimMemory,
@@ -35,6 +36,8 @@ import {
   type Ledger,
   type LedgerSettings,
   pairKey,
+  type SweepRun,
+  type SweepShardReport,
 } from './ledger';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -350,6 +353,14 @@ export class DynamoDbLedger implements Ledger {
 
   heartbeats(): Promise<HeartbeatRecord[]> {
     return queryHeartbeats(this.doc, this.tableName);
+  }
+
+  recordSweepShard(report: SweepShardReport): Promise<void> {
+    return recordSweepShard(this.doc, this.tableName, report);
+  }
+
+  sweepRuns(): Promise<SweepRun[]> {
+    return querySweepRuns(this.doc, this.tableName);
   }
 }
 

@@ -42,6 +42,38 @@ export interface HistoryEntry {
   ticketKey?: string;
 }
 
+/**
+ * One invocation's part of a scheduled sweep's shard: its pages were swept (`done`
+ * when the shard's listing ended, else it continues in another invocation), or the
+ * attempt failed (the shard is retried).
+ */
+export interface SweepShardReport {
+  runId: string;
+  /** When the sweep was scheduled (the shard carries it). */
+  startedAt?: string;
+  /** How many shards the run planned (the shard carries it). */
+  shardsPlanned?: number;
+  at: string;
+  ended: 'continues' | 'done' | 'failed';
+  /** (rule, resource) pairs evaluated, findings left (not compliant, not fixed), error outcomes. */
+  checked: number;
+  findings: number;
+  errors: number;
+}
+
+/** A scheduled sweep as its workers reported it. */
+export interface SweepRun {
+  runId: string;
+  startedAt: string;
+  shardsPlanned: number;
+  shardsDone: number;
+  checked: number;
+  findings: number;
+  errors: number;
+  failedAttempts: number;
+  lastShardAt: string;
+}
+
 export type EventBegin =
   | { state: 'new' }
   /** Already processed (completed), or being processed right now by another delivery. */
@@ -154,4 +186,8 @@ export interface Ledger {
   recordHeartbeatArrival(arrival: HeartbeatPlace & { sentAt?: string }, at: string): Promise<void>;
   /** Every (account, Region) heartbeats were sent to or arrived from. */
   heartbeats(): Promise<HeartbeatRecord[]>;
+  /** A sweep worker finished a shard (or an attempt at one failed). */
+  recordSweepShard(report: SweepShardReport): Promise<void>;
+  /** The recent scheduled sweeps (30 days), newest first. */
+  sweepRuns(): Promise<SweepRun[]>;
 }

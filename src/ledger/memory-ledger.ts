@@ -9,6 +9,8 @@ import {
   type Ledger,
   type LedgerSettings,
   pairKey,
+  type SweepRun,
+  type SweepShardReport,
 } from './ledger';
 
 /**
@@ -115,6 +117,35 @@ export class MemoryLedger implements Ledger {
 
   async heartbeats(): Promise<HeartbeatRecord[]> {
     return [...this.heartbeatRecords.values()].map((r) => ({ ...r }));
+  }
+
+  private readonly runs = new Map<string, SweepRun>();
+
+  async recordSweepShard(report: SweepShardReport): Promise<void> {
+    const run = this.runs.get(report.runId) ?? {
+      runId: report.runId,
+      startedAt: report.startedAt ?? report.at,
+      shardsPlanned: report.shardsPlanned ?? 0,
+      shardsDone: 0,
+      checked: 0,
+      findings: 0,
+      errors: 0,
+      failedAttempts: 0,
+      lastShardAt: report.at,
+    };
+    run.lastShardAt = report.at;
+    run.checked += report.checked;
+    run.findings += report.findings;
+    run.errors += report.errors;
+    if (report.ended === 'done') run.shardsDone++;
+    if (report.ended === 'failed') run.failedAttempts++;
+    this.runs.set(report.runId, run);
+  }
+
+  async sweepRuns(): Promise<SweepRun[]> {
+    return [...this.runs.values()]
+      .map((r) => ({ ...r }))
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   async history(query: HistoryQuery): Promise<HistoryEntry[]> {

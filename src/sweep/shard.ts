@@ -15,6 +15,9 @@ export const shardSchema = z.strictObject({
   token: z.optional(z.string()),
   /** How many pages this shard's chain has done (continuations count on). */
   pages: z._default(z.int().check(z.minimum(0)), 0),
+  /** When the run was scheduled, and how many shards it planned: for the run's record (phiguard status). */
+  startedAt: z.optional(z.string()),
+  total: z.optional(z.int().check(z.minimum(1))),
 });
 export type Shard = z.infer<typeof shardSchema>;
 
@@ -26,13 +29,15 @@ export function planShards(
     accounts: readonly string[];
     regions: readonly string[];
     ruleIds?: readonly string[];
+    /** When the run was scheduled (the scheduled sweep records its runs; `phiguard scan` does not). */
+    startedAt?: string;
   },
 ): Shard[] {
   const selected = options.ruleIds?.length ? rules.filter((r) => options.ruleIds?.includes(r.id)) : rules;
   const byType = new Map<string, string[]>();
   for (const rule of selected)
     byType.set(rule.resourceType, [...(byType.get(rule.resourceType) ?? []), rule.id]);
-  return options.accounts.flatMap((account) =>
+  const shards: Shard[] = options.accounts.flatMap((account) =>
     options.regions.flatMap((region) =>
       [...byType].map(([resourceType, ruleIds]) => ({
         runId: options.runId,
@@ -44,4 +49,6 @@ export function planShards(
       })),
     ),
   );
+  const { startedAt } = options;
+  return startedAt ? shards.map((shard) => ({ ...shard, startedAt, total: shards.length })) : shards;
 }

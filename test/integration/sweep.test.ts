@@ -571,6 +571,9 @@ describe('sweep Lambdas', () => {
       's3-bucket-encryption',
     ]);
     expect(new Set(shards.map((s) => `${s.runId} ${s.account}`))).toEqual(new Set(['run-42 123456789012']));
+    // Each shard carries its run's start and size, for the run's record the workers keep.
+    expect(new Set(shards.map((s) => s.total))).toEqual(new Set([expected.length]));
+    expect(new Set(shards.map((s) => typeof s.startedAt))).toEqual(new Set(['string']));
   });
 
   it('a worker out of time continues its shard from the pagination token, and every resource is swept once', async () => {
@@ -589,11 +592,13 @@ describe('sweep Lambdas', () => {
       PHIGUARD_DRY_RUN: 'true',
     });
     const runId = randomUUID();
+    const startedAt = new Date().toISOString();
     const [shard] = planShards(rules, {
       runId,
       accounts: [ACCOUNT],
       regions: [region],
       ruleIds: ['classic-elb-listener-plaintext'],
+      startedAt,
     });
     expect(
       await worker({ Records: [{ messageId: 'm1', body: JSON.stringify(shard) }] }, lambdaContext),
@@ -625,5 +630,10 @@ describe('sweep Lambdas', () => {
       });
       expect(history.filter((h) => h.eventId === `sweep:${runId}`).map((h) => h.status)).toEqual(['ticket']);
     }
+    // The run's record (phiguard status): its one shard done once its chain ended, not per invocation.
+    const run = (await ledger.sweepRuns()).find((r) => r.runId === runId);
+    expect(run).toMatchObject({ startedAt, shardsPlanned: 1, shardsDone: 1, errors: 0, failedAttempts: 0 });
+    expect(run?.checked).toBeGreaterThanOrEqual(names.length);
+    expect(run?.findings).toBeGreaterThanOrEqual(names.length);
   });
 });
