@@ -6,10 +6,11 @@ import { rules } from '../remediations';
 import { createLambdaEngine } from '../src/lambda-engine';
 import type { SweepShardReport } from '../src/ledger/ledger';
 import { createLambdaLogger } from '../src/logger';
-import { type Outcome, REMAINING_STATUSES } from '../src/outcome';
+import type { Outcome } from '../src/outcome';
 import { loadSweepSettings } from '../src/sweep/settings';
 import { type Shard, shardSchema } from '../src/sweep/shard';
 import { enqueueShards } from '../src/sweep/shard-queue';
+import { sweepShardReport } from '../src/sweep/sweep-run-record';
 import { Sweeper } from '../src/sweep/sweeper';
 
 /**
@@ -33,16 +34,7 @@ async function recordShard(
   result: { ended: SweepShardReport['ended']; outcomes: readonly Outcome[] },
 ) {
   try {
-    await engine.ledger.recordSweepShard({
-      runId: shard.runId,
-      ...(shard.startedAt ? { startedAt: shard.startedAt } : {}),
-      ...(shard.total ? { shardsPlanned: shard.total } : {}),
-      at: new Date().toISOString(),
-      ended: result.ended,
-      checked: result.outcomes.length,
-      findings: result.outcomes.filter((o) => REMAINING_STATUSES.has(o.status)).length,
-      errors: result.outcomes.filter((o) => o.status === 'error').length,
-    });
+    await engine.ledger.recordSweepShard(sweepShardReport(shard, result.ended, result.outcomes));
   } catch (error) {
     logger.warn('sweep run record not written', { runId: shard.runId, error: (error as Error)?.name });
   }

@@ -13,6 +13,8 @@ import { emulatorEnv, type MotoServer, startMotoServer } from '../local/moto-ser
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const REGION = 'us-east-1';
+/** The stand-in deployment's stage: its resources are named phiguard-demo-…. */
+const STAGE = 'demo';
 /** The account moto answers as. */
 const MOTO_ACCOUNT = '123456789012';
 
@@ -25,7 +27,7 @@ async function run(moto: MotoServer): Promise<number> {
   Object.assign(process.env, emulatorEnv(moto.endpoint, REGION));
   const flowLogBucket = 'phi-demo-flow-logs';
   process.env.PHIGUARD_FLOW_LOGS_DESTINATION = `arn:aws:s3:::${flowLogBucket}`;
-  process.env.PHIGUARD_LEDGER_TABLE = 'phiguard-demo-ledger';
+  process.env.PHIGUARD_LEDGER_TABLE = `phiguard-${STAGE}-ledger`;
   const accessLogBucket = 'phi-demo-access-logs';
   process.env.PHIGUARD_ACCESS_LOGS_BUCKET = accessLogBucket;
 
@@ -38,13 +40,16 @@ async function run(moto: MotoServer): Promise<number> {
   const { formatReport } = await import('../src/cli/format-outcomes');
   const { formatChanges } = await import('../src/cli/format-changes');
   const { formatHistory } = await import('../src/cli/format-history');
-  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-  const { initLedgerTable } = await import('../src/ledger/init-table');
+  const { seedStandInDeployment } = await import('../local/seed-deployment');
   const { createLedger } = await import('../src/ledger/create-ledger');
   const { MemoryNotificationPublisher } = await import('../src/notify/queue-publisher');
   const { subjectOf } = await import('../src/notify/format');
   const { gatherEvidence, renderEvidence } = await import('../src/cli/report');
   const { formatDuration } = await import('../src/report/format');
+  const { runStatus } = await import('../src/cli/status');
+  const { Sweeper } = await import('../src/sweep/sweeper');
+  const { planShards } = await import('../src/sweep/shard');
+  const { sweepShardReport } = await import('../src/sweep/sweep-run-record');
   const fixtures = await import('../local/fixtures');
   const seed = await import('../local/seed');
 
@@ -85,8 +90,14 @@ async function run(moto: MotoServer): Promise<number> {
     ].join('\n'),
   );
 
-  // The action registry: the same table layout the stack deploys (phiguard ledger init).
-  await initLedgerTable(new DynamoDBClient({}), 'phiguard-demo-ledger');
+  // The stack's moving parts as the stack names them (functions in apply mode, their event
+  // rules and schedules, dead-letter queues) and the action registry's table, for phiguard status.
+  await seedStandInDeployment({
+    stage: STAGE,
+    region: REGION,
+    account: MOTO_ACCOUNT,
+    env: { PHIGUARD_DRY_RUN: 'false' },
+  });
   const ledger = createLedger(loadConfig(process.env, process.cwd(), rules));
 
   // Each pass gets fresh event ids, as new CloudTrail events would have.
@@ -180,6 +191,33 @@ async function run(moto: MotoServer): Promise<number> {
   process.stdout.write(
     `\nEvidence report written to ${reportPath} (open it in a browser; it prints to PDF)\n`,
   );
+
+  // What the scheduled functions would have done by now: one sweep (recorded by its
+  // workers) and one heartbeat, delivered back through the event path as CloudTrail would.
+  const sweeper = new Sweeper(reportEngine, { concurrency: 16 });
+  const shards = planShards(rules, {
+    runId: `demo-${Date.now()}`,
+    accounts: [MOTO_ACCOUNT],
+    regions: [REGION],
+    startedAt: new Date().toISOString(),
+  });
+  for (const shard of shards) {
+    const result = await sweeper.runShard(shard);
+    await ledger.recordSweepShard(sweepShardReport(shard, 'done', result.outcomes));
+  }
+  const sentAt = new Date().toISOString();
+  await ledger.recordHeartbeatSent({ account: MOTO_ACCOUNT, region: REGION }, sentAt);
+  const heartbeat = fixtures.loadFixture('events/PutRule.heartbeat');
+  heartbeat.detail.requestParameters = {
+    ...heartbeat.detail.requestParameters,
+    name: `phiguard-${STAGE}-heartbeat`,
+    description: `PHI Guard heartbeat, sent ${sentAt}`,
+  };
+  await processEvent(reportEngine, heartbeat);
+
+  banner(`Is the deployment healthy? (phiguard status --stage ${STAGE})`);
+  const statusCode = await runStatus({ stage: STAGE, json: false });
+  process.stdout.write(`(phiguard status exit code ${statusCode}: 0 healthy, 2 degraded, 1 unreachable)\n`);
   return exitCode;
 }
 

@@ -24,6 +24,7 @@ import { runHeartbeatCommand } from './heartbeat';
 import { listRules } from './list-rules';
 import { REPORT_FORMATS, type ReportFormat, ReportInputError, runReport } from './report';
 import { runScan, SCAN_FORMATS, type ScanFormat, ScanInputError } from './scan';
+import { runStatus } from './status';
 
 /** Exit codes: 0 processed, 1 an outcome or the run failed, 2 the input is not a usable event. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -335,6 +336,25 @@ export function buildProgram(): Command {
       if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new CliInputError('--stage must be letters, digits and -');
       const accounts = accountSelectionOf(opts, (message) => new CliInputError(message));
       process.exitCode = await runHeartbeatCommand({ stage, regions: opts.region, accounts });
+    });
+
+  program
+    .command('status')
+    .description(
+      'is the deployment healthy: mode, event rules, dead-letter queues, heartbeats, last sweep, open tickets (exit 0 healthy, 2 degraded, 1 unreachable)',
+    )
+    .option('--stage <stage>', 'the deployment stage (default: PHIGUARD_STAGE, else dev)')
+    .option('--region <region>', "the deployment's Region (default: AWS_REGION)")
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { stage?: string; region?: string; json: boolean }) => {
+      const stage = opts.stage ?? process.env.PHIGUARD_STAGE ?? 'dev';
+      // Exit 2 means degraded here: a bad option is an error (1), as for scan.
+      if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new PhiGuardError('--stage must be letters, digits and -');
+      process.exitCode = await runStatus({
+        stage,
+        json: opts.json,
+        ...(opts.region ? { region: opts.region } : {}),
+      });
     });
 
   program

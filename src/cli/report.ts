@@ -5,12 +5,13 @@ import { rules } from '../../remediations';
 import { describeAwsError } from '../aws-errors';
 import type { Engine } from '../engine/engine';
 import { PhiGuardError, ResourceGoneError } from '../errors';
-import { type HistoryEntry, pairKey } from '../ledger/ledger';
+import { pairKey } from '../ledger/ledger';
 import type { Outcome } from '../outcome';
 import { ReadCache } from '../read-cache';
 import { buildEvidence, type Evidence, type Exemption } from '../report/evidence';
 import { renderEvidenceHtml } from '../report/render-html';
 import { renderEvidenceMarkdown } from '../report/render-markdown';
+import { ticketsOpenInTicketSystems } from '../report/tickets-in-ticket-systems';
 import { planShards } from '../sweep/shard';
 import { type ShardFailure, sweepShards } from '../sweep/sweep-shards';
 import { Sweeper } from '../sweep/sweeper';
@@ -92,17 +93,6 @@ async function readExemptReason(
   }
 }
 
-/** Pairs that have a ticket open in a ticket system, per the registry's claims. */
-async function openTicketsOf(engine: Engine, entries: readonly HistoryEntry[]): Promise<Set<string>> {
-  const pairs = new Map<string, { rule: string; resource: string }>();
-  for (const e of entries) {
-    if (e.status === 'ticket') pairs.set(pairKey(e.rule, e.resource), { rule: e.rule, resource: e.resource });
-  }
-  if (pairs.size === 0) return new Set();
-  const memory = await engine.ledger.recall([...pairs.values()]);
-  return new Set([...memory].filter(([, m]) => m.ticketOpen).map(([key]) => key));
-}
-
 /**
  * The evidence of the registry's history since `since` (and of a live dry-run scan
  * when asked), exemption reasons read from their tags. Shared by `phiguard report`
@@ -118,7 +108,7 @@ export async function gatherEvidence(
     entries,
     since: options.since,
     now: options.now,
-    openTickets: await openTicketsOf(engine, entries),
+    openTickets: await ticketsOpenInTicketSystems(engine.ledger, entries),
     ...(options.scan ? { scan: options.scan } : {}),
   });
   const reasons = new Map<string, Promise<Pick<Exemption, 'reason' | 'reasonUnavailable'>>>();

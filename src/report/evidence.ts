@@ -60,6 +60,26 @@ function isFight(entry: HistoryEntry): boolean {
   return entry.fight === true || (entry.status === 'ticket' && /keeps coming back/.test(entry.reason ?? ''));
 }
 
+/**
+ * The (rule, resource) pairs that needed a person and still do: the pair's latest
+ * outcome still needs one, or a ticket system's ticket for it is open (`inTicketSystem`,
+ * by `pairKey`, from the registry's claims).
+ */
+export function openTicketPairs(
+  entries: readonly HistoryEntry[],
+  inTicketSystem: ReadonlySet<string>,
+): Set<string> {
+  const latest = latestByPair(entries);
+  const ticketed = new Set(
+    entries.filter((e) => e.status === 'ticket').map((e) => pairKey(e.rule, e.resource)),
+  );
+  return new Set(
+    [...ticketed].filter(
+      (key) => inTicketSystem.has(key) || UNRESOLVED.has(latest.get(key)?.status ?? 'compliant'),
+    ),
+  );
+}
+
 export interface Exemption {
   rule: string;
   resource: string;
@@ -241,9 +261,7 @@ export function buildEvidence(input: EvidenceInput): Evidence {
     const ticketPairs = new Set(
       mine.filter((e) => e.status === 'ticket').map((e) => pairKey(e.rule, e.resource)),
     );
-    const stillOpen = [...ticketPairs].filter(
-      (key) => input.openTickets.has(key) || UNRESOLVED.has(latest.get(key)?.status ?? 'compliant'),
-    );
+    const stillOpen = [...openTicketPairs(mine, input.openTickets)];
     const exemptPairs = new Map<string, HistoryEntry>();
     for (const e of mine) {
       const key = pairKey(e.rule, e.resource);

@@ -27,6 +27,10 @@ describe('npm start (the demo)', () => {
     expect(report).toContain('HIPAA Security Rule — technical safeguard evidence');
     expect(report).toContain('public press kit, approved by privacy office');
     expect(report).toMatch(/<rect class="bar"[^>]*data-safeguard="164\.312\(a\)\(1\)"/);
+    // And with phiguard status of its stand-in deployment: every check passes.
+    expect(stdout).toMatch(/OK\s+event rules\s+(\d+) of \1 enabled with a target/);
+    expect(stdout).toMatch(/OK\s+last sweep\s+\S+: (\d+) of \1 shards/);
+    expect(stdout).toContain('(phiguard status exit code 0:');
     expect(stdout).toContain('emulator stopped');
   }, 120_000);
 });
