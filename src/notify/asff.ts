@@ -68,14 +68,25 @@ export function findingId(n: Pick<Notification, 'account' | 'region' | 'rule' | 
   return `phiguard/${n.rule}/${digest}`;
 }
 
-/** Fixed (by PHI Guard or a person) is PASSED and RESOLVED; anything still wrong is FAILED and NEW. */
-function complianceOf(n: Notification): { compliance: 'PASSED' | 'FAILED'; workflow: 'RESOLVED' | 'NEW' } {
+/**
+ * Fixed (by PHI Guard or a person) is PASSED and RESOLVED; anything still wrong is
+ * FAILED and NEW; a resource that no longer exists has no state to judge
+ * (NOT_AVAILABLE), and its finding is archived, as Security Hub's own controls do.
+ */
+function complianceOf(n: Notification): {
+  compliance: 'PASSED' | 'FAILED' | 'NOT_AVAILABLE';
+  workflow: 'RESOLVED' | 'NEW';
+  record: 'ACTIVE' | 'ARCHIVED';
+} {
+  if (n.kind === 'gone') return { compliance: 'NOT_AVAILABLE', workflow: 'RESOLVED', record: 'ARCHIVED' };
   const fixed = n.kind === 'resolved' || (n.kind === 'remediated' && !n.dryRun);
-  return fixed ? { compliance: 'PASSED', workflow: 'RESOLVED' } : { compliance: 'FAILED', workflow: 'NEW' };
+  return fixed
+    ? { compliance: 'PASSED', workflow: 'RESOLVED', record: 'ACTIVE' }
+    : { compliance: 'FAILED', workflow: 'NEW', record: 'ACTIVE' };
 }
 
 export function toAsffFinding(n: Notification, product: FindingProduct): AwsSecurityFinding {
-  const { compliance, workflow } = complianceOf(n);
+  const { compliance, workflow, record } = complianceOf(n);
   const description = [
     ...(n.findings?.length ? [`Found: ${n.findings.join('; ')}.`] : []),
     ...(n.reason ? [`${n.reason}.`] : []),
@@ -121,6 +132,6 @@ export function toAsffFinding(n: Notification, product: FindingProduct): AwsSecu
       RelatedRequirements: n.safeguards.map((s) => `HIPAA 45 CFR §${s}`),
     },
     Workflow: { Status: workflow },
-    RecordState: 'ACTIVE',
+    RecordState: record,
   };
 }

@@ -8,6 +8,7 @@ export const KIND_LABEL: Record<NotificationKind, string> = {
   fight: 'Fight detected',
   error: 'Remediation failed',
   resolved: 'Resolved',
+  gone: 'Resource gone',
 };
 
 export function safeguardsText(n: Notification): string {

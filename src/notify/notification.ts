@@ -17,6 +17,8 @@ export const NOTIFICATION_KINDS = [
   'fight',
   'error',
   'resolved',
+  /** The resource no longer exists: its Security Hub finding is archived (sent only where a route names it). */
+  'gone',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -70,6 +72,8 @@ export function kindOf(outcome: Outcome): NotificationKind | undefined {
     case 'compliant':
       // Only news when a ticket is open for it: the ticket can be closed.
       return outcome.ticketOpen ? 'resolved' : undefined;
+    case 'gone':
+      return 'gone';
     default:
       return undefined;
   }

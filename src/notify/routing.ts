@@ -3,6 +3,9 @@ import type { ChannelName, NotifierSettings, Route } from './settings';
 
 function matches(route: Route, n: Notification): boolean {
   if (route.dryRun !== undefined && route.dryRun !== n.dryRun) return false;
+  // A deleted resource is news only where its state is kept (Security Hub archives the
+  // finding): a route takes `gone` only when it names it, never by having no `kinds`.
+  if (n.kind === 'gone' && !route.kinds?.includes('gone')) return false;
   if (route.kinds && !route.kinds.includes(n.kind)) return false;
   if (route.severities && !route.severities.includes(n.severity)) return false;
   if (route.rules && !route.rules.includes(n.rule)) return false;

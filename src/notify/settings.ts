@@ -68,8 +68,9 @@ export const DEFAULT_ROUTES: Route[] = [
     channels: ['jira', 'servicenow', 'opscenter'],
   },
   { dryRun: true, channels: ['slack-review', 'sns'] },
-  // Security Hub holds the state of every finding: drift found (also in dry-run), fixed, resolved.
-  { channels: ['securityhub'] },
+  // Security Hub holds the state of every finding: drift found (also in dry-run), fixed,
+  // resolved, and archived when its resource is gone.
+  { kinds: [...NOTIFICATION_KINDS], channels: ['securityhub'] },
 ];
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

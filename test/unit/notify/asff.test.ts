@@ -29,6 +29,18 @@ const outcome = (status: Outcome['status'], dryRun = false): Outcome => ({
 const notification = (o: Outcome) => notificationsFor([o])[0] as Notification;
 
 describe('Security Hub findings (ASFF)', () => {
+  it('a resource gone archives its finding (same Id), its compliance not available', () => {
+    const active = toAsffFinding(notification(outcome('ticket')), PRODUCT);
+    const gone = toAsffFinding(notification({ ...outcome('gone'), actions: [] }), PRODUCT);
+    expect(gone.Id).toBe(active.Id);
+    expect(gone).toMatchObject({
+      RecordState: 'ARCHIVED',
+      Compliance: { Status: 'NOT_AVAILABLE' },
+      Workflow: { Status: 'RESOLVED' },
+    });
+    expect(active.RecordState).toBe('ACTIVE');
+  });
+
   it('one finding per (account, Region, rule, resource): the same Id whatever happens to it', () => {
     const ids = [
       notification(outcome('would-remediate', true)),

@@ -115,6 +115,31 @@ describe('routing', () => {
     );
   });
 
+  it('a resource gone goes only to Security Hub (to archive its finding), in dry-run too, and only where a route names it', () => {
+    const all = {
+      ...settings,
+      ...loadNotifierSettings({
+        PHIGUARD_SECURITY_HUB: 'true',
+        PHIGUARD_ACCOUNT_ID: '111122223333',
+        AWS_REGION: 'eu-west-1',
+      }),
+      slack: settings.slack,
+      snsTopicArn: settings.snsTopicArn,
+      opscenter: true,
+    };
+    for (const dryRun of [false, true]) {
+      const [gone] = notificationsFor([outcome({ status: 'gone', dryRun, actions: [] })]);
+      expect(gone?.kind).toBe('gone');
+      expect(channelsFor(gone as never, all, configuredChannels(all))).toEqual(['securityhub']);
+    }
+    // An operator's route without `kinds` (everything) still does not take it; one naming it does.
+    const [gone] = notificationsFor([outcome({ status: 'gone', actions: [] })]);
+    const everything = { ...all, routes: [{ channels: ['slack' as const] }] };
+    expect(channelsFor(gone as never, everything, configuredChannels(everything))).toEqual([]);
+    const named = { ...all, routes: [{ kinds: ['gone' as const], channels: ['sns' as const] }] };
+    expect(channelsFor(gone as never, named, configuredChannels(named))).toEqual(['sns']);
+  });
+
   it.each([
     [{ PHIGUARD_SLACK_WEBHOOK: 'https://hooks.slack.com/services/T/B/X' }, /must reference the secret/],
     [{ PHIGUARD_SLACK_WEBHOOK: 'plain-name' }, /ssm:\/parameter-name/],
