@@ -84,6 +84,12 @@ export interface Outcome {
   /** Set on a `compliant` outcome of a resource that has an open ticket: the ticket can close. */
   ticketOpen?: boolean;
   /**
+   * Set on a `compliant` outcome of a resource whose last outcome was a finding
+   * (needing a person, reported, planned in dry-run, failed): its Security Hub
+   * finding, and whoever was told, learn it is resolved.
+   */
+  findingClosed?: boolean;
+  /**
    * The same finding (same status) was already reported for this (rule, resource)
    * within the reminder window: recorded, but not announced again.
    */

@@ -18,6 +18,14 @@ const UNCHANGED: ReadonlySet<string> = new Set<OutcomeStatus>([
 export const DEFERRED = 'deferred';
 
 /**
+ * The registry's last word on a pair was a finding people were told of and that is
+ * still open (a deferral was never announced: nothing to resolve).
+ */
+export function lastWasFinding(last: { status: string } | undefined): boolean {
+  return last !== undefined && UNCHANGED.has(last.status);
+}
+
+/**
  * A compliant resource must still pass through its claim when the registry holds
  * something open for it: a ticket (to resolve), a finding (to close), a fix still
  * `pending` (to confirm), or a deferred one (to close).

@@ -7,7 +7,15 @@ import type { PhiNames } from '../phi-names';
 import type { ResourceType } from '../resources/resource-type';
 import type { CheckResult, Rule, RuleContext } from '../rule';
 import type { Settlement } from '../settlement';
-import { DEFERRED, fightOf, isRepeat, isUndisturbed, mustSettleUnderClaim, takeClaim } from './claim';
+import {
+  DEFERRED,
+  fightOf,
+  isRepeat,
+  isUndisturbed,
+  lastWasFinding,
+  mustSettleUnderClaim,
+  takeClaim,
+} from './claim';
 import { checkLive, decide } from './decide';
 import { buildOutcome, type Decision, type EventFacts } from './outcome-builder';
 import { RULE_IS_OFF, type RuleIndex } from './rule-index';
@@ -249,6 +257,7 @@ async function evaluateClaimed(
   }
   const outcome = buildOutcome(rule, arn, decision, where, {
     ticketOpen: decision.status === 'compliant' && claim.ticketOpen ? true : undefined,
+    findingClosed: decision.status === 'compliant' && lastWasFinding(claim.last) ? true : undefined,
     repeat: isRepeat(claim, decision.status, config.ledger.reminderSeconds) ? true : undefined,
     recorded: true,
   });

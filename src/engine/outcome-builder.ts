@@ -34,6 +34,7 @@ export interface Decision {
 export interface OutcomeMarks {
   repeat?: boolean;
   ticketOpen?: boolean;
+  findingClosed?: boolean;
   recorded?: boolean;
 }
 
@@ -80,6 +81,7 @@ export function buildOutcome(
     ...where.facts,
     consoleUrl,
     ticketOpen: marks.ticketOpen,
+    findingClosed: marks.findingClosed,
     repeat: marks.repeat,
     historyId:
       marks.recorded && isRecorded(decision.status)

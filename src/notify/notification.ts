@@ -70,8 +70,8 @@ export function kindOf(outcome: Outcome): NotificationKind | undefined {
     case 'error':
       return 'error';
     case 'compliant':
-      // Only news when a ticket is open for it: the ticket can be closed.
-      return outcome.ticketOpen ? 'resolved' : undefined;
+      // Only news when something about it is open: a ticket to close, a finding to resolve.
+      return outcome.ticketOpen || outcome.findingClosed ? 'resolved' : undefined;
     case 'gone':
       return 'gone';
     default:

@@ -74,6 +74,24 @@ function fakeRule(
 const event = () => loadFixture('s3/PutBucketAcl.public-read');
 
 describe('engine', () => {
+  it('a finding fixed by someone else is resolved: the compliant outcome closes it and is announced', async () => {
+    const fake = fakeRule({ compliant: false });
+    const ledger = new MemoryLedger(testEngine().config.ledger);
+    const publisher = new MemoryNotificationPublisher();
+    const dry = testEngine({ rules: [fake.rule], dryRun: true, ledger, publisher });
+    expect((await processEvent(dry, event())).outcomes.map((o) => o.status)).toEqual(['would-remediate']);
+    // A person fixes it; the next event finds it compliant.
+    fake.state.compliant = true;
+    const [closed] = (await processEvent(dry, event())).outcomes;
+    expect(closed).toMatchObject({ status: 'compliant', findingClosed: true });
+    expect(publisher.published.map((n) => n.kind)).toEqual(['would-remediate', 'resolved']);
+    // Once closed, a compliant resource is quiet again.
+    const [quiet] = (await processEvent(dry, event())).outcomes;
+    expect(quiet?.findingClosed).toBeUndefined();
+    expect(publisher.published).toHaveLength(2);
+    expect(fake.writes).toEqual([]);
+  });
+
   it('remediates drift and confirms it by reading the resource back', async () => {
     const fake = fakeRule({ compliant: false });
     const report = await processEvent(testEngine({ rules: [fake.rule] }), event());

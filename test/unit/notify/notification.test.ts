@@ -21,6 +21,8 @@ describe('notifications from outcomes', () => {
     [{ status: 'non-compliant' }, 'needs-person'],
     [{ status: 'error' }, 'error'],
     [{ status: 'compliant', ticketOpen: true }, 'resolved'],
+    [{ status: 'compliant', findingClosed: true }, 'resolved'],
+    [{ status: 'gone' }, 'gone'],
     [{ status: 'compliant' }, undefined],
     [{ status: 'exempt' }, undefined],
     [{ status: 'duplicate' }, undefined],
