@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { HeartbeatPlace, HeartbeatRecord } from '../heartbeat';
+import { queryPartition } from './query-partition';
 
 /**
  * Heartbeats in the registry table: one item per (account, Region), under one
@@ -56,29 +57,15 @@ export async function queryHeartbeats(
   doc: DynamoDBDocumentClient,
   table: string,
 ): Promise<HeartbeatRecord[]> {
-  const records: HeartbeatRecord[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const [account, region] = String(item.sk).split('#') as [string, string];
-      records.push({
-        account,
-        region,
-        ...(item.firstSentAt ? { firstSentAt: item.firstSentAt } : {}),
-        ...(item.lastSentAt ? { lastSentAt: item.lastSentAt } : {}),
-        ...(item.arrivedAt ? { arrivedAt: item.arrivedAt } : {}),
-        ...(item.arrivedSentAt ? { arrivedSentAt: item.arrivedSentAt } : {}),
-      });
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return records;
+  return (await queryPartition(doc, table, PK)).map((item) => {
+    const [account, region] = String(item.sk).split('#') as [string, string];
+    return {
+      account,
+      region,
+      ...(item.firstSentAt ? { firstSentAt: String(item.firstSentAt) } : {}),
+      ...(item.lastSentAt ? { lastSentAt: String(item.lastSentAt) } : {}),
+      ...(item.arrivedAt ? { arrivedAt: String(item.arrivedAt) } : {}),
+      ...(item.arrivedSentAt ? { arrivedSentAt: String(item.arrivedSentAt) } : {}),
+    };
+  });
 }

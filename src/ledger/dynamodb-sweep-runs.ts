@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SweepRun, SweepShardReport } from './ledger';
+import { queryPartition } from './query-partition';
 
 /**
  * Scheduled sweeps in the registry table, one item per run, under one partition
@@ -45,31 +46,16 @@ export async function recordSweepShard(
 
 /** Newest first. */
 export async function querySweepRuns(doc: DynamoDBDocumentClient, table: string): Promise<SweepRun[]> {
-  const runs: SweepRun[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      runs.push({
-        runId: String(item.sk),
-        startedAt: String(item.startedAt),
-        shardsPlanned: Number(item.shardsPlanned ?? 0),
-        shardsDone: Number(item.shardsDone ?? 0),
-        checked: Number(item.checked ?? 0),
-        findings: Number(item.findings ?? 0),
-        errors: Number(item.errors ?? 0),
-        failedAttempts: Number(item.failedAttempts ?? 0),
-        lastShardAt: String(item.lastShardAt),
-      });
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const runs: SweepRun[] = (await queryPartition(doc, table, PK)).map((item) => ({
+    runId: String(item.sk),
+    startedAt: String(item.startedAt),
+    shardsPlanned: Number(item.shardsPlanned ?? 0),
+    shardsDone: Number(item.shardsDone ?? 0),
+    checked: Number(item.checked ?? 0),
+    findings: Number(item.findings ?? 0),
+    errors: Number(item.errors ?? 0),
+    failedAttempts: Number(item.failedAttempts ?? 0),
+    lastShardAt: String(item.lastShardAt),
+  }));
   return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
