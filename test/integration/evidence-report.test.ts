@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetBucketAclCommand } from '@aws-sdk/client-s3';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClients } from '../../local/clients';
 import { bucketEvent } from '../../local/fixtures';
 import { emulatorEnv } from '../../local/moto-server';
 import * as seed from '../../local/seed';
@@ -193,6 +195,28 @@ describe('phiguard report', () => {
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     await page.close();
+  }, 120_000);
+
+  it('--scan: "compliant now" from a live dry-run scan, which changes nothing', async () => {
+    const region = 'ap-northeast-3';
+    const s3 = localClients(region).s3();
+    const open = uniqueName('phi-report-scan-open');
+    await seed.createPublicBucket(s3, open);
+    const run = await runPhiguard(
+      ['report', '--since', '7d', '--format', 'markdown', '--scan', '--region', region],
+      { env, cwd: dir },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(live dry-run scan)');
+    const accessControl = /\| §164\.312\(a\)\(1\) Access control \| \d+ \| (\d+) \| ([^|]+) \|/.exec(
+      run.stdout,
+    );
+    expect(Number(accessControl?.[1])).toBeGreaterThanOrEqual(1);
+    expect(accessControl?.[2]?.trim()).not.toBe('100 %');
+    // Dry: the bucket is as public as before.
+    const acl = await s3.send(new GetBucketAclCommand({ Bucket: open }));
+    expect(acl.Grants?.some((g) => g.Grantee?.URI?.endsWith('/global/AllUsers'))).toBe(true);
   }, 120_000);
 
   it('as markdown on stdout; refuses a bad period and a missing registry with one line', async () => {
