@@ -18,17 +18,25 @@ export function loadCliConfig(apply?: boolean): PhiGuardConfig {
 }
 
 /**
- * The engine as the CLI runs it (`invoke`, `scan`): the configured registry, or
- * without a table an in-memory one, said once on stderr; notifications queued
- * when a queue is configured; logs only when asked.
+ * Says once on stderr that the run's registry is in memory, when no table is
+ * configured. Said after the input is known to be usable, so a bad input gets
+ * exactly one line: its error.
  */
-export function createCliEngine(config: PhiGuardConfig, logger: EngineLogger = silentLogger): Engine {
-  const ledger = createLedger(config);
+export function sayIfMemoryLedger(config: PhiGuardConfig): void {
   if (!config.ledgerTable) {
     process.stderr.write(
       'phiguard: PHIGUARD_LEDGER_TABLE is not set; using an in-memory action registry for this run (no de-duplication across runs, no history kept)\n',
     );
   }
+}
+
+/**
+ * The engine as the CLI runs it (`invoke`, `scan`): the configured registry, or
+ * without a table an in-memory one (the caller says so: sayIfMemoryLedger);
+ * notifications queued when a queue is configured; logs only when asked.
+ */
+export function createCliEngine(config: PhiGuardConfig, logger: EngineLogger = silentLogger): Engine {
+  const ledger = createLedger(config);
   return new Engine({
     rules,
     config,

@@ -17,7 +17,7 @@ import { PhiNames } from '../phi-names';
 import { EventFailedError, processEvent } from '../process-event';
 import { type AccountSelection, accountIds } from '../sweep/sweep-accounts';
 import { PHIGUARD_VERSION } from '../version';
-import { createCliEngine, loadCliConfig } from './cli-engine';
+import { createCliEngine, loadCliConfig, sayIfMemoryLedger } from './cli-engine';
 import { formatHistory } from './format-history';
 import { formatReport } from './format-outcomes';
 import { runHeartbeatCommand } from './heartbeat';
@@ -124,10 +124,8 @@ export function buildProgram(): Command {
       const event = parseJson(readEventText(file), file);
       // Reject what is not an event before anything is set up (or said about the set-up).
       parseEvent(event);
-      const engine = createCliEngine(
-        loadCliConfig(opts.apply),
-        opts.verbose ? createStderrLogger() : undefined,
-      );
+      const config = loadCliConfig(opts.apply);
+      const engine = createCliEngine(config, opts.verbose ? createStderrLogger() : undefined);
       let report: Awaited<ReturnType<typeof processEvent>>;
       let failed: EventFailedError | undefined;
       try {
@@ -144,6 +142,9 @@ export function buildProgram(): Command {
         ),
       );
       if (report.skipped && opts.json) process.stderr.write(`phiguard: skipped: ${report.skipped}\n`);
+      // After the event proved usable (a bad one was its one line of error): worth knowing,
+      // since a redelivery in another run is not recognised as a duplicate.
+      if (report.outcomes.length > 0) sayIfMemoryLedger(config);
       if (failed) fail(failed.message, EXIT.failed);
     });
 

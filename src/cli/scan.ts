@@ -8,7 +8,7 @@ import { type AccountSelection, sweepAccounts } from '../sweep/sweep-accounts';
 import { type ShardFailure, sweepShards } from '../sweep/sweep-shards';
 import { Sweeper } from '../sweep/sweeper';
 import { callerAccount, regionsOrDefault } from './caller';
-import { createCliEngine, loadCliConfig } from './cli-engine';
+import { createCliEngine, loadCliConfig, sayIfMemoryLedger } from './cli-engine';
 import { formatCsv } from './format-csv';
 import { renderTable } from './table';
 
@@ -150,6 +150,7 @@ export async function runScan(options: ScanOptions): Promise<number> {
     member: { ...loaded.member, ...(options.roleName ? { roleName: options.roleName } : {}) },
   };
   const accounts = await sweepAccounts(options.accounts, account, regions[0] as string);
+  sayIfMemoryLedger(config);
   const engine = createCliEngine(config);
   const shards = planShards(rules, { runId: randomUUID(), accounts, regions, ruleIds: options.rules });
   const sweeper = new Sweeper(engine, { concurrency: options.concurrency });

@@ -118,7 +118,12 @@ describe('phiguard invoke', () => {
       '{"detail-type": "Object Created", "detail": {}}',
       /unsupported EventBridge detail-type/,
     ],
-  ])('exits 2 with a one-line reason for %s', async (_label, input, reason) => {
+    ...['not-a-region', '', 'x'.repeat(100_000)].map((awsRegion) => [
+      `a record whose awsRegion is ${awsRegion.length > 20 ? 'a 100 KB string' : JSON.stringify(awsRegion)}`,
+      JSON.stringify({ ...loadFixture('s3/PutBucketAcl.public-read').detail, awsRegion }),
+      /^phiguard: CloudTrail record has no usable awsRegion \(a Region name such as us-east-1\)/,
+    ]),
+  ] as [string, string, RegExp][])('exits 2 with a one-line reason for %s', async (_label, input, reason) => {
     const { code, stdout, stderr } = await phiguard(['invoke', '-', '--apply'], { stdin: input });
     expect(code).toBe(2);
     expect(stdout).toBe('');
