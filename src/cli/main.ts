@@ -1,33 +1,27 @@
-import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Command } from 'commander';
 import { rules } from '../../remediations';
-import { parseEvent } from '../cloudtrail-event';
 import type { PhiGuardConfig } from '../config';
 import { InvalidEventError, PhiGuardError } from '../errors';
 import { createLedger } from '../ledger/create-ledger';
 import { initLedgerTable } from '../ledger/init-table';
-import { createStderrLogger, silentLogger } from '../logger';
+import { silentLogger } from '../logger';
 import { buildChannels, createDeliveryRegistry } from '../notify/build';
 import { Notifier } from '../notify/notifier';
 import { configuredChannels } from '../notify/routing';
 import { CHANNELS, type ChannelName, loadNotifierSettings, onlyChannel } from '../notify/settings';
 import { testNotification } from '../notify/test-message';
 import { PhiNames } from '../phi-names';
-import { EventFailedError, processEvent } from '../process-event';
 import { type AccountSelection, accountIds } from '../sweep/sweep-accounts';
 import { PHIGUARD_VERSION } from '../version';
-import { createCliEngine, loadCliConfig, sayIfMemoryLedger } from './cli-engine';
+import { loadCliConfig } from './cli-engine';
 import { formatHistory } from './format-history';
-import { formatReport } from './format-outcomes';
 import { runHeartbeatCommand } from './heartbeat';
+import { CliInputError, INVOKE_EXIT, runInvoke } from './invoke';
 import { listRules } from './list-rules';
 import { REPORT_FORMATS, type ReportFormat, ReportInputError, runReport } from './report';
 import { runScan, SCAN_FORMATS, type ScanFormat, ScanInputError } from './scan';
 import { runStatus } from './status';
-
-/** Exit codes: 0 processed, 1 an outcome or the run failed, 2 the input is not a usable event. */
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 /**
  * `--account ID…` (repeatable, or comma-separated) or `--org`, as the accounts a
@@ -52,39 +46,6 @@ function accountSelectionOf(
     };
   } catch (error) {
     throw invalid((error as Error).message);
-  }
-}
-
-class CliInputError extends PhiGuardError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CliInputError';
-  }
-}
-
-function readEventText(source: string): string {
-  try {
-    return readFileSync(source === '-' ? 0 : source, 'utf8');
-  } catch (error) {
-    throw new CliInputError(
-      `cannot read ${source === '-' ? 'standard input' : source}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-function parseJson(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliInputError(
-      `${source === '-' ? 'standard input' : source} is not JSON: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
   }
 }
 
@@ -121,31 +82,7 @@ export function buildProgram(): Command {
     .option('--json', 'print a JSON array of outcomes', false)
     .option('--verbose', 'structured logs on stderr', false)
     .action(async (file: string, opts: { apply: boolean; json: boolean; verbose: boolean }) => {
-      const event = parseJson(readEventText(file), file);
-      // Reject what is not an event before anything is set up (or said about the set-up).
-      parseEvent(event);
-      const config = loadCliConfig(opts.apply);
-      const engine = createCliEngine(config, opts.verbose ? createStderrLogger() : undefined);
-      let report: Awaited<ReturnType<typeof processEvent>>;
-      let failed: EventFailedError | undefined;
-      try {
-        report = await processEvent(engine, event);
-      } catch (error) {
-        if (!(error instanceof EventFailedError)) throw error;
-        failed = error;
-        report = error.report;
-      }
-      // The operator's own terminal: names redacted everywhere else are shown as they are.
-      process.stdout.write(
-        engine.names.reveal(
-          `${opts.json ? JSON.stringify(report.outcomes, null, 2) : formatReport(report)}\n`,
-        ),
-      );
-      if (report.skipped && opts.json) process.stderr.write(`phiguard: skipped: ${report.skipped}\n`);
-      // After the event proved usable (a bad one was its one line of error): worth knowing,
-      // since a redelivery in another run is not recognised as a duplicate.
-      if (report.outcomes.length > 0) sayIfMemoryLedger(config);
-      if (failed) fail(failed.message, EXIT.failed);
+      process.exitCode = await runInvoke(file, opts);
     });
 
   program
@@ -396,8 +333,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof InvalidEventError || error instanceof CliInputError)
-      fail(error.message, EXIT.badInput);
-    else if (error instanceof PhiGuardError) fail(`${error.name}: ${error.message}`, EXIT.failed);
-    else fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, EXIT.failed);
+      fail(error.message, INVOKE_EXIT.badInput);
+    else if (error instanceof PhiGuardError) fail(`${error.name}: ${error.message}`, INVOKE_EXIT.failed);
+    else fail(`unexpected error: ${(error as Error)?.message ?? String(error)}`, INVOKE_EXIT.failed);
   }
 }

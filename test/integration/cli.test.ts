@@ -1,11 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { GetPublicAccessBlockCommand, type S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bucketEvent, inRegion, loadFixture } from '../../local/fixtures';
 import * as seed from '../../local/seed';
 import { rules as registry, rules } from '../../remediations';
+import type { Outcome } from '../../src/outcome';
 import { runPhiguard } from '../support/cli';
 import { motoClients, uniqueName, useMoto } from '../support/moto';
 
@@ -129,6 +131,47 @@ describe('phiguard invoke', () => {
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(reason);
+  });
+
+  it('replays a CloudTrail log file as delivered to S3 (gzipped), record by record; an unusable record is named and skipped', async () => {
+    const open = uniqueName('cli-log-open');
+    const fine = uniqueName('cli-log-fine');
+    await seed.createPublicBucket(s3, open);
+    await seed.createCompliantBucket(s3, fine);
+    const failedCall = bucketEvent('s3/PutBucketAcl.public-read', fine).detail;
+    failedCall.errorCode = 'AccessDenied';
+    const { eventSource: _dropped, ...noSource } = bucketEvent('s3/PutBucketAcl.public-read', fine).detail;
+    const log = {
+      Records: [bucketEvent('s3/PutBucketAcl.public-read', open).detail, failedCall, noSource],
+    };
+    const path = join(dir, `${uniqueName('log')}.json.gz`);
+    writeFileSync(path, gzipSync(JSON.stringify(log)));
+
+    const { code, stdout, stderr } = await phiguard(['invoke', path, '--json']);
+    const outcomes = JSON.parse(stdout) as Outcome[];
+    // The public bucket is judged (dry-run: nothing changed); the failed call is not evidence.
+    expect(
+      outcomes
+        .filter((o) => o.resource === `arn:aws:s3:::${open}` && o.status === 'would-remediate')
+        .map((o) => o.rule),
+    ).toContain('s3-bucket-public-access');
+    expect(
+      new Set(outcomes.filter((o) => o.resource === `arn:aws:s3:::${fine}`).map((o) => o.status)),
+    ).toEqual(new Set(['ignored']));
+    expect(stderr).toMatch(/^phiguard: record 3 of 3 skipped: .*eventSource/m);
+    expect(stderr).toContain('phiguard: 3 record(s): 2 processed, 1 not usable\n');
+    expect(code).toBe(2);
+    expect(await blockPublicAccess(open)).toBeUndefined();
+
+    // Every record usable: exit 0.
+    const clean = join(dir, `${uniqueName('log')}.json`);
+    writeFileSync(clean, JSON.stringify({ Records: [failedCall] }));
+    const ok = await phiguard(['invoke', clean]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining('PHIGUARD_LEDGER_TABLE is not set'),
+      'phiguard: 1 record(s): 1 processed, 0 not usable',
+    ]);
   });
 
   it('exits 2 for a missing file', async () => {
