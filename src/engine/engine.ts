@@ -253,8 +253,12 @@ export class Engine {
       return rules.flatMap((rule) => this.setAside(rule, record, region, 'error', error.message, facts));
     }
     const owner = `${eventId ?? 'no-event-id'}/${randomUUID()}`;
-    if (eventId) {
-      const begun = await this.ledger.beginEvent(eventId, owner);
+    // An event processed in dry-run was only planned: the same event in apply (a redrive
+    // after its preview, a deployment switched to apply) must still act, so each mode
+    // marks its deliveries apart.
+    const marker = eventId && this.config.dryRun ? `dry-run:${eventId}` : eventId;
+    if (marker) {
+      const begun = await this.ledger.beginEvent(marker, owner);
       if (begun.state === 'duplicate') {
         const reason =
           begun.of === 'completed'
@@ -302,7 +306,7 @@ export class Engine {
       );
       failed = outcomes.some((outcome) => outcome.status === 'error');
     } finally {
-      await settleAndNotify(this.settleDeps(), settlement, { eventId, failed, outcomes });
+      await settleAndNotify(this.settleDeps(), settlement, { eventId: marker, failed, outcomes });
     }
     return outcomes;
   }

@@ -74,6 +74,18 @@ function fakeRule(
 const event = () => loadFixture('s3/PutBucketAcl.public-read');
 
 describe('engine', () => {
+  it('the same event planned in dry-run still acts in apply (each mode marks its deliveries apart), once', async () => {
+    const fake = fakeRule({ compliant: false });
+    const ledger = new MemoryLedger(testEngine().config.ledger);
+    const same = event();
+    const planned = await processEvent(testEngine({ rules: [fake.rule], dryRun: true, ledger }), same);
+    expect(planned.outcomes.map((o) => o.status)).toEqual(['would-remediate']);
+    const apply = testEngine({ rules: [fake.rule], ledger });
+    expect((await processEvent(apply, same)).outcomes.map((o) => o.status)).toEqual(['remediated']);
+    expect((await processEvent(apply, same)).outcomes.map((o) => o.status)).toEqual(['duplicate']);
+    expect(fake.writes).toEqual(['PutBucketAcl']);
+  });
+
   it('a finding fixed by someone else is resolved: the compliant outcome closes it and is announced', async () => {
     const fake = fakeRule({ compliant: false });
     const ledger = new MemoryLedger(testEngine().config.ledger);
