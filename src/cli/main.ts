@@ -15,6 +15,7 @@ import { PhiNames } from '../phi-names';
 import { type AccountSelection, accountIds } from '../sweep/sweep-accounts';
 import { PHIGUARD_VERSION } from '../version';
 import { loadCliConfig } from './cli-engine';
+import { runDlqList, runDlqRedrive } from './dlq';
 import { formatHistory } from './format-history';
 import { runHeartbeatCommand } from './heartbeat';
 import { CliInputError, INVOKE_EXIT, runInvoke } from './invoke';
@@ -274,6 +275,45 @@ export function buildProgram(): Command {
       if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new CliInputError('--stage must be letters, digits and -');
       const accounts = accountSelectionOf(opts, (message) => new CliInputError(message));
       process.exitCode = await runHeartbeatCommand({ stage, regions: opts.region, accounts });
+    });
+
+  const dlq = program
+    .command('dlq')
+    .description("PHI Guard's dead-letter queues: what failed, and processing it again");
+  const stageOf = (stage?: string) => {
+    const chosen = stage ?? process.env.PHIGUARD_STAGE ?? 'dev';
+    if (!/^[a-zA-Z0-9-]+$/.test(chosen)) throw new CliInputError('--stage must be letters, digits and -');
+    return chosen;
+  };
+  dlq
+    .command('list')
+    .description(
+      'the messages in the events, notifications and sweep dead-letter queues (ids, ARNs, errors; no payloads)',
+    )
+    .option('--stage <stage>', 'the deployment stage (default: PHIGUARD_STAGE, else dev)')
+    .option('--region <region>', "the deployment's Region (default: AWS_REGION)")
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { stage?: string; region?: string; json: boolean }) => {
+      process.exitCode = await runDlqList({
+        stage: stageOf(opts.stage),
+        json: opts.json,
+        ...(opts.region ? { region: opts.region } : {}),
+      });
+    });
+  dlq
+    .command('redrive')
+    .description(
+      'process each dead-lettered event again through the engine (mode: PHIGUARD_DRY_RUN), deleting each message once processed',
+    )
+    .option('--stage <stage>', 'the deployment stage (default: PHIGUARD_STAGE, else dev)')
+    .option('--region <region>', "the deployment's Region (default: AWS_REGION)")
+    .option('--dry-run', 'plan only: nothing is changed, no message deleted', false)
+    .action(async (opts: { stage?: string; region?: string; dryRun: boolean }) => {
+      process.exitCode = await runDlqRedrive({
+        stage: stageOf(opts.stage),
+        dryRun: opts.dryRun,
+        ...(opts.region ? { region: opts.region } : {}),
+      });
     });
 
   program
