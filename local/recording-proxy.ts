@@ -24,6 +24,10 @@ export interface RecordedCall {
    * group, a table, a bucket): what the benchmark charges a call to. A listing names none.
    */
   subject?: string;
+  /** The emulator's HTTP status (set when its answer arrives; absent when the call never reached it). */
+  status?: number;
+  /** The fault the proxy injected instead of (or after) forwarding. */
+  fault?: InjectedFault['kind'];
 }
 
 /** Request parameters that name the one resource a call is about, in query and JSON protocols. */
@@ -118,13 +122,16 @@ export function isRead(call: RecordedCall): boolean {
   return /^(Get|List|Describe|Head)/.test(call.operation);
 }
 
-/** An answer the proxy gives instead of forwarding (throttling, to test back-off). */
-export interface InjectedFault {
-  status: number;
-  contentType: string;
-  headers?: Record<string, string>;
-  body: string;
-}
+/**
+ * What the proxy does instead of forwarding plainly: answer with an error (throttling,
+ * a server error); reset the connection before forwarding (nothing happened); forward
+ * and then reset (the call happened, the client never hears); or forward late.
+ */
+export type InjectedFault =
+  | { kind?: 'answer'; status: number; contentType: string; headers?: Record<string, string>; body: string }
+  | { kind: 'reset' }
+  | { kind: 'lose-answer' }
+  | { kind: 'delay'; ms: number };
 
 /** The throttling answer each protocol's SDK deserializer recognises as retryable. */
 export function throttlingFault(call: RecordedCall): InjectedFault {
@@ -183,6 +190,9 @@ export async function startRecordingProxy(
   const target = new URL(upstream);
   const calls: RecordedCall[] = [];
   let dynamoDbTurn = Promise.resolve();
+  const recorded = new WeakMap<ServerResponse, RecordedCall>();
+  const loseAnswer = new WeakSet<ServerResponse>();
+  const delays = new WeakMap<ServerResponse, number>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -192,11 +202,19 @@ export async function startRecordingProxy(
         const call = classify(req, body.toString('utf8'));
         calls.push(call);
         const fault = options.fault?.(call, body.toString('utf8'));
-        if (fault) {
+        if (fault) call.fault = fault.kind ?? 'answer';
+        if (fault && (fault.kind === undefined || fault.kind === 'answer')) {
           res.writeHead(fault.status, { 'content-type': fault.contentType, ...fault.headers });
           res.end(fault.body);
           return;
         }
+        if (fault?.kind === 'reset') {
+          req.socket.destroy();
+          return;
+        }
+        if (fault?.kind === 'lose-answer') loseAnswer.add(res);
+        if (fault?.kind === 'delay') delays.set(res, fault.ms);
+        recorded.set(res, call);
       }
       const forward = () =>
         new Promise<void>((done) => {
@@ -209,6 +227,17 @@ export async function startRecordingProxy(
               headers: { ...req.headers, host: target.host },
             },
             (upstreamRes) => {
+              const call = recorded.get(res);
+              if (call) call.status = upstreamRes.statusCode;
+              if (loseAnswer.has(res)) {
+                // The emulator did it; the client is told nothing.
+                upstreamRes.resume();
+                upstreamRes.on('end', () => {
+                  res.socket?.destroy();
+                  done();
+                });
+                return;
+              }
               res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
               upstreamRes.pipe(res);
               upstreamRes.on('end', done);
@@ -222,10 +251,12 @@ export async function startRecordingProxy(
           });
           upstream.end(body);
         });
+      const delay = delays.get(res) ?? 0;
+      const start = delay > 0 ? () => new Promise<void>((r) => setTimeout(r, delay)).then(forward) : forward;
       if (options.serializeDynamoDb && signingNameOf(req.headers.authorization) === 'dynamodb') {
-        dynamoDbTurn = dynamoDbTurn.then(forward);
+        dynamoDbTurn = dynamoDbTurn.then(start);
       } else {
-        void forward();
+        void start();
       }
     });
   });
