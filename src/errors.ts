@@ -80,3 +80,23 @@ export class NotBundledError extends PhiGuardError {
     this.name = 'NotBundledError';
   }
 }
+
+/**
+ * A write whose answer never came (the connection dropped, the call timed out, the
+ * service answered 5xx): it may or may not have been applied. It is not sent again
+ * blindly (a repeated write is a second change, and counts towards fights); the
+ * engine reads the resource back and decides from what it sees.
+ *
+ * The SDK's failure is kept as `underlying`, not as `cause`: the SDK's retry
+ * classification follows `cause` and would retry the write again.
+ */
+export class WriteOutcomeUnknownError extends PhiGuardError {
+  readonly operation: string;
+  readonly underlying: unknown;
+  constructor(operation: string, underlying: unknown, description: string) {
+    super(`${operation}: no answer (${description}); it may have been applied`);
+    this.name = 'WriteOutcomeUnknown';
+    this.operation = operation;
+    this.underlying = underlying;
+  }
+}

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeAwsError } from '../aws-errors';
-import { ResourceGoneError } from '../errors';
+import { ResourceGoneError, WriteOutcomeUnknownError } from '../errors';
 import { TAGS_READ } from '../read-cache';
 import type { CheckResult, Plan, Rule, RuleContext, RuleMode, Settle } from '../rule';
 import { type Decision, reportedActions } from './outcome-builder';
@@ -109,6 +109,11 @@ export async function decide(
     try {
       await action.run(ctx);
     } catch (error) {
+      if (error instanceof WriteOutcomeUnknownError) {
+        // It may have landed: what the resource shows decides (never a blind second write).
+        ctx.reads.invalidate(arn, keep);
+        return verify(rule, arn, ctx, plan.settle, planned, keep, `${action.api}'s answer was lost`);
+      }
       return { status: 'error', reason: `${action.api} failed: ${describeAwsError(error)}`, ...planned };
     }
   }
@@ -127,6 +132,8 @@ async function verify(
   settle: Settle | undefined,
   planned: Pick<Decision, 'findings' | 'before' | 'actions'>,
   keep: readonly string[],
+  /** Set when a write's answer was lost: only a compliant read makes it a fix. */
+  lost?: string,
 ): Promise<Decision> {
   const deadline = Date.now() + (settle?.timeoutSeconds ?? 0) * 1000;
   if (settle?.waitFor) {
@@ -148,6 +155,15 @@ async function verify(
       };
     }
     if (after.state === 'compliant') return { status: 'remediated', after: after.summary, ...planned };
+    if (lost) {
+      // Not visible: not applied, or not yet. Either way not a fix; the retry re-reads and decides.
+      return {
+        status: 'error',
+        reason: `${lost} and the read-back does not show the fix${after.state === 'non-compliant' ? `: ${after.findings.join('; ')}` : ''}`,
+        ...(after.state === 'non-compliant' ? { after: after.summary } : {}),
+        ...planned,
+      };
+    }
     if (after.state === 'gone') {
       return {
         status: 'error',
