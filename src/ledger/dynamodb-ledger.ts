@@ -154,7 +154,9 @@ export class DynamoDbLedger implements Ledger {
           TableName: this.tableName,
           Key: { pk: claimKey(rule, resource), sk: 'CLAIM' },
           UpdateExpression: 'SET lockOwner = :owner, lockUntil = :until, expiresAt = :ttl',
-          ConditionExpression: 'attribute_not_exists(lockOwner) OR lockUntil < :now',
+          // The same owner may claim again: the SDK re-sends a claim whose answer was lost,
+          // and that claim must not find itself "held by another" until its lock expires.
+          ConditionExpression: 'attribute_not_exists(lockOwner) OR lockUntil < :now OR lockOwner = :owner',
           ExpressionAttributeValues: {
             ':owner': owner,
             ':until': now + this.settings.lockSeconds,
@@ -175,7 +177,7 @@ export class DynamoDbLedger implements Ledger {
         recentRemediations: times.filter((t) => t > now - this.settings.fightWindowSeconds),
         ticketOpen: (openTickets?.size ?? 0) > 0,
         last: lastStatus ? { status: lastStatus, at: Number(out.Attributes?.lastStatusAt ?? 0) } : undefined,
-        tookOver: out.Attributes?.lockOwner !== undefined,
+        tookOver: out.Attributes?.lockOwner !== undefined && out.Attributes.lockOwner !== owner,
       };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -58,8 +58,10 @@ export class MemoryLedger implements Ledger {
     const now = this.now();
     const key = pairKey(rule, resource);
     const claim = this.claims.get(key) ?? { lockUntil: 0, remediatedAt: [] };
-    if (claim.owner && claim.lockUntil > now) return { acquired: false, heldUntil: claim.lockUntil };
-    const tookOver = claim.owner !== undefined;
+    if (claim.owner && claim.owner !== owner && claim.lockUntil > now) {
+      return { acquired: false, heldUntil: claim.lockUntil };
+    }
+    const tookOver = claim.owner !== undefined && claim.owner !== owner;
     claim.owner = owner;
     claim.lockUntil = now + this.settings.lockSeconds;
     this.claims.set(key, claim);
