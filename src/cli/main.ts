@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { rules } from '../../remediations';
 import type { PhiGuardConfig } from '../config';
 import { InvalidEventError, PhiGuardError } from '../errors';
@@ -65,6 +65,12 @@ function fail(message: string, code: number): void {
   process.stderr.write(`phiguard: ${message.split('\n')[0]}\n`);
   process.exitCode = code;
 }
+
+/** The options of commands about a deployment (status, dlq): which stage, in which Region. */
+const STAGE_OPTION = () =>
+  new Option('--stage <stage>', 'the deployment stage (default: PHIGUARD_STAGE, else dev)');
+const DEPLOYMENT_REGION_OPTION = () =>
+  new Option('--region <region>', "the deployment's Region (default: AWS_REGION)");
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -290,8 +296,8 @@ export function buildProgram(): Command {
     .description(
       'the messages in the events, notifications and sweep dead-letter queues (ids, ARNs, errors; no payloads)',
     )
-    .option('--stage <stage>', 'the deployment stage (default: PHIGUARD_STAGE, else dev)')
-    .option('--region <region>', "the deployment's Region (default: AWS_REGION)")
+    .addOption(STAGE_OPTION())
+    .addOption(DEPLOYMENT_REGION_OPTION())
     .option('--json', 'print JSON', false)
     .action(async (opts: { stage?: string; region?: string; json: boolean }) => {
       process.exitCode = await runDlqList({
@@ -305,8 +311,8 @@ export function buildProgram(): Command {
     .description(
       'process each dead-lettered event again through the engine (mode: PHIGUARD_DRY_RUN), deleting each message once processed',
     )
-    .option('--stage <stage>', 'the deployment stage (default: PHIGUARD_STAGE, else dev)')
-    .option('--region <region>', "the deployment's Region (default: AWS_REGION)")
+    .addOption(STAGE_OPTION())
+    .addOption(DEPLOYMENT_REGION_OPTION())
     .option('--dry-run', 'plan only: nothing is changed, no message deleted', false)
     .action(async (opts: { stage?: string; region?: string; dryRun: boolean }) => {
       process.exitCode = await runDlqRedrive({
@@ -321,8 +327,8 @@ export function buildProgram(): Command {
     .description(
       'is the deployment healthy: mode, event rules, dead-letter queues, heartbeats, last sweep, open tickets (exit 0 healthy, 2 degraded, 1 unreachable)',
     )
-    .option('--stage <stage>', 'the deployment stage (default: PHIGUARD_STAGE, else dev)')
-    .option('--region <region>', "the deployment's Region (default: AWS_REGION)")
+    .addOption(STAGE_OPTION())
+    .addOption(DEPLOYMENT_REGION_OPTION())
     .option('--json', 'print JSON', false)
     .action(async (opts: { stage?: string; region?: string; json: boolean }) => {
       const stage = opts.stage ?? process.env.PHIGUARD_STAGE ?? 'dev';

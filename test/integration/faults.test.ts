@@ -59,6 +59,21 @@ async function isFixed(bucket: string): Promise<boolean> {
   return allOn && !(acl.Grants ?? []).some((g) => /AllUsers|AuthenticatedUsers/.test(g.Grantee?.URI ?? ''));
 }
 
+/** An engine in-process, every call (guarded services and the registry) through the proxy. */
+function engineThroughProxy(env: Record<string, string>): Engine {
+  const config = testConfig(env);
+  return new Engine({
+    rules,
+    config,
+    ledger: createTableLedger(
+      TABLE,
+      config,
+      new DynamoDBClient({ region: REGION, endpoint: proxy.endpoint, maxAttempts: 4 }),
+    ),
+    clientsFor: createClientPool({ overrides: { endpoint: proxy.endpoint } }),
+  });
+}
+
 beforeAll(async () => {
   useMoto();
   direct = localClients(FAULT_REGION).s3();
@@ -136,21 +151,7 @@ describe('faults on the sweep', () => {
 });
 
 describe('a write whose answer was lost', () => {
-  /** An engine in-process, every call through the proxy. */
-  function engine(): Engine {
-    const env = { PHIGUARD_LEDGER_TABLE: TABLE };
-    const config = testConfig(env);
-    return new Engine({
-      rules,
-      config,
-      ledger: createTableLedger(
-        TABLE,
-        config,
-        new DynamoDBClient({ region: REGION, endpoint: proxy.endpoint }),
-      ),
-      clientsFor: createClientPool({ overrides: { endpoint: proxy.endpoint } }),
-    });
-  }
+  const engine = () => engineThroughProxy({ PHIGUARD_LEDGER_TABLE: TABLE });
 
   it('is read back, not sent again: landed is remediated; the rest is retried and never repeats what landed', async () => {
     faultsOn = true;
@@ -222,18 +223,8 @@ describe('faults on the event path', () => {
     proxy.reset();
     // Lambda retries a failed event a minute or more later, after a claim left by a
     // failed settlement has timed out; a short lock lets this test retry at once.
-    const config = testConfig({ PHIGUARD_LEDGER_TABLE: TABLE, PHIGUARD_LOCK_SECONDS: '1' });
-    const make = () =>
-      new Engine({
-        rules,
-        config,
-        ledger: createTableLedger(
-          TABLE,
-          config,
-          new DynamoDBClient({ region: REGION, endpoint: proxy.endpoint, maxAttempts: 4 }),
-        ),
-        clientsFor: createClientPool({ overrides: { endpoint: proxy.endpoint } }),
-      });
+    const env = { PHIGUARD_LEDGER_TABLE: TABLE, PHIGUARD_LOCK_SECONDS: '1' };
+    const make = () => engineThroughProxy(env);
     for (const bucket of buckets) {
       const event = inRegion(bucketEvent('s3/PutBucketAcl.public-read', bucket), FAULT_REGION);
       let done = false;
@@ -264,7 +255,7 @@ describe('faults on the event path', () => {
       expect(done, `${bucket} never settled`).toBe(true);
     }
     faultsOn = false;
-    const ledger = createTableLedger(TABLE, config, new DynamoDBClient({ region: REGION }));
+    const ledger = createTableLedger(TABLE, testConfig(env), new DynamoDBClient({ region: REGION }));
     for (const bucket of buckets) {
       const history = await ledger.history({
         resource: `arn:aws:s3:::${bucket}`,
