@@ -12,7 +12,8 @@ import type { Safeguard } from './rule';
  * - non-compliant: the rule's mode is `notify`; reported, nothing changed
  * - exempt: non-compliant but tagged `phiguard:exempt`; never changed
  * - ignored: not evidence (failed call, PHI Guard's own call, rule off, no resource named)
- * - duplicate: this event was already processed, or another invocation holds the claim
+ * - duplicate: this event was already processed, or (in a sweep) another invocation
+ *   holds the claim (an event then ends in `error`, so Lambda retries it)
  * - gone: the resource no longer exists
  * - error: a read or write failed, or the fix did not stick; `reason` says which
  */

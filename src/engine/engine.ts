@@ -207,7 +207,10 @@ export class Engine {
   ): Promise<Outcome[]> {
     const settlement = new Settlement(page.owner);
     const deps = { ...this.evaluationDeps(), concurrency: page.concurrency ?? this.concurrency };
-    const outcomes = await evaluatePairs(deps, pairs, facts, settlement, { recordUnclaimed: false });
+    const outcomes = await evaluatePairs(deps, pairs, facts, settlement, {
+      recordUnclaimed: false,
+      claimHeld: 'leave',
+    });
     await settleAndNotify(this.settleDeps(), settlement, { failed: false, outcomes });
     return outcomes;
   }
@@ -299,6 +302,7 @@ export class Engine {
       }
       const evaluated = await evaluatePairs(this.evaluationDeps(), pairs, facts, settlement, {
         recordUnclaimed: true,
+        claimHeld: 'retry',
       });
       // Reported in registry order, each rule's resources in the order found.
       outcomes = this.index.rules.flatMap(

@@ -76,13 +76,19 @@ async function readBeforeClaim(pair: EvaluationPair, readAt: number): Promise<Pr
  * `recordUnclaimed`: whether compliant and gone outcomes enter the history. An
  * event's do (one record per evaluated outcome); a sweep's don't (every resource,
  * every hour, would drown the audit trail in "still fine").
+ *
+ * `claimHeld`: what a pair whose claim another live invocation still holds after the
+ * wait becomes. For an event, an `error`, so the invocation fails and Lambda retries
+ * it once the holder is done (as `duplicate` the event was marked done and its drift,
+ * if the holder read before it, waited for the next sweep). For a sweep, `duplicate`:
+ * the next sweep looks again.
  */
 export async function evaluatePairs(
   deps: EvaluationDeps,
   pairs: readonly EvaluationPair[],
   facts: EventFacts,
   settlement: Settlement,
-  options: { recordUnclaimed: boolean },
+  options: { recordUnclaimed: boolean; claimHeld: 'retry' | 'leave' },
 ): Promise<Outcome[]> {
   const { index, config, ledger, names } = deps;
   const outcomeOf = (pair: EvaluationPair, decision: Decision, recorded = false) =>
@@ -160,7 +166,7 @@ export async function evaluatePairs(
       }
       // After a fix by an earlier rule of this resource its first read is stale (the
       // fix emptied the shared reads, so the next check reads live state again).
-      const outcome = await evaluateClaimed(deps, pair, facts, settlement, read, !changed);
+      const outcome = await evaluateClaimed(deps, pair, facts, settlement, read, !changed, options.claimHeld);
       if (outcome.status === 'remediated' || outcome.status === 'pending' || outcome.status === 'error')
         changed = true;
       results[i] = outcome;
@@ -210,6 +216,7 @@ async function evaluateClaimed(
   precheck: Precheck,
   /** False after an earlier rule of this resource changed it: its first read is stale. */
   reusable: boolean,
+  claimHeld: 'retry' | 'leave',
 ): Promise<Outcome> {
   const { rule, arn, ctx } = pair;
   const { config, ledger, index, names } = deps;
@@ -231,10 +238,13 @@ async function evaluateClaimed(
     return outcome;
   }
   if (!claim) {
+    const reason = 'another invocation still holds the claim on this resource';
     return buildOutcome(
       rule,
       arn,
-      { status: 'duplicate', reason: 'another invocation still holds the claim on this resource' },
+      claimHeld === 'retry'
+        ? { status: 'error', reason: `${reason}; the event is retried once it is done` }
+        : { status: 'duplicate', reason },
       where,
     );
   }

@@ -74,6 +74,30 @@ function fakeRule(
 const event = () => loadFixture('s3/PutBucketAcl.public-read');
 
 describe('engine', () => {
+  it('an event that meets a claim another live invocation still holds fails (so Lambda retries it), writing nothing', async () => {
+    const fake = fakeRule({ compliant: false });
+    const engine = testEngine({ rules: [fake.rule], env: { PHIGUARD_LOCK_SECONDS: '1' } });
+    // Someone else holds the claim and keeps it (a long fix under way).
+    const holder = setInterval(
+      () => void engine.ledger.claim('fake-rule', 'arn:aws:s3:::fake-bucket', 'other'),
+      200,
+    );
+    await engine.ledger.claim('fake-rule', 'arn:aws:s3:::fake-bucket', 'other');
+    try {
+      const failed = await processEvent(engine, event()).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failed).toBeInstanceOf(EventFailedError);
+      expect((failed as EventFailedError).report.outcomes).toMatchObject([
+        { status: 'error', reason: expect.stringMatching(/^another invocation still holds the claim/) },
+      ]);
+      expect(fake.writes).toEqual([]);
+    } finally {
+      clearInterval(holder);
+    }
+  });
+
   it('the same event planned in dry-run still acts in apply (each mode marks its deliveries apart), once', async () => {
     const fake = fakeRule({ compliant: false });
     const ledger = new MemoryLedger(testEngine().config.ledger);
