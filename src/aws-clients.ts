@@ -96,12 +96,28 @@ export interface AwsClientOptions {
   overrides?: Record<string, unknown>;
 }
 
+/** Time to open a connection, and for an answer once the request is sent (AWS answers in well under a second). */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 20_000;
+
 export function createAwsClients({ region, overrides = {} }: AwsClientOptions): AwsClients {
   // Standard retry (exponential back-off with jitter, per request), not adaptive: under
   // injected faults adaptive mode's client-wide rate limiter slowed a whole sweep to a
   // crawl (a 16-bucket sweep at 20 % faults: 60 s against 14 s; issue 15). Writes get
   // their own attempts: one whose answer was lost is read back, never re-sent blindly.
-  const common: CommonClientConfig = { region, maxAttempts: 5, retryMode: 'standard', ...overrides };
+  // Every call has a time-out: a hung connection fails the attempt (a read is retried;
+  // a write's outcome is unknown, so it is read back), instead of holding the Lambda.
+  const common: CommonClientConfig = {
+    region,
+    maxAttempts: 5,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+    ...overrides,
+  };
   const clients = new Map<AwsClientSpec<SdkClient>, SdkClient>();
   return {
     region,

@@ -60,7 +60,7 @@ async function isFixed(bucket: string): Promise<boolean> {
 }
 
 /** An engine in-process, every call (guarded services and the registry) through the proxy. */
-function engineThroughProxy(env: Record<string, string>): Engine {
+function engineThroughProxy(env: Record<string, string>, overrides: Record<string, unknown> = {}): Engine {
   const config = testConfig(env);
   return new Engine({
     rules,
@@ -70,7 +70,7 @@ function engineThroughProxy(env: Record<string, string>): Engine {
       config,
       new DynamoDBClient({ region: REGION, endpoint: proxy.endpoint, maxAttempts: 4 }),
     ),
-    clientsFor: createClientPool({ overrides: { endpoint: proxy.endpoint } }),
+    clientsFor: createClientPool({ overrides: { endpoint: proxy.endpoint, ...overrides } }),
   });
 }
 
@@ -212,6 +212,51 @@ describe('a write whose answer was lost', () => {
     expect(await isFixed(second)).toBe(true);
     expect(appliedWrites(proxy.calls, second)).toEqual(['PutBucketAcl', 'PutPublicAccessBlock']);
   }, 120_000);
+});
+
+describe('a call that outlives its time-out', () => {
+  it('a slow read is retried; a slow write is not re-sent: the retry finds it landed and writes nothing again', async () => {
+    faultsOn = true;
+    const bucket = uniqueName('phi-slow');
+    await seed.createOpenBucket(direct, bucket);
+    const slowed = new Set<string>();
+    injector = {
+      stats: { throttled: 0, serverErrors: 0, resets: 0, lostAnswers: 0 },
+      fault: (call) => {
+        if (call.bucket !== bucket || slowed.has(call.operation)) return undefined;
+        if (call.operation !== 'GetBucketAcl' && call.operation !== 'PutPublicAccessBlock') return undefined;
+        slowed.add(call.operation);
+        return { kind: 'delay', ms: 1500 };
+      },
+    };
+    proxy.reset();
+    const slowClients = { requestHandler: { requestTimeout: 400, throwOnRequestTimeout: true } };
+    const engine = () => engineThroughProxy({ PHIGUARD_LEDGER_TABLE: TABLE }, slowClients);
+    const event = inRegion(bucketEvent('s3/PutBucketAcl.public-read', bucket), FAULT_REGION);
+    const failed = await processEvent(engine(), event).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // The write timed out: its outcome unknown, the read-back (before it landed) not showing it.
+    expect(
+      (failed as EventFailedError).report.outcomes.find((o) => o.rule === 's3-bucket-public-access'),
+    ).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/^PutPublicAccessBlock's answer was lost/),
+    });
+    await sleep(1600);
+    const retried = await processEvent(engine(), event);
+    expect(retried.outcomes.find((o) => o.rule === 's3-bucket-public-access')?.status).toBe('compliant');
+    expect(await isFixed(bucket)).toBe(true);
+    // The slow read was asked again; the slow write was sent once, and landed.
+    const acls = proxy.calls.filter((c) => c.bucket === bucket && c.operation === 'GetBucketAcl');
+    expect(acls[0]?.fault).toBe('delay');
+    expect(acls.length).toBeGreaterThanOrEqual(2);
+    expect(
+      proxy.calls.filter((c) => c.bucket === bucket && c.operation === 'PutPublicAccessBlock'),
+    ).toHaveLength(1);
+    expect(appliedWrites(proxy.calls, bucket)).toEqual(['PutBucketAcl', 'PutPublicAccessBlock']);
+  }, 60_000);
 });
 
 describe('faults on the event path', () => {
