@@ -4,10 +4,10 @@ import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-ia
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { rules } from '../remediations';
+import { DEAD_LETTER_QUEUES, deadLetterQueueName, ledgerTableName } from '../src/deployment-names';
 import { eventBridgeSource, eventRuleSources } from '../src/event-functions';
 import { initLedgerTable } from '../src/ledger/init-table';
 import { eventFunctionName } from '../src/own-event-rules';
-import { DEAD_LETTER_QUEUES } from '../src/status/deployment-status';
 
 /**
  * A stand-in of the stack's moving parts in the emulator, named as the stack names
@@ -105,10 +105,10 @@ export async function seedStandInDeployment(options: {
 
   const deadLetterQueues: Record<string, string> = {};
   for (const { suffix } of DEAD_LETTER_QUEUES) {
-    const created = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}${suffix}` }));
+    const created = await sqs.send(new CreateQueueCommand({ QueueName: deadLetterQueueName(stage, suffix) }));
     deadLetterQueues[suffix] = created.QueueUrl as string;
   }
-  const table = `${prefix}ledger`;
+  const table = ledgerTableName(stage);
   await initLedgerTable(new DynamoDBClient({ region }), table);
   return { stage, region, account, table, deadLetterQueues, eventRules };
 }

@@ -10,8 +10,13 @@ import { rules } from '../../remediations';
 import { describeAwsError, hasErrorCode } from '../aws-errors';
 import { chunksOf } from '../chunks';
 import {
+  DEAD_LETTER_QUEUES,
+  type DeadLetterQueueKey,
+  deadLetterQueueName,
+  ledgerTableName,
+} from '../deployment-names';
+import {
   type DeadLetter,
-  type DeadLetterQueue,
   eventsDeadLetter,
   notificationsDeadLetter,
   sweepDeadLetter,
@@ -27,11 +32,12 @@ export interface DlqOptions {
   region?: string;
 }
 
-const QUEUES: { queue: DeadLetterQueue; suffix: string; read: (m: Message) => DeadLetter }[] = [
-  { queue: 'events', suffix: 'events-dlq', read: (m) => eventsDeadLetter(m, rules) },
-  { queue: 'notifications', suffix: 'notify-dlq', read: notificationsDeadLetter },
-  { queue: 'sweep', suffix: 'sweep-dlq', read: sweepDeadLetter },
-];
+/** How each queue's messages are read. */
+const READERS: Record<DeadLetterQueueKey, (m: Message) => DeadLetter> = {
+  events: (m) => eventsDeadLetter(m, rules),
+  notifications: notificationsDeadLetter,
+  sweep: sweepDeadLetter,
+};
 
 /** How long messages being looked at stay hidden from others (a redrive processes them meanwhile). */
 const HOLD_SECONDS = 300;
@@ -91,11 +97,11 @@ async function release(sqs: SQSClient, url: string, letters: readonly DeadLetter
   }
 }
 
-async function readQueue(sqs: SQSClient, stage: string, spec: (typeof QUEUES)[number]) {
-  const name = `phiguard-${stage}-${spec.suffix}`;
+async function readQueue(sqs: SQSClient, stage: string, spec: (typeof DEAD_LETTER_QUEUES)[number]) {
+  const name = deadLetterQueueName(stage, spec.suffix);
   const url = await queueUrl(sqs, name);
   if (!url) return { name, url, letters: [] as DeadLetter[] };
-  return { name, url, letters: (await receiveAll(sqs, url)).map(spec.read) };
+  return { name, url, letters: (await receiveAll(sqs, url)).map(READERS[spec.key]) };
 }
 
 function regionOf(options: DlqOptions): string {
@@ -107,7 +113,7 @@ export async function runDlqList(options: DlqOptions & { json: boolean }): Promi
   const sqs = new SQSClient({ region: regionOf(options) });
   const found: DeadLetter[] = [];
   const missing: string[] = [];
-  for (const spec of QUEUES) {
+  for (const spec of DEAD_LETTER_QUEUES) {
     const { name, url, letters } = await readQueue(sqs, options.stage, spec);
     if (!url) missing.push(name);
     else await release(sqs, url, letters);
@@ -138,7 +144,7 @@ export async function runDlqList(options: DlqOptions & { json: boolean }): Promi
       )}\n`,
     );
   }
-  return missing.length === QUEUES.length ? 1 : 0;
+  return missing.length === DEAD_LETTER_QUEUES.length ? 1 : 0;
 }
 
 /**
@@ -152,9 +158,9 @@ export async function runDlqRedrive(options: DlqOptions & { dryRun: boolean }): 
   const region = regionOf(options);
   const sqs = new SQSClient({ region });
   const config = loadCliConfig(options.dryRun ? false : undefined);
-  const ledgerTable = config.ledgerTable ?? `phiguard-${options.stage}-ledger`;
+  const ledgerTable = config.ledgerTable ?? ledgerTableName(options.stage);
   const engine = createCliEngine({ ...config, ledgerTable });
-  const spec = QUEUES[0] as (typeof QUEUES)[number];
+  const spec = DEAD_LETTER_QUEUES.find((q) => q.key === 'events') as (typeof DEAD_LETTER_QUEUES)[number];
   const { name, url, letters } = await readQueue(sqs, options.stage, spec);
   if (!url) throw new DlqError(`queue ${name} does not exist in ${region} (pass --stage / --region)`);
 

@@ -4,6 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { rules } from '../../remediations';
 import { describeAwsError, hasErrorCode } from '../aws-errors';
+import { ledgerTableName } from '../deployment-names';
 import { PhiGuardError } from '../errors';
 import { createTableLedger } from '../ledger/create-ledger';
 import { type DeploymentStatus, deploymentStatus } from '../status/deployment-status';
@@ -42,7 +43,7 @@ export function formatStatus(status: DeploymentStatus): string {
 export async function runStatus(options: StatusOptions): Promise<number> {
   const [region] = regionsOrDefault(options.region ? [options.region] : []) as [string];
   const config = loadCliConfig();
-  const table = process.env.PHIGUARD_LEDGER_TABLE || `phiguard-${options.stage}-ledger`;
+  const table = process.env.PHIGUARD_LEDGER_TABLE || ledgerTableName(options.stage);
   let account: string;
   try {
     account = await callerAccount(region);

@@ -1,5 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { parseEvent } from '../cloudtrail-event';
+import type { DeadLetterQueueKey } from '../deployment-names';
 import type { Rule } from '../rule';
 
 /**
@@ -8,10 +9,9 @@ import type { Rule } from '../rule';
  * notification's or shard's ids, and the error that put it there. The event itself
  * is kept (not printed) so `phiguard dlq redrive` can process it again.
  */
-export type DeadLetterQueue = 'events' | 'notifications' | 'sweep';
 
 export interface DeadLetter {
-  queue: DeadLetterQueue;
+  queue: DeadLetterQueueKey;
   messageId: string;
   receiptHandle: string;
   sentAt?: string;
@@ -71,7 +71,7 @@ function resourcesOf(
   }
 }
 
-function common(queue: DeadLetterQueue, message: Message) {
+function common(queue: DeadLetterQueueKey, message: Message) {
   const sent = Number(message.Attributes?.SentTimestamp);
   const received = Number(message.Attributes?.ApproximateReceiveCount);
   return {

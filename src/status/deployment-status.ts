@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { describeAwsError, errorCode } from '../aws-errors';
+import { describeAwsError, hasErrorCode } from '../aws-errors';
+import { DEAD_LETTER_QUEUES, deadLetterQueueName } from '../deployment-names';
 import { eventRuleSources } from '../event-functions';
 import { DEFAULT_HEARTBEAT_MINUTES, missingHeartbeats } from '../heartbeat';
 import type { HistoryEntry, Ledger } from '../ledger/ledger';
@@ -55,16 +56,16 @@ export interface StatusDeps {
   now: Date;
 }
 
-export const DEAD_LETTER_QUEUES = [
-  { suffix: 'events-dlq', what: 'events that failed every retry (missed fixes until redriven)' },
-  { suffix: 'notify-dlq', what: 'notifications not delivered' },
-  { suffix: 'sweep-dlq', what: 'sweep shards that failed every retry' },
-] as const;
-
 const THIRTY_DAYS_MS = 30 * 86_400_000;
 
+/** What Lambda, EventBridge and SQS answer for a name that does not exist. */
 function isNotFound(error: unknown): boolean {
-  return /NotFound|NonExistentQueue/.test(errorCode(error) ?? '');
+  return hasErrorCode(
+    error,
+    'ResourceNotFoundException',
+    'AWS.SimpleQueueService.NonExistentQueue',
+    'QueueDoesNotExist',
+  );
 }
 
 /** The environment one of the stack's functions runs with, or undefined when it is not deployed. */
@@ -199,7 +200,7 @@ async function eventRulesCheck(deps: StatusDeps): Promise<StatusCheck> {
 async function deadLetterChecks(deps: StatusDeps): Promise<StatusCheck[]> {
   return Promise.all(
     DEAD_LETTER_QUEUES.map(async ({ suffix, what }): Promise<StatusCheck> => {
-      const name = `phiguard-${deps.stage}-${suffix}`;
+      const name = deadLetterQueueName(deps.stage, suffix);
       try {
         const { QueueUrl } = await deps.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
         const { Attributes = {} } = await deps.sqs.send(
