@@ -68,8 +68,9 @@ function isFight(entry: HistoryEntry): boolean {
 export function openTicketPairs(
   entries: readonly HistoryEntry[],
   inTicketSystem: ReadonlySet<string>,
+  /** Each pair's latest entry, when the caller has it already. */
+  latest: ReadonlyMap<string, HistoryEntry> = latestByPair(entries),
 ): Set<string> {
-  const latest = latestByPair(entries);
   const ticketed = new Set(
     entries.filter((e) => e.status === 'ticket').map((e) => pairKey(e.rule, e.resource)),
   );
@@ -261,7 +262,7 @@ export function buildEvidence(input: EvidenceInput): Evidence {
     const ticketPairs = new Set(
       mine.filter((e) => e.status === 'ticket').map((e) => pairKey(e.rule, e.resource)),
     );
-    const stillOpen = [...openTicketPairs(mine, input.openTickets)];
+    const stillOpen = [...openTicketPairs(mine, input.openTickets, latest)];
     const exemptPairs = new Map<string, HistoryEntry>();
     for (const e of mine) {
       const key = pairKey(e.rule, e.resource);
