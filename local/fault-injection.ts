@@ -15,6 +15,12 @@ export interface FaultPlan {
   /** How failures split; the rest of 1 are dropped connections. Default 0.75 throttling, 0.15 server errors. */
   throttling?: number;
   serverErrors?: number;
+  /**
+   * Services whose writes never lose an answer (their drops are all resets before the
+   * service acted): the notification channels, which take no idempotency key, so a
+   * lost answer is a message sent twice by any client.
+   */
+  answersKept?: readonly string[];
 }
 
 export interface FaultStats {
@@ -25,7 +31,7 @@ export interface FaultStats {
 }
 
 /** mulberry32: a small, good-enough seeded generator. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -94,7 +100,7 @@ export function faultInjector(plan: FaultPlan): {
   fault: (call: RecordedCall) => InjectedFault | undefined;
   stats: FaultStats;
 } {
-  const next = random(plan.seed);
+  const next = seededRandom(plan.seed);
   const throttlingShare = plan.throttling ?? 0.75;
   const serverShare = plan.serverErrors ?? 0.15;
   const stats: FaultStats = { throttled: 0, serverErrors: 0, resets: 0, lostAnswers: 0 };
@@ -114,7 +120,7 @@ export function faultInjector(plan: FaultPlan): {
       }
       // A dropped connection: before the emulator saw it, or — half the writes — after
       // it acted, so the client never learns that its write happened.
-      if (!isRead(call) && next() < 0.5) {
+      if (!isRead(call) && !plan.answersKept?.includes(call.service) && next() < 0.5) {
         stats.lostAnswers++;
         return { kind: 'lose-answer' };
       }

@@ -1,5 +1,9 @@
 /** Classifies AWS SDK v3 errors by their service error code, which is stable across SDK versions. */
 
+/** Every service's name for "too many requests, try later" (AWS never applied the call). */
+export const THROTTLING_ERROR =
+  /^(Throttling|ThrottlingException|ThrottledException|RequestThrottled|RequestThrottledException|TooManyRequestsException|ProvisionedThroughputExceededException|TransactionInProgressException|RequestLimitExceeded|BandwidthLimitExceeded|LimitExceededException|SlowDown|PriorRequestNotComplete|EC2ThrottledException)$/;
+
 export function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const candidate = error as { name?: unknown; Code?: unknown; code?: unknown };
@@ -20,4 +24,25 @@ export function describeAwsError(error: unknown): string {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode;
   return status ? `${code} (HTTP ${status})` : code;
+}
+
+/**
+ * Whether trying again can help: throttling, a server error, a time-out or a dropped
+ * connection (no answer at all). A 4xx answer (a failed condition, a bad request,
+ * access denied) will be the same the next time.
+ */
+export function isTransientAwsError(error: unknown): boolean {
+  const failure = error as
+    | { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; name?: string; code?: unknown }
+    | undefined;
+  if (failure?.$retryable) return true;
+  const status = failure?.$metadata?.httpStatusCode;
+  if (status === undefined) {
+    // No answer: a socket error (ECONNRESET, EPIPE, …) or a time-out. Anything else is a bug.
+    return (
+      (typeof failure?.code === 'string' && /^E[A-Z]+$/.test(failure.code)) ||
+      /Timeout|TimedOut|Abort/.test(failure?.name ?? '')
+    );
+  }
+  return status === 429 || status === 408 || status >= 500 || THROTTLING_ERROR.test(failure?.name ?? '');
 }

@@ -1,4 +1,4 @@
-import { describeAwsError } from './aws-errors';
+import { describeAwsError, THROTTLING_ERROR } from './aws-errors';
 import { WriteOutcomeUnknownError } from './errors';
 
 /**
@@ -16,9 +16,6 @@ import { WriteOutcomeUnknownError } from './errors';
 const NOT_A_WRITE =
   /^(Get|List|Describe|Head|Lookup|Search|Select|Query|Scan|BatchGet|Check|Simulate|Test|Validate|Estimate|Preview|AssumeRole)/;
 
-const THROTTLING =
-  /^(Throttling|ThrottlingException|ThrottledException|RequestThrottled|RequestThrottledException|TooManyRequestsException|ProvisionedThroughputExceededException|TransactionInProgressException|RequestLimitExceeded|BandwidthLimitExceeded|LimitExceededException|SlowDown|PriorRequestNotComplete|EC2ThrottledException)$/;
-
 interface SdkFailure {
   name?: string;
   code?: string;
@@ -29,7 +26,7 @@ interface SdkFailure {
 /** A refusal the service made before applying anything: throttling, or any 4xx answer. */
 function wasRefused(error: SdkFailure): boolean {
   const status = error.$metadata?.httpStatusCode;
-  if (status === 429 || THROTTLING.test(error.name ?? '') || error.$retryable?.throttling) return true;
+  if (status === 429 || THROTTLING_ERROR.test(error.name ?? '') || error.$retryable?.throttling) return true;
   return status !== undefined && status >= 400 && status < 500 && status !== 408;
 }
 

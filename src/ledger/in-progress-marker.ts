@@ -3,8 +3,10 @@ import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * "I am doing this now": a conditional put of an IN_PROGRESS marker that only
- * succeeds when there is none, or when its holder died (lock expired), or, with
- * `reuseAfterExpiry`, when the marker is past its TTL (DynamoDB deletes lazily).
+ * succeeds when there is none, or when its holder died (lock expired), or when the
+ * holder is `owner` itself (the SDK re-sends a put whose answer was lost; refusing it
+ * would leave the work waiting for the lock to expire), or, with `reuseAfterExpiry`,
+ * when the marker is past its TTL (DynamoDB deletes lazily).
  * One call either way: on failure the old marker comes back with the error.
  *
  * Returns 'new' (ours now), or the status of the marker in the way.
@@ -33,11 +35,11 @@ export async function putInProgressMarker(
           lockUntil: now + input.lockSeconds,
           expiresAt: now + input.ttlSeconds,
         },
-        ConditionExpression: `attribute_not_exists(pk) OR (#status = :inProgress AND lockUntil < :now)${
+        ConditionExpression: `attribute_not_exists(pk) OR (#status = :inProgress AND (lockUntil < :now OR #owner = :owner))${
           input.reuseAfterExpiry ? ' OR expiresAt < :now' : ''
         }`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now },
+        ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now, ':owner': input.owner },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );

@@ -40,7 +40,9 @@ export class MemoryLedger implements Ledger {
     const now = this.now();
     const marker = this.events.get(eventId);
     if (marker?.status === 'COMPLETED') return { state: 'duplicate', of: 'completed' };
-    if (marker && marker.lockUntil > now) return { state: 'duplicate', of: 'in-progress' };
+    // Its own owner may begin again (the DynamoDB ledger grants a re-sent put the same way).
+    if (marker && marker.lockUntil > now && marker.owner !== owner)
+      return { state: 'duplicate', of: 'in-progress' };
     this.events.set(eventId, { status: 'IN_PROGRESS', owner, lockUntil: now + this.settings.lockSeconds });
     return { state: 'new' };
   }

@@ -29,7 +29,11 @@ import type { TicketSinkName } from './settings';
  */
 export type DeliveryBegin = 'new' | 'done' | 'busy';
 
-export type TicketState = { state: 'open'; ticket: TicketRef } | { state: 'opening' } | undefined;
+export type TicketState =
+  | { state: 'open'; ticket: TicketRef }
+  /** Being opened by `owner` (a notifier whose reservation's answer was lost may find its own). */
+  | { state: 'opening'; owner: string }
+  | undefined;
 
 export interface HistoryRef {
   resource: string;
@@ -160,7 +164,8 @@ export class DynamoDbDeliveryRegistry implements DeliveryRegistry {
     if (!item) return undefined;
     if (item.status === 'OPEN') return { state: 'open', ticket: { key: item.ticketKey, id: item.ticketId } };
     // A reservation whose holder died frees up after the lock.
-    if (item.status === 'OPENING' && (item.lockUntil ?? 0) >= this.now()) return { state: 'opening' };
+    if (item.status === 'OPENING' && (item.lockUntil ?? 0) >= this.now())
+      return { state: 'opening', owner: String(item.owner ?? '') };
     return undefined;
   }
 
@@ -177,9 +182,11 @@ export class DynamoDbDeliveryRegistry implements DeliveryRegistry {
             lockUntil: now + DELIVERY_LOCK_SECONDS,
             expiresAt: now + TICKET_TTL_SECONDS,
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :opening AND lockUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':opening': 'OPENING', ':now': now },
+          // Its own owner may reserve again: the SDK re-sends a reservation whose answer was lost.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status = :opening AND (lockUntil < :now OR #owner = :owner))',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':opening': 'OPENING', ':now': now, ':owner': owner },
         }),
       );
       return true;

@@ -22,7 +22,7 @@ export class MemoryDeliveryRegistry implements DeliveryRegistry {
   async beginDelivery(unit: string, owner: string): Promise<DeliveryBegin> {
     const existing = this.deliveries.get(unit);
     if (existing?.status === 'DONE') return 'done';
-    if (existing) return 'busy';
+    if (existing && existing.owner !== owner) return 'busy';
     this.deliveries.set(unit, { status: 'IN_PROGRESS', owner });
     return 'new';
   }
@@ -38,12 +38,13 @@ export class MemoryDeliveryRegistry implements DeliveryRegistry {
   async ticket(sink: TicketSinkName, rule: string, resource: string): Promise<TicketState> {
     const item = this.tickets.get(`${sink}|${rule}|${resource}`);
     if (item?.status === 'OPEN' && item.ticket) return { state: 'open', ticket: item.ticket };
-    return item ? { state: 'opening' } : undefined;
+    return item ? { state: 'opening', owner: item.owner ?? '' } : undefined;
   }
 
   async reserveTicket(sink: TicketSinkName, rule: string, resource: string, owner: string): Promise<boolean> {
     const key = `${sink}|${rule}|${resource}`;
-    if (this.tickets.has(key)) return false;
+    const held = this.tickets.get(key);
+    if (held && !(held.status === 'OPENING' && held.owner === owner)) return false;
     this.tickets.set(key, { status: 'OPENING', owner });
     return true;
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { isTransientAwsError } from '../aws-errors';
 import { mapLimited } from '../concurrency';
 import type { EngineLogger } from '../logger';
+import { inRetryRounds } from '../retry-rounds';
 import type { MessageChannel, TicketSink } from './channels/channel';
 import type { DeliveryRegistry, HistoryRef } from './delivery-registry';
 import { DeliveryError } from './http';
@@ -54,6 +56,12 @@ type Unit =
 function historyRef(n: Notification): HistoryRef | undefined {
   return n.historyId ? { resource: n.resource, rule: n.rule, time: n.time, id: n.historyId } : undefined;
 }
+
+/**
+ * Rounds for a registry write that follows a send: once Slack has the message, a
+ * marker left unwritten means the queue's retry sends it again.
+ */
+const RECORD_ROUNDS = 4;
 
 function describe(error: unknown): string {
   if (error instanceof DeliveryError) return error.message;
@@ -176,7 +184,17 @@ export class Notifier {
       this.logFailure(channelName, item.notification, error);
       return [item];
     }
-    await this.deps.registry.finishDelivery(unit, this.owner);
+    try {
+      await this.recordSent(() => this.deps.registry.finishDelivery(unit, this.owner));
+    } catch (error) {
+      // Sent: retrying through the queue would send it again. The marker's lock expires
+      // and only a redelivered copy of this message could then repeat it.
+      this.deps.logger.error('notification delivered but its marker not written', {
+        ...this.logFields(channelName, item.notification),
+        error: describe(error),
+      });
+      return [];
+    }
     this.deps.logger.info('notification delivered', this.logFields(channelName, item.notification));
     return [];
   }
@@ -201,10 +219,21 @@ export class Notifier {
       });
       return pending;
     }
-    await this.deps.registry.markDelivered(
-      channelName,
-      pending.map((item) => item.notification.id),
-    );
+    try {
+      await this.recordSent(() =>
+        this.deps.registry.markDelivered(
+          channelName,
+          pending.map((item) => item.notification.id),
+        ),
+      );
+    } catch (error) {
+      this.deps.logger.error('digest delivered but its markers not written', {
+        channel: channelName,
+        notifications: pending.length,
+        error: describe(error),
+      });
+      return [];
+    }
     this.deps.logger.info('digest delivered', {
       channel: channelName,
       notifications: pending.length,
@@ -225,12 +254,13 @@ export class Notifier {
     if (begun === 'busy') return false;
     try {
       const current = await registry.ticket(sinkName, n.rule, n.resource);
-      if (current?.state === 'opening')
+      // Our own reservation (its answer was lost and the SDK re-sent it) is not "another".
+      if (current?.state === 'opening' && current.owner !== this.owner)
         throw new DeliveryError('another notifier is opening this ticket', { permanent: false });
       if (n.kind === 'resolved') {
         if (current?.state === 'open') {
           await sink.resolve(current.ticket, n);
-          await registry.ticketClosed(sinkName, n.rule, n.resource);
+          await this.recordSent(() => registry.ticketClosed(sinkName, n.rule, n.resource));
           this.deps.logger.info('ticket resolved', {
             ...this.logFields(sinkName, n),
             ticket: current.ticket.key,
@@ -239,7 +269,7 @@ export class Notifier {
       } else if (current?.state === 'open') {
         await sink.comment(current.ticket, n);
         const ref = historyRef(n);
-        if (ref) await registry.attachTicket(ref, current.ticket.key);
+        if (ref) await this.recordSent(() => registry.attachTicket(ref, current.ticket.key));
         this.deps.logger.info('ticket commented', {
           ...this.logFields(sinkName, n),
           ticket: current.ticket.key,
@@ -250,7 +280,18 @@ export class Notifier {
         }
         try {
           const ticket = await sink.open(n);
-          await registry.ticketOpened(sinkName, n.rule, n.resource, ticket, historyRef(n));
+          try {
+            await this.recordSent(() =>
+              registry.ticketOpened(sinkName, n.rule, n.resource, ticket, historyRef(n)),
+            );
+          } catch (error) {
+            // The retry will open another: name this one so a person can close the spare.
+            this.deps.logger.error('ticket opened but not recorded', {
+              ...this.logFields(sinkName, n),
+              ticket: ticket.key,
+            });
+            throw error;
+          }
           this.deps.logger.info('ticket opened', { ...this.logFields(sinkName, n), ticket: ticket.key });
         } catch (error) {
           await registry.releaseTicket(sinkName, n.rule, n.resource, this.owner);
@@ -262,8 +303,17 @@ export class Notifier {
       this.logFailure(sinkName, n, error);
       return false;
     }
-    await registry.finishDelivery(unit, this.owner);
+    try {
+      await this.recordSent(() => registry.finishDelivery(unit, this.owner));
+    } catch (error) {
+      // The ticket step is done and recorded on the ticket's own item: only the marker is missing.
+      this.logFailure(sinkName, n, error);
+    }
     return true;
+  }
+
+  private recordSent<T>(write: () => Promise<T>): Promise<T> {
+    return inRetryRounds(write, { rounds: RECORD_ROUNDS, retryable: isTransientAwsError });
   }
 
   private logFields(channel: string, n: Notification) {

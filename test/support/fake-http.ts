@@ -12,6 +12,8 @@ export interface Reply {
   body?: unknown;
   /** Never answer (the client's time-out must end the request). */
   hang?: boolean;
+  /** Drop the connection without answering (a reset before the server acted). */
+  reset?: boolean;
 }
 
 export interface RecordedRequest {
@@ -20,6 +22,8 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: unknown;
   raw: string;
+  /** The status it was answered with, or how it was not. */
+  answered?: number | 'reset' | 'hang';
 }
 
 export interface FakeHttpServer {
@@ -57,15 +61,22 @@ export async function startFakeHttpServer(): Promise<FakeHttpServer> {
         // not JSON: kept as text
       }
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const request = { method: req.method ?? 'GET', path, headers: req.headers, body, raw };
+      const request: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, raw };
       requests.push(request);
       const replies = find(request.method, path);
       const next = replies && replies.length > 1 ? replies.shift() : replies?.[0];
       const reply = typeof next === 'function' ? next(request) : (next ?? { status: 404 });
       if (reply.hang) {
+        request.answered = 'hang';
         hanging.add(res);
         return;
       }
+      if (reply.reset) {
+        request.answered = 'reset';
+        req.socket.destroy();
+        return;
+      }
+      request.answered = reply.status ?? 200;
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
       res.end(
         reply.body === undefined
