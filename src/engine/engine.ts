@@ -19,6 +19,7 @@ import { AccountResolver } from './accounts';
 import { type EvaluationPair, evaluatePairs } from './evaluate-pairs';
 import { namedResources, resourcesForEvent, whyNotEvidence } from './intake';
 import { buildOutcome, type EventFacts, type OutcomeContext } from './outcome-builder';
+import { RETRY_ROUNDS, retryFailedPairs } from './retry-failed-pairs';
 import { RULE_IS_OFF, RuleIndex } from './rule-index';
 import { settleAndNotify } from './settle';
 
@@ -198,19 +199,32 @@ export class Engine {
   /**
    * One sweep page: every pair evaluated through the same path as events, then
    * settled in the registry and notified before the next page is listed.
-   * `concurrency` is the sweep's own (resources evaluated at once).
+   * `concurrency` is the sweep's own (resources evaluated at once); with
+   * `retryFailedAfterMs`, pairs that ended in error go again after that back-off
+   * (up to RETRY_ROUNDS rounds, the back-off growing each round).
    */
   async evaluatePage(
     pairs: readonly EvaluationPair[],
     facts: EventFacts,
-    page: { owner: string; concurrency?: number },
+    page: { owner: string; concurrency?: number; retryFailedAfterMs?: number },
   ): Promise<Outcome[]> {
     const settlement = new Settlement(page.owner);
     const deps = { ...this.evaluationDeps(), concurrency: page.concurrency ?? this.concurrency };
-    const outcomes = await evaluatePairs(deps, pairs, facts, settlement, {
-      recordUnclaimed: false,
-      claimHeld: 'leave',
-    });
+    const evaluate = (some: readonly EvaluationPair[]) =>
+      evaluatePairs(deps, some, facts, settlement, { recordUnclaimed: false, claimHeld: 'leave' });
+    const outcomes = await evaluate(pairs);
+    // A failed write goes to the next round only when its read-back showed it did not
+    // land, so each round risks nothing twice; two rounds bring a fault's leftovers from
+    // a few per cent of a page to a few per thousand.
+    for (let round = 1; page.retryFailedAfterMs !== undefined && round <= RETRY_ROUNDS; round++) {
+      const retried = await retryFailedPairs(pairs, outcomes, settlement, {
+        afterMs: page.retryFailedAfterMs * round,
+        registryName: (arn) => this.names.display(arn),
+        evaluate,
+      });
+      if (retried === 0) break;
+      this.logger.info('failed resources evaluated again', { pairs: retried, round });
+    }
     await settleAndNotify(this.settleDeps(), settlement, { failed: false, outcomes });
     return outcomes;
   }

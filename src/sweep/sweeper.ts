@@ -27,11 +27,15 @@ export interface ShardResult {
  * resource type in one region: its resources are listed once, through the type,
  * and each page is settled in the registry (history, claim releases) and notified
  * before the next one is listed, so a shard stopped at its deadline loses nothing.
+ * A pair that fails is evaluated again, after a back-off, before its page settles.
  */
+/** Back-off before a page's failed pairs are evaluated again (jittered ±50 %; doubled for the second round). */
+export const RETRY_FAILED_AFTER_MS = 1_000;
+
 export class Sweeper {
   constructor(
     private readonly engine: Engine,
-    private readonly options: { concurrency: number; pageSize?: number },
+    private readonly options: { concurrency: number; pageSize?: number; retryFailedAfterMs?: number },
   ) {}
 
   private shardParts(shard: Shard): { resource: ResourceType; rules: Rule[] } {
@@ -79,6 +83,7 @@ export class Sweeper {
       const pageOutcomes = await this.engine.evaluatePage(pairs, facts, {
         owner: `sweep:${shard.runId}/${randomUUID()}`,
         concurrency: this.options.concurrency,
+        retryFailedAfterMs: this.options.retryFailedAfterMs ?? RETRY_FAILED_AFTER_MS,
       });
       outcomes.push(...pageOutcomes);
       reads.clear();

@@ -6,7 +6,12 @@ import { localClients } from '../../local/clients';
 import { faultInjector } from '../../local/fault-injection';
 import { bucketEvent, inRegion } from '../../local/fixtures';
 import { emulatorEnv } from '../../local/moto-server';
-import { type RecordedCall, type RecordingProxy, startRecordingProxy } from '../../local/recording-proxy';
+import {
+  type RecordedCall,
+  type RecordingProxy,
+  startRecordingProxy,
+  throttlingFault,
+} from '../../local/recording-proxy';
 import * as seed from '../../local/seed';
 import { rules } from '../../remediations';
 import { createClientPool } from '../../src/aws-clients';
@@ -15,6 +20,8 @@ import { createTableLedger } from '../../src/ledger/create-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
 import type { Outcome } from '../../src/outcome';
 import { EventFailedError, processEvent } from '../../src/process-event';
+import { planShards } from '../../src/sweep/shard';
+import { Sweeper } from '../../src/sweep/sweeper';
 import { runPhiguard } from '../support/cli';
 import { testConfig } from '../support/config';
 import { motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
@@ -44,12 +51,12 @@ function appliedWrites(calls: readonly RecordedCall[], bucket: string): string[]
 }
 
 /** Not public, read straight from the emulator. */
-async function isFixed(bucket: string): Promise<boolean> {
-  const block = await direct
+async function isFixed(bucket: string, s3: S3Client = direct): Promise<boolean> {
+  const block = await s3
     .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
     .then((o) => o.PublicAccessBlockConfiguration)
     .catch(() => undefined);
-  const acl = await direct.send(new GetBucketAclCommand({ Bucket: bucket }));
+  const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
   const allOn = Boolean(
     block?.BlockPublicAcls &&
       block.IgnorePublicAcls &&
@@ -134,7 +141,8 @@ describe('faults on the sweep', () => {
     }
     const failedSomething = report.failures.length > 0 || report.outcomes.some((o) => o.status === 'error');
     expect(first.code).toBe(failedSomething ? 1 : 0);
-    expect(fixedInRun).toBeGreaterThan(buckets.length / 2);
+    // Failed pairs go once more after a back-off within the run (issue 15's goal: 59 of 60).
+    expect(fixedInRun).toBeGreaterThanOrEqual(buckets.length - 1);
 
     // The second run (without faults) converges: every bucket fixed, read back.
     faultsOn = false;
@@ -148,6 +156,49 @@ describe('faults on the sweep', () => {
       expect(new Set(applied).size, `${bucket}: ${applied.join(', ')}`).toBe(applied.length);
     }
   }, 240_000);
+});
+
+describe('a sweep evaluates what failed once more before the page settles', () => {
+  it('a write refused on every attempt is tried again after the back-off: remediated in the same run, each write applied once, one history entry', async () => {
+    const region = 'ap-south-2';
+    const bucket = uniqueName('phi-sweep-retry');
+    await seed.createOpenBucket(localClients(region).s3(), bucket);
+    // Its PutPublicAccessBlock is throttled on all five of the SDK's attempts, then let through.
+    let refused = 0;
+    injector = {
+      stats: { throttled: 0, serverErrors: 0, resets: 0, lostAnswers: 0 },
+      fault: (call) =>
+        call.bucket === bucket && call.operation === 'PutPublicAccessBlock' && refused++ < 5
+          ? throttlingFault(call)
+          : undefined,
+    };
+    faultsOn = true;
+    proxy.reset();
+    const [shard] = planShards(rules, {
+      runId: uniqueName('retry'),
+      accounts: ['123456789012'],
+      regions: [region],
+      ruleIds: ['s3-bucket-public-access'],
+    });
+    const engine = engineThroughProxy({ PHIGUARD_LEDGER_TABLE: TABLE, PHIGUARD_DRY_RUN: 'false' });
+    const result = await new Sweeper(engine, { concurrency: 4, retryFailedAfterMs: 50 }).runShard(
+      shard as never,
+    );
+    faultsOn = false;
+    expect(refused).toBeGreaterThan(5);
+    const resource = `arn:aws:s3:::${bucket}`;
+    expect(result.outcomes.filter((o) => o.resource === resource).map((o) => o.status)).toEqual([
+      'remediated',
+    ]);
+    expect(await isFixed(bucket, localClients(region).s3())).toBe(true);
+    expect(appliedWrites(proxy.calls, bucket)).toEqual(['PutBucketAcl', 'PutPublicAccessBlock']);
+    const history = await createTableLedger(
+      TABLE,
+      testConfig({ PHIGUARD_LEDGER_TABLE: TABLE }),
+      new DynamoDBClient({ region: REGION }),
+    ).history({ resource, rule: 's3-bucket-public-access' });
+    expect(history.map((h) => h.status)).toEqual(['remediated']);
+  }, 60_000);
 });
 
 describe('a write whose answer was lost', () => {
