@@ -114,6 +114,15 @@ export function selfPrincipals(names: StackNames, rules: readonly Rule[] = regis
   };
 }
 
+/**
+ * Invocations of one event function at once. Enough for a Terraform apply's burst (each
+ * invocation handles ~10–30 events/s against AWS, so 10 drain 2,000 events in well under
+ * two minutes: `npm run bench:reliability`), few enough that 15 functions reserve 150 of
+ * an account's default 1,000 and a burst cannot throttle the account's own S3 or EC2
+ * control-plane calls, nor starve its other functions.
+ */
+export const EVENT_FUNCTION_CONCURRENCY = 10;
+
 /** `functions:` entries: one function per event source, fed by one EventBridge rule. */
 export function eventFunctions(names: StackNames, rules: readonly Rule[] = registry) {
   const patterns = eventPatterns(rules);
@@ -125,6 +134,8 @@ export function eventFunctions(names: StackNames, rules: readonly Rule[] = regis
       const delivery = {
         description: `PHI Guard: ${eventSource} drift events`,
         pattern,
+        // Only for deliveries Lambda itself refuses (the function missing, its permission
+        // revoked): an hour of EventBridge's back-off, then the dead-letter queue.
         retryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 10 },
         deadLetterQueueArn: getAtt('EventsDeadLetterQueue', 'Arn'),
       };
@@ -142,8 +153,12 @@ export function eventFunctions(names: StackNames, rules: readonly Rule[] = regis
             PHIGUARD_SELF_PRINCIPALS: self,
             PHIGUARD_NAME_REDACTION_KEY: NAME_REDACTION_KEY,
           },
-          // EventBridge invokes asynchronously: a thrown error is retried twice, then
-          // the event lands in the dead-letter queue for redrive. Nothing is dropped.
+          // Bursts are queued, not dropped. EventBridge invokes asynchronously: Lambda takes
+          // each event into its own queue and runs at most EVENT_FUNCTION_CONCURRENCY at once;
+          // an event throttled by that limit waits there (up to maximumEventAge, 6 h), it is
+          // not lost. A thrown error (a fault, a claim another invocation holds) is retried
+          // twice, then the event lands in the dead-letter queue for `phiguard dlq redrive`.
+          reservedConcurrency: EVENT_FUNCTION_CONCURRENCY,
           maximumRetryAttempts: 2,
           maximumEventAge: 21600,
           destinations: { onFailure: { type: 'sqs', arn: getAtt('EventsDeadLetterQueue', 'Arn') } },

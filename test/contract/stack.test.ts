@@ -14,6 +14,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { beforeAll, describe, expect, it } from 'vitest';
 import { centralBusAdmission, centralEventBusResources } from '../../infra/central-event-bus';
 import {
+  EVENT_FUNCTION_CONCURRENCY,
   eventFunctionName,
   eventLogGroupLogicalId,
   eventRoleLogicalId,
@@ -357,6 +358,24 @@ describe('packaged stack (osls package)', () => {
       JSON.stringify((props(eventRoleLogicalId(key)) as { Policies: Policy[] }).Policies[0]);
     expect(actions('s3')).not.toContain('kms:CancelKeyDeletion');
     expect(actions('kms')).not.toContain('s3:PutBucketPolicy');
+  });
+
+  it('queues a burst instead of dropping it: each event function capped at its reserved concurrency, throttled events kept 6 h by Lambda, EventBridge retrying for an hour, all ending in the dead-letter queue', () => {
+    for (const id of EVENT_FUNCTION_IDS) {
+      expect(props(id).ReservedConcurrentExecutions, id).toBe(EVENT_FUNCTION_CONCURRENCY);
+    }
+    // Within the account's default 1,000, with room for its other functions.
+    expect(EVENT_FUNCTION_CONCURRENCY * GROUPS.length).toBeLessThanOrEqual(200);
+    for (const [, config] of resourcesOfType('AWS::Lambda::EventInvokeConfig')) {
+      expect(config.Properties).toMatchObject({ MaximumEventAgeInSeconds: 21600, MaximumRetryAttempts: 2 });
+    }
+    for (const [, rule] of resourcesOfType('AWS::Events::Rule').filter(
+      ([, r]) => r.Properties.EventPattern,
+    )) {
+      const [target] = rule.Properties.Targets as { RetryPolicy: Json; DeadLetterConfig: Json }[];
+      expect(target?.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 });
+      expect(target?.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } });
+    }
   });
 
   it('runs on nodejs22.x, dry-run by default, with its own role as self principal and a DLQ on failure', () => {
