@@ -1,0 +1,67 @@
+/**
+ * Builds the CLI into one JavaScript file, .build/cli/phiguard.mjs, the way the
+ * Lambda bundles are built (esbuild): `phiguard` then starts without transpiling
+ * TypeScript on every run (issue 16). Runs at `npm ci` (the `prepare` script), and
+ * again from bin/phiguard.js whenever a source file changed since the last build,
+ * so a fresh clone needs only the README's two commands and a developer never runs
+ * a stale CLI. Plain JavaScript: it must run before anything is transpiled.
+ *
+ * Writes the bundle and its list of the repository's own inputs (what the staleness
+ * check stats) through temporary files and renames, so processes starting the CLI
+ * at the same moment never read half a file.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI_BUNDLE = join(ROOT, '.build', 'cli', 'phiguard.mjs');
+export const CLI_INPUTS = join(ROOT, '.build', 'cli', 'inputs.json');
+
+export async function buildCli() {
+  const { build } = await import('esbuild');
+  const started = Date.now();
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/cli/main.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    // Error and command classes keep their names (messages and `instanceof` do not
+    // depend on them, but stack traces a developer reads should).
+    keepNames: true,
+    legalComments: 'none',
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+    // Dependencies written as CommonJS call require(); an ES module has none of its own.
+    banner: {
+      js: "import { createRequire as __phiguardRequire } from 'node:module'; const require = __phiguardRequire(import.meta.url);",
+    },
+    outfile: CLI_BUNDLE,
+  });
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((file) => !file.includes('node_modules'))
+    .map((file) => relative(ROOT, resolve(ROOT, file)));
+  mkdirSync(dirname(CLI_BUNDLE), { recursive: true });
+  const suffix = `.${process.pid}.${started}.tmp`;
+  const [bundle] = result.outputFiles;
+  writeFileSync(CLI_BUNDLE + suffix, bundle.contents);
+  renameSync(CLI_BUNDLE + suffix, CLI_BUNDLE);
+  // The inputs last: a bundle is trusted only once the list that proves it fresh is written.
+  writeFileSync(
+    CLI_INPUTS + suffix,
+    JSON.stringify({ builtAt: started, inputs: [...inputs, 'package-lock.json'] }),
+  );
+  renameSync(CLI_INPUTS + suffix, CLI_INPUTS);
+  return { ms: Date.now() - started, bytes: bundle.contents.length, inputs: inputs.length };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { ms, bytes, inputs } = await buildCli();
+  process.stdout.write(
+    `phiguard CLI built: .build/cli/phiguard.mjs (${(bytes / 1024).toFixed(0)} KB from ${inputs} source files, ${ms} ms)\n`,
+  );
+}
