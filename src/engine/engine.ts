@@ -324,7 +324,15 @@ export class Engine {
       );
       failed = outcomes.some((outcome) => outcome.status === 'error');
     } finally {
-      await settleAndNotify(this.settleDeps(), settlement, { eventId: marker, failed, outcomes });
+      try {
+        await settleAndNotify(this.settleDeps(), settlement, { eventId: marker, failed, outcomes });
+      } catch (error) {
+        // The registry refused the settlement: the invocation fails (Lambda retries it), and
+        // the marker goes, so the retry runs again instead of meeting it as a duplicate in
+        // progress (a lock longer than Lambda's retry delay would otherwise drop the event).
+        if (marker) await this.ledger.forgetEvent(marker, owner).catch(() => undefined);
+        throw error;
+      }
     }
     return outcomes;
   }

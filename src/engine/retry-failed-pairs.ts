@@ -3,6 +3,9 @@ import type { Outcome } from '../outcome';
 import type { Settlement } from '../settlement';
 import type { EvaluationPair } from './evaluate-pairs';
 
+/** Rounds of evaluating a page's failed pairs again. */
+export const RETRY_ROUNDS = 2;
+
 /**
  * A sweep page's second chance. A pair that ended in `error` (throttled past its
  * attempts, a write whose answer was lost and whose read-back shows it did not land)
@@ -14,9 +17,6 @@ import type { EvaluationPair } from './evaluate-pairs';
  * entry and claim release are taken out of the settlement; the retry claims again
  * as the same owner (granted) and leaves its own.
  */
-/** Rounds of evaluating a page's failed pairs again. */
-export const RETRY_ROUNDS = 2;
-
 export async function retryFailedPairs(
   pairs: readonly EvaluationPair[],
   outcomes: Outcome[],

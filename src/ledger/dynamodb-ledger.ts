@@ -12,6 +12,7 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   BatchWriteCommand,
+  DeleteCommand,
   type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
   TransactWriteCommand,
@@ -229,6 +230,23 @@ export class DynamoDbLedger implements Ledger {
       );
     }
     for (const chunk of chunksOf(items, MAX_TRANSACTION_ITEMS)) await this.transact(chunk);
+  }
+
+  async forgetEvent(eventId: string, owner: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' },
+          ConditionExpression: '#owner = :owner AND #status = :inProgress',
+          ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+          ExpressionAttributeValues: { ':owner': owner, ':inProgress': 'IN_PROGRESS' },
+        }),
+      );
+    } catch (error) {
+      // Completed after all, or taken over by a redelivery: theirs stands.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /**

@@ -178,6 +178,12 @@ export interface Ledger {
     entries: HistoryEntry[];
     releases: ClaimRelease[];
   }): Promise<void>;
+  /**
+   * Removes `owner`'s in-progress marker of `eventId` (someone else's stays). For an
+   * event whose settlement failed: without this, Lambda's retry would meet the marker
+   * while its lock lasts and be taken for a duplicate in progress — the event dropped.
+   */
+  forgetEvent(eventId: string, owner: string): Promise<void>;
   /** Newest first. */
   history(query: HistoryQuery): Promise<HistoryEntry[]>;
   /** The heartbeat function wrote a heartbeat in `place` at `at` (ISO time; src/heartbeat.ts). */

@@ -96,6 +96,11 @@ export class MemoryLedger implements Ledger {
     }
   }
 
+  async forgetEvent(eventId: string, owner: string): Promise<void> {
+    const marker = this.events.get(eventId);
+    if (marker?.owner === owner && marker.status !== 'COMPLETED') this.events.delete(eventId);
+  }
+
   private readonly heartbeatRecords = new Map<string, HeartbeatRecord>();
 
   private heartbeatOf(place: HeartbeatPlace): HeartbeatRecord {

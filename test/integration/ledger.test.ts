@@ -265,6 +265,22 @@ describe('event de-duplication and claims', () => {
   });
 });
 
+describe('forgetting an event whose settlement failed', () => {
+  it("removes only its own in-progress marker: another owner's and a completed one stay", async () => {
+    const ledger = new DynamoDbLedger(TABLE, dynamodb);
+    const id = `forget-${Date.now()}`;
+    expect(await ledger.beginEvent(id, 'first')).toEqual({ state: 'new' });
+    await ledger.forgetEvent(id, 'someone-else');
+    expect(await ledger.beginEvent(id, 'second')).toEqual({ state: 'duplicate', of: 'in-progress' });
+    await ledger.forgetEvent(id, 'first');
+    // Gone: the retry begins afresh.
+    expect(await ledger.beginEvent(id, 'retry')).toEqual({ state: 'new' });
+    await ledger.complete({ eventId: id, owner: 'retry', failed: false, entries: [], releases: [] });
+    await ledger.forgetEvent(id, 'retry');
+    expect(await ledger.beginEvent(id, 'late')).toEqual({ state: 'duplicate', of: 'completed' });
+  });
+});
+
 describe('fight detection', () => {
   it('remediates up to the threshold, then opens a ticket instead of fighting', async () => {
     const bucket = await publicBucket('fight');

@@ -74,6 +74,29 @@ function fakeRule(
 const event = () => loadFixture('s3/PutBucketAcl.public-read');
 
 describe('engine', () => {
+  it('an event whose settlement the registry refused fails, and its immediate retry runs again instead of being taken for a duplicate in progress', async () => {
+    const fake = fakeRule({ compliant: false });
+    // The registry's lock (30 s) outlasts the retry: without forgetting the marker the
+    // retry would be "being processed by another delivery" and the event dropped.
+    const ledger = new MemoryLedger({ lockSeconds: 30 });
+    const complete = ledger.complete.bind(ledger);
+    let refusals = 1;
+    vi.spyOn(ledger, 'complete').mockImplementation(async (settlement) => {
+      if (refusals-- > 0)
+        throw Object.assign(new Error('registry unavailable'), { name: 'InternalServerError' });
+      return complete(settlement);
+    });
+    const engine = testEngine({ rules: [fake.rule], ledger });
+    const same = event();
+    await expect(processEvent(engine, same)).rejects.toThrow('registry unavailable');
+    expect(fake.writes).toEqual(['PutBucketAcl']);
+    // The retry: the fix landed, so it reads compliant, and the event completes this time.
+    const retried = await processEvent(engine, same);
+    expect(retried.outcomes.map((o) => o.status)).toEqual(['compliant']);
+    expect((await processEvent(engine, same)).outcomes.map((o) => o.status)).toEqual(['duplicate']);
+    expect(fake.writes).toEqual(['PutBucketAcl']);
+  });
+
   it('an event that meets a claim another live invocation still holds fails (so Lambda retries it), writing nothing', async () => {
     const fake = fakeRule({ compliant: false });
     const engine = testEngine({ rules: [fake.rule], env: { PHIGUARD_LOCK_SECONDS: '1' } });
