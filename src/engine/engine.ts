@@ -324,17 +324,28 @@ export class Engine {
       );
       failed = outcomes.some((outcome) => outcome.status === 'error');
     } finally {
-      try {
-        await settleAndNotify(this.settleDeps(), settlement, { eventId: marker, failed, outcomes });
-      } catch (error) {
-        // The registry refused the settlement: the invocation fails (Lambda retries it), and
-        // the marker goes, so the retry runs again instead of meeting it as a duplicate in
-        // progress (a lock longer than Lambda's retry delay would otherwise drop the event).
-        if (marker) await this.ledger.forgetEvent(marker, owner).catch(() => undefined);
-        throw error;
-      }
+      await this.settleEvent(settlement, { eventId: marker, failed, outcomes });
     }
     return outcomes;
+  }
+
+  /**
+   * Settles an event. When the registry refuses the settlement the invocation fails
+   * (Lambda retries it), and the event's marker goes first, so the retry runs again
+   * instead of meeting it as a duplicate in progress (with a lock longer than Lambda's
+   * retry delay the event would otherwise be dropped).
+   */
+  private async settleEvent(
+    settlement: Settlement,
+    result: { eventId?: string; failed: boolean; outcomes: Outcome[] },
+  ): Promise<void> {
+    try {
+      await settleAndNotify(this.settleDeps(), settlement, result);
+    } catch (error) {
+      if (result.eventId)
+        await this.ledger.forgetEvent(result.eventId, settlement.owner).catch(() => undefined);
+      throw error;
+    }
   }
 
   private setAside(
