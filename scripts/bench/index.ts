@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --buckets N] [-- --data-stores N] [-- --warm-events N] [-- --drift-events N]
- *   [-- --org-accounts N] [-- --org-buckets N] [-- --skip-bundles]`:
+ *   [-- --org-accounts N] [-- --org-buckets N] [-- --skip-bundles] [-- --skip-reliability]`:
  * figures printed, never asserted. PHIGUARD_RULE_MODES (e.g. `s3-bucket-versioning=off`) is
  * passed to the sweeps, to compare figures with an earlier catalogue.
  *
@@ -12,8 +12,8 @@
  * handlers (size, module load, a cold process handling one event, warm latency
  * over 1,000 compliant-bucket events and over 100 fixes); and DynamoDB calls per
  * event; and an organisation of member accounts swept with `scan --org` (wall time
- * against the emulator's bound, AssumeRole calls per member account). Writes
- * bench-results/bench-<N>.json.
+ * against the emulator's bound, AssumeRole calls per member account); then faults and
+ * bursts (scripts/bench/reliability.ts). Writes bench-results/bench-<N>.json.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     // DynamoDB, EBS), beside a quarter as many sets of drifted ones.
     'data-stores': { type: 'string', default: '20' },
     'skip-bundles': { type: 'boolean', default: false },
+    // Faults and bursts (scripts/bench/reliability.ts, its own emulator): about 12 minutes.
+    'skip-reliability': { type: 'boolean', default: false },
     // The organisation swept with `scan --org`: member accounts, and buckets in each.
     'org-accounts': { type: 'string', default: '10' },
     'org-buckets': { type: 'string', default: '50' },
@@ -479,6 +481,15 @@ try {
       .filter((line) => !line.startsWith('Written'))
       .join('\n'),
   );
+  if (!args['skip-reliability']) {
+    // Its own emulator and proxy, after this one's work is done, so neither slows the other.
+    const reliability = await runChild(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench/reliability.ts'],
+      {},
+    );
+    process.stdout.write(reliability.stdout);
+  }
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, `bench-${BUCKETS}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
