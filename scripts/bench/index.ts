@@ -24,6 +24,7 @@ import { GetBucketAclCommand } from '@aws-sdk/client-s3';
 import { eventFunctionName } from '../../infra/event-function-stack';
 import { emulatorEnv, startMotoServer } from '../../local/moto-server';
 import { isRead, type RecordedCall, startRecordingProxy } from '../../local/recording-proxy';
+import { median, percentile, table } from './format';
 import { processCpuSeconds } from './process-cpu';
 import { runChild } from './run-child';
 
@@ -67,26 +68,6 @@ const TABLE_RULE_OPERATIONS = new Set([
 ]);
 const isRegistry = (c: RecordedCall) => c.service === 'dynamodb' && !TABLE_RULE_OPERATIONS.has(c.operation);
 const isWrite = (c: RecordedCall) => !isRegistry(c) && !isRead(c);
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
-const median = (values: number[]) => percentile(values, 50);
-
-function table(header: string[], rows: (string | number)[][]): string {
-  const cells = rows.map((row) =>
-    row.map((c) => (typeof c === 'number' ? (Number.isInteger(c) ? String(c) : c.toFixed(2)) : c)),
-  );
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  return [header, widths.map((w) => '-'.repeat(w)), ...cells]
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) as string);
 

@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetBucketAclCommand, GetPublicAccessBlockCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isPublicAccessFixed } from '../../local/bucket-read-back';
 import { localClients } from '../../local/clients';
 import { type FaultPlan, type FaultStats, faultInjector } from '../../local/fault-injection';
 import { bucketEvent, inRegion } from '../../local/fixtures';
@@ -45,6 +45,7 @@ import { initLedgerTable } from '../../src/ledger/init-table';
 import type { Ledger } from '../../src/ledger/ledger';
 import type { Outcome } from '../../src/outcome';
 import { EventFailedError, processEvent } from '../../src/process-event';
+import { percentile, table } from './format';
 import { processCpuSeconds } from './process-cpu';
 import { runChild } from './run-child';
 
@@ -61,42 +62,6 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, 'bench-results');
 const HOME_REGION = 'us-east-1';
 const FIX_WRITES = new Set(['PutBucketAcl', 'PutPublicAccessBlock']);
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
-
-function table(header: string[], rows: (string | number)[][]): string {
-  const cells = rows.map((row) =>
-    row.map((c) => (typeof c === 'number' ? (Number.isInteger(c) ? String(c) : c.toFixed(1)) : c)),
-  );
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  return [header, widths.map((w) => '-'.repeat(w)), ...cells]
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-/** Not public, read straight from the emulator. */
-async function isFixed(s3: S3Client, bucket: string): Promise<boolean> {
-  const block = await s3
-    .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
-    .then((o) => o.PublicAccessBlockConfiguration)
-    .catch(() => undefined);
-  const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
-  const allOn = Boolean(
-    block?.BlockPublicAcls &&
-      block.IgnorePublicAcls &&
-      block.BlockPublicPolicy &&
-      block.RestrictPublicBuckets,
-  );
-  return allOn && !(acl.Grants ?? []).some((g) => /AllUsers|AuthenticatedUsers/.test(g.Grantee?.URI ?? ''));
-}
 
 /** Fix writes that reached the emulator and succeeded there more than once, per (bucket, operation). */
 function repeatedWrites(calls: readonly RecordedCall[], buckets: ReadonlySet<string>): number {
@@ -226,7 +191,7 @@ async function sweepUnderFaults(lab: Lab, table: string): Promise<SweepRun[]> {
     let fixedFirst = 0;
     let falselyRemediated = 0;
     for (const bucket of drifted) {
-      const fixed = await isFixed(s3, bucket);
+      const fixed = await isPublicAccessFixed(s3, bucket);
       if (fixed) fixedFirst++;
       const said = byBucket.get(bucket)?.find((o) => o.rule === 's3-bucket-public-access');
       if (said?.status === 'remediated' && !fixed) falselyRemediated++;
@@ -239,7 +204,7 @@ async function sweepUnderFaults(lab: Lab, table: string): Promise<SweepRun[]> {
     }
     await runChild(process.execPath, args, env, [0, 1, 2]);
     let converged = true;
-    for (const bucket of drifted) converged &&= await isFixed(s3, bucket);
+    for (const bucket of drifted) converged &&= await isPublicAccessFixed(s3, bucket);
     runs.push({
       label,
       seconds: first.ms / 1000,
@@ -296,7 +261,7 @@ async function eventsUnderFaults(lab: Lab, table: string) {
   let fixed = 0;
   let remediatedEntries = 0;
   for (const bucket of buckets) {
-    if (await isFixed(s3, bucket)) fixed++;
+    if (await isPublicAccessFixed(s3, bucket)) fixed++;
     const history = await ledger.history({
       resource: `arn:aws:s3:::${bucket}`,
       rule: 's3-bucket-public-access',
@@ -433,7 +398,7 @@ async function burst(table: string, options: { buckets: number; concurrency: num
         : (100 * (motoCpuAfter - motoCpuBefore)) / seconds;
     let compliant = 0;
     await mapLimited(buckets, 16, async (b) => {
-      if (await isFixed(s3, b)) compliant++;
+      if (await isPublicAccessFixed(s3, b)) compliant++;
     });
     const fixWrites = lab.proxy.calls.filter(
       (c) => FIX_WRITES.has(c.operation) && c.status !== undefined && c.status < 300,
@@ -526,6 +491,7 @@ if (sweeps.length > 0) {
         r.repeatedWrites,
         r.secondRunConverged ? 'yes' : 'NO',
       ]),
+      1,
     )}\n\n`,
   );
 }
@@ -570,7 +536,7 @@ rows.push(
     `${b.callsPerDuplicateDelivery.toFixed(2)} / ${b.guardedCallsPerDuplicateDelivery.toFixed(2)}`,
   ],
 );
-process.stdout.write(`${table(['events and bursts', 'value'], rows)}\n`);
+process.stdout.write(`${table(['events and bursts', 'value'], rows, 1)}\n`);
 // Why the burst's failed invocations failed (outcome reasons, or the error's name and first words).
 for (const [why, count] of Object.entries(b.failures)
   .sort((x, y) => y[1] - x[1])

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetBucketAclCommand, GetPublicAccessBlockCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPublicAccessFixed } from '../../local/bucket-read-back';
 import { localClients } from '../../local/clients';
 import { faultInjector } from '../../local/fault-injection';
 import { bucketEvent, inRegion } from '../../local/fixtures';
@@ -51,20 +52,7 @@ function appliedWrites(calls: readonly RecordedCall[], bucket: string): string[]
 }
 
 /** Not public, read straight from the emulator. */
-async function isFixed(bucket: string, s3: S3Client = direct): Promise<boolean> {
-  const block = await s3
-    .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
-    .then((o) => o.PublicAccessBlockConfiguration)
-    .catch(() => undefined);
-  const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
-  const allOn = Boolean(
-    block?.BlockPublicAcls &&
-      block.IgnorePublicAcls &&
-      block.BlockPublicPolicy &&
-      block.RestrictPublicBuckets,
-  );
-  return allOn && !(acl.Grants ?? []).some((g) => /AllUsers|AuthenticatedUsers/.test(g.Grantee?.URI ?? ''));
-}
+const isFixed = (bucket: string, s3: S3Client = direct) => isPublicAccessFixed(s3, bucket);
 
 /** An engine in-process, every call (guarded services and the registry) through the proxy. */
 function engineThroughProxy(env: Record<string, string>, overrides: Record<string, unknown> = {}): Engine {

@@ -28,6 +28,7 @@ import { type FakeHttpServer, type Reply, startFakeHttpServer } from '../support
 import { lambdaContext, loadNotifierHandler } from '../support/handler';
 import { motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
 import { outcome } from '../support/outcomes';
+import { queueWithDeadLetters } from '../support/queues';
 
 /**
  * The notifier under faults (issue 15): 30 % of the calls to SQS (the engine queueing
@@ -68,26 +69,6 @@ function flaky(random: () => number, ok: () => Reply): () => Reply {
     if (kind < 0.9) return { status: 503 };
     return { reset: true };
   };
-}
-
-async function queueWithDeadLetters(): Promise<{ queueUrl: string; dlqUrl: string }> {
-  const dlqUrl = (await direct.send(new CreateQueueCommand({ QueueName: uniqueName('faults-dlq') })))
-    .QueueUrl as string;
-  const dlqArn = (
-    await direct.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes?.QueueArn as string;
-  const queueUrl = (
-    await direct.send(
-      new CreateQueueCommand({
-        QueueName: uniqueName('faults-notify'),
-        Attributes: {
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVES }),
-          VisibilityTimeout: '0',
-        },
-      }),
-    )
-  ).QueueUrl as string;
-  return { queueUrl, dlqUrl };
 }
 
 async function drain(queueUrl: string): Promise<Message[]> {
@@ -208,7 +189,7 @@ describe('the notifier at 30 % faults', () => {
         return { status: 201, body: { id: `2000${issue}`, key: `SEC-${issue}` } };
       }),
     );
-    const { queueUrl, dlqUrl } = await queueWithDeadLetters();
+    const { queueUrl, dlqUrl } = await queueWithDeadLetters(direct, 'faults-notify', MAX_RECEIVES);
     const resources = Array.from({ length: NOTIFICATIONS }, (_, i) => `arn:aws:s3:::${uniqueName(`nf${i}`)}`);
     const notifications = await recorded(
       resources.map((resource, i) =>

@@ -39,6 +39,7 @@ import { lambdaContext, loadHandler, loadNotifierHandler } from '../support/hand
 import { iamActionsOf } from '../support/iam-actions';
 import { motoClients, motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
 import { outcome } from '../support/outcomes';
+import { queueWithDeadLetters } from '../support/queues';
 
 /**
  * The notifier against local stand-ins for Slack, Jira and ServiceNow (loopback
@@ -270,22 +271,7 @@ describe('Slack', () => {
 
   it('a permanent failure is retried by the queue and ends in the dead-letter queue, sent to Slack once per receive', async () => {
     slack.script(`POST ${SLACK_PATH}`, { status: 404, body: 'no_service' });
-    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('notify-dlq') })))
-      .QueueUrl as string;
-    const dlqArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes?.QueueArn as string;
-    const queueUrl = (
-      await sqs.send(
-        new CreateQueueCommand({
-          QueueName: uniqueName('notify'),
-          Attributes: {
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }),
-            VisibilityTimeout: '0',
-          },
-        }),
-      )
-    ).QueueUrl as string;
+    const { queueUrl, dlqUrl } = await queueWithDeadLetters(sqs, 'notify', 2);
     const [n] = await recorded([outcome({ resource: 'arn:aws:s3:::permanent-failure' })]);
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(n) }));
     const instance = await notifier({ PHIGUARD_NOTIFY_ROUTES: '[{"channels":["slack"]}]' });
