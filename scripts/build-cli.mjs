@@ -11,12 +11,24 @@
  * at the same moment never read half a file.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_BUNDLE = join(ROOT, '.build', 'cli', 'phiguard.mjs');
 export const CLI_INPUTS = join(ROOT, '.build', 'cli', 'inputs.json');
+
+/**
+ * The Lambda bundles' plugins that shrink the SDK (infra/esbuild-plugins.cjs): literal
+ * keys in its schema modules, so unused API shapes tree-shake (EC2's alone were 1 MB),
+ * and each client's manifest cut to its name and version. Not their Lambda stand-ins:
+ * the CLI needs the SDK's full credential chain (profiles, SSO).
+ */
+function sdkShrinkingPlugins() {
+  const [literalKeys, versionOnly] = createRequire(import.meta.url)('../infra/esbuild-plugins.cjs');
+  return [literalKeys, versionOnly];
+}
 
 export async function buildCli() {
   const { build } = await import('esbuild');
@@ -28,6 +40,9 @@ export async function buildCli() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // ES module entry points, as the Lambda bundles: they tree-shake.
+    mainFields: ['module', 'main'],
+    plugins: sdkShrinkingPlugins(),
     minify: true,
     // Error and command classes keep their names (messages and `instanceof` do not
     // depend on them, but stack traces a developer reads should).
