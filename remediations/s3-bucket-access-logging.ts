@@ -15,7 +15,7 @@
 import { GetBucketLoggingCommand, PutBucketLoggingCommand } from '@aws-sdk/client-s3';
 import { awsCall } from '../src/planned-action';
 import type { ResourceContext } from '../src/resources/resource-type';
-import { readBucket, requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
+import { BUCKET_READS, readBucket, requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
 import { defineRule, type Plan } from '../src/rule';
 import { ruleSetting } from '../src/rule-settings';
 import * as z from '../src/zod';
@@ -54,7 +54,7 @@ interface Observed {
 }
 
 function loggingOf(ctx: ResourceContext, arn: string) {
-  return readBucket(ctx, arn, 'logging', [], undefined, async (client, Bucket) => {
+  return readBucket(ctx, arn, BUCKET_READS.logging, [], undefined, async (client, Bucket) => {
     const out = await client.send(new GetBucketLoggingCommand({ Bucket }));
     return out.LoggingEnabled?.TargetBucket;
   });

@@ -17,7 +17,7 @@
 import { GetBucketVersioningCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { awsCall } from '../src/planned-action';
 import type { ResourceContext } from '../src/resources/resource-type';
-import { readBucket, requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
+import { BUCKET_READS, readBucket, requireBucketName, s3, s3Bucket } from '../src/resources/s3/bucket';
 import { defineRule } from '../src/rule';
 
 interface BucketVersioning {
@@ -31,7 +31,7 @@ function versioningOf(ctx: ResourceContext, arn: string): Promise<BucketVersioni
   return readBucket(
     ctx,
     arn,
-    'versioning',
+    BUCKET_READS.versioning,
     [],
     { status: undefined, mfaDelete: undefined },
     async (client, Bucket) => {

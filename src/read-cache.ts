@@ -2,7 +2,9 @@
  * Reads shared between the rules that look at the same resource during one
  * event or one sweep page (the three S3 rules read one bucket's policy once).
  * Promises are cached, so concurrent readers share one call. A fix invalidates
- * its resource, so the read-back after a fix (and any later rule) reads live state.
+ * what it wrote (every read of its resource, unless the type says which reads a
+ * write makes stale), so the read-back after a fix (and any later rule) reads
+ * live state.
  */
 /** The key resource types cache a resource's tags under (`ResourceType.tags`). */
 export const TAGS_READ = 'tags';
@@ -37,6 +39,12 @@ export class ReadCache {
       return;
     }
     for (const key of [...reads.keys()]) if (!keep.includes(key)) reads.delete(key);
+  }
+
+  /** Drops only the resource's reads named in `keys`. */
+  drop(resource: string, keys: readonly string[]): void {
+    const reads = this.byResource.get(resource);
+    for (const key of keys) reads?.delete(key);
   }
 
   /** Drops everything (between sweep pages, so memory stays bounded). */

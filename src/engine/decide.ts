@@ -98,26 +98,45 @@ export async function decide(
   if (inputs.dryRun) return { status: 'would-remediate', ...planned };
   if (inputs.fight) return { status: 'ticket', reason: inputs.fight, fight: true, ...planned };
 
-  // Whatever happens next, this resource's shared reads are stale now: all but its
-  // tags, when no call of the fix writes tags (the later rules of the resource would
-  // otherwise each read them again to decide exemption).
-  const keep = plan.actions.some((a) => a.iamActions.some((iam) => /tag/i.test(iam.split(':')[1] ?? '')))
-    ? []
-    : [TAGS_READ];
-  ctx.reads.invalidate(arn, keep);
+  const refresh = staleReadsRefresh(rule, arn, ctx, plan.actions);
+  refresh();
   for (const action of plan.actions) {
     try {
       await action.run(ctx);
     } catch (error) {
       if (error instanceof WriteOutcomeUnknownError) {
         // It may have landed: what the resource shows decides (never a blind second write).
-        ctx.reads.invalidate(arn, keep);
-        return verify(rule, arn, ctx, plan.settle, planned, keep, `${action.api}'s answer was lost`);
+        refresh();
+        return verify(rule, arn, ctx, plan.settle, planned, refresh, `${action.api}'s answer was lost`);
       }
       return { status: 'error', reason: `${action.api} failed: ${describeAwsError(error)}`, ...planned };
     }
   }
-  return verify(rule, arn, ctx, plan.settle, planned, keep);
+  return verify(rule, arn, ctx, plan.settle, planned, refresh);
+}
+
+/**
+ * What a fix makes stale in the shared reads, as a function run before the writes and
+ * again before each read-back. Where the resource type names the reads each write
+ * changes, only those; otherwise all of the resource's reads but its tags, when no
+ * call of the fix writes tags (the later rules of the resource would otherwise each
+ * read them again to decide exemption).
+ */
+function staleReadsRefresh(
+  rule: Rule,
+  arn: string,
+  ctx: RuleContext,
+  actions: readonly { api: string; iamActions: readonly string[] }[],
+): () => void {
+  const declared = rule.resource.staleReads;
+  const named = actions.map((action) => declared?.[action.api]);
+  if (named.every((keys) => keys !== undefined)) {
+    const keys = [...new Set(named.flat() as string[])];
+    return () => ctx.reads.drop(arn, keys);
+  }
+  const writesTags = actions.some((a) => a.iamActions.some((iam) => /tag/i.test(iam.split(':')[1] ?? '')));
+  const keep = writesTags ? [] : [TAGS_READ];
+  return () => ctx.reads.invalidate(arn, keep);
 }
 
 /**
@@ -131,7 +150,8 @@ async function verify(
   ctx: RuleContext,
   settle: Settle | undefined,
   planned: Pick<Decision, 'findings' | 'before' | 'actions'>,
-  keep: readonly string[],
+  /** Makes the fix's stale reads live again before each read-back. */
+  refresh: () => void,
   /** Set when a write's answer was lost: only a compliant read makes it a fix. */
   lost?: string,
 ): Promise<Decision> {
@@ -174,7 +194,7 @@ async function verify(
     const interval = (settle?.intervalSeconds ?? 0) * 1000;
     if (settle && !settle.waitFor && interval > 0 && Date.now() + interval < deadline) {
       await sleep(interval);
-      ctx.reads.invalidate(arn, keep);
+      refresh();
       continue;
     }
     if (settle) {

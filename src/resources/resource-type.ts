@@ -70,6 +70,14 @@ export interface ResourceType {
    * load, each read makes on its own.
    */
   prefetch?(arns: readonly string[], ctx: ResourceContext): Promise<void>;
+  /**
+   * Optional: for each write operation on this type, the keys of the shared reads
+   * (`ctx.reads`) it makes stale. After a fix, only those are read again — by its
+   * read-back and by the resource's later rules — instead of every setting (a fully
+   * drifted bucket: 24 S3 calls → 19). A write not listed makes every read of the
+   * resource stale (safe when settings depend on each other, as a KMS key's do).
+   */
+  readonly staleReads?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Identity helper: a resource module's declaration, checked against the contract. */

@@ -14,7 +14,7 @@ import {
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
 import type { ResourceContext } from '../resource-type';
-import { readBucket } from './bucket';
+import { BUCKET_READS, readBucket } from './bucket';
 
 export const ALL_BLOCKED: Required<PublicAccessBlockConfiguration> = {
   BlockPublicAcls: true,
@@ -31,7 +31,7 @@ export function bucketSettings(ctx: ResourceContext, arn: string) {
       readBucket(
         ctx,
         arn,
-        'publicAccessBlock',
+        BUCKET_READS.publicAccessBlock,
         ['NoSuchPublicAccessBlockConfiguration'],
         undefined,
         async (s3, Bucket) =>
@@ -46,7 +46,7 @@ export function bucketSettings(ctx: ResourceContext, arn: string) {
       ),
 
     acl: (): Promise<GetBucketAclCommandOutput> =>
-      readBucket(ctx, arn, 'acl', [], undefined as never, (s3, Bucket) =>
+      readBucket(ctx, arn, BUCKET_READS.acl, [], undefined as never, (s3, Bucket) =>
         s3.send(new GetBucketAclCommand({ Bucket })),
       ),
 
@@ -55,7 +55,7 @@ export function bucketSettings(ctx: ResourceContext, arn: string) {
       readBucket(
         ctx,
         arn,
-        'policy',
+        BUCKET_READS.policy,
         ['NoSuchBucketPolicy'],
         undefined,
         async (s3, Bucket) => (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy,
@@ -65,7 +65,7 @@ export function bucketSettings(ctx: ResourceContext, arn: string) {
       readBucket(
         ctx,
         arn,
-        'encryption',
+        BUCKET_READS.encryption,
         ['ServerSideEncryptionConfigurationNotFoundError'],
         [],
         async (s3, Bucket) =>

@@ -69,6 +69,16 @@ export function bucketArnsFromRecord(record: CloudTrailRecord): string[] {
   return [];
 }
 
+/** The keys a bucket's settings are shared under in `ctx.reads` (see `staleReads` below). */
+export const BUCKET_READS = {
+  acl: 'acl',
+  publicAccessBlock: 'publicAccessBlock',
+  policy: 'policy',
+  encryption: 'encryption',
+  versioning: 'versioning',
+  logging: 'logging',
+} as const;
+
 /**
  * One read of one bucket's configuration, shared through `ctx.reads` by every rule
  * that asks for it during an event or a sweep page. The service's "not configured"
@@ -116,6 +126,17 @@ export const s3Bucket = defineResourceType({
       bucket.Name ? [bucketArn(ctx.partition, bucket.Name)] : [],
     );
     return { arns, next: page.ContinuationToken || undefined };
+  },
+
+  // Each setting is its own API: a write makes only its own read stale.
+  staleReads: {
+    PutBucketAcl: [BUCKET_READS.acl],
+    PutPublicAccessBlock: [BUCKET_READS.publicAccessBlock],
+    PutBucketPolicy: [BUCKET_READS.policy],
+    PutBucketEncryption: [BUCKET_READS.encryption],
+    PutBucketVersioning: [BUCKET_READS.versioning],
+    PutBucketLogging: [BUCKET_READS.logging],
+    PutBucketTagging: [TAGS_READ],
   },
 
   tags: (arn, ctx) =>
