@@ -21,13 +21,13 @@ import {
 } from '../../local/recording-proxy';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
-import { type Notification, notificationsFor } from '../../src/notify/notification';
+import type { Notification } from '../../src/notify/notification';
 import { SqsNotificationPublisher } from '../../src/notify/queue-publisher';
 import type { Outcome } from '../../src/outcome';
 import { type FakeHttpServer, type Reply, startFakeHttpServer } from '../support/fake-http';
 import { lambdaContext, loadNotifierHandler } from '../support/handler';
 import { motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
-import { outcome } from '../support/outcomes';
+import { outcome, recordedNotifications } from '../support/outcomes';
 import { queueWithDeadLetters } from '../support/queues';
 
 /**
@@ -91,29 +91,7 @@ async function drain(queueUrl: string): Promise<Message[]> {
   return all;
 }
 
-/** Outcomes recorded in the registry first, as the engine leaves them (tickets attach to history). */
-async function recorded(outcomes: Outcome[]): Promise<Notification[]> {
-  outcomes.forEach((o, i) => {
-    o.historyId = `h${Date.now().toString(36)}${i}`;
-  });
-  await ledger.complete({
-    owner: 'test',
-    failed: false,
-    entries: outcomes.map((o) => ({
-      id: o.historyId as string,
-      rule: o.rule,
-      resource: o.resource,
-      status: o.status,
-      safeguards: o.safeguards,
-      time: o.time,
-      dryRun: o.dryRun,
-      actions: o.actions,
-      eventId: o.eventId,
-    })),
-    releases: [],
-  });
-  return notificationsFor(outcomes);
-}
+const recorded = (outcomes: Outcome[]) => recordedNotifications(ledger, outcomes);
 
 beforeAll(async () => {
   const moto = useMoto();

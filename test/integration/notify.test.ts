@@ -25,10 +25,9 @@ import { loadConfig } from '../../src/config';
 import { NOTIFICATIONS_NOT_ENQUEUED } from '../../src/engine/settle';
 import { DynamoDbLedger } from '../../src/ledger/dynamodb-ledger';
 import { initLedgerTable } from '../../src/ledger/init-table';
-import type { HistoryEntry } from '../../src/ledger/ledger';
 import type { EngineLogger } from '../../src/logger';
 import { buildNotifierDeps } from '../../src/notify/build';
-import { type Notification, notificationsFor } from '../../src/notify/notification';
+import type { Notification } from '../../src/notify/notification';
 import { Notifier } from '../../src/notify/notifier';
 import { loadNotifierSettings } from '../../src/notify/settings';
 import type { Outcome } from '../../src/outcome';
@@ -38,7 +37,7 @@ import { captureFunctionLogs } from '../support/function-logs';
 import { lambdaContext, loadHandler, loadNotifierHandler } from '../support/handler';
 import { iamActionsOf } from '../support/iam-actions';
 import { motoClients, motoEndpoint, REGION, uniqueName, useMoto } from '../support/moto';
-import { outcome } from '../support/outcomes';
+import { outcome, recordedNotifications } from '../support/outcomes';
 import { queueWithDeadLetters } from '../support/queues';
 
 /**
@@ -76,25 +75,7 @@ function records(notifications: readonly Notification[]) {
   return notifications.map((n, i) => ({ messageId: `m-${i}-${n.id.slice(0, 6)}`, body: JSON.stringify(n) }));
 }
 
-/** Outcomes the way the engine leaves them: recorded in the ledger first, so tickets can attach to history. */
-async function recorded(outcomes: Outcome[]): Promise<Notification[]> {
-  const entries: HistoryEntry[] = outcomes.map((o, i) => {
-    o.historyId = `h${Date.now().toString(36)}${i}`;
-    return {
-      id: o.historyId,
-      rule: o.rule,
-      resource: o.resource,
-      status: o.status,
-      safeguards: o.safeguards,
-      time: o.time,
-      dryRun: o.dryRun,
-      actions: o.actions,
-      eventId: o.eventId,
-    };
-  });
-  await ledger.complete({ owner: 'test', failed: false, entries, releases: [] });
-  return notificationsFor(outcomes);
-}
+const recorded = (outcomes: Outcome[]) => recordedNotifications(ledger, outcomes);
 
 async function topicMessages(): Promise<
   { Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }[]

@@ -1,3 +1,5 @@
+import type { Ledger } from '../../src/ledger/ledger';
+import { type Notification, notificationsFor } from '../../src/notify/notification';
 import type { Outcome } from '../../src/outcome';
 
 /** An outcome as the engine reports it, for notification tests. */
@@ -26,4 +28,31 @@ export function outcome(overrides: Partial<Outcome> = {}): Outcome {
     consoleUrl: 'https://s3.console.aws.amazon.com/s3/buckets/phi-claims?region=us-east-1&tab=permissions',
     ...overrides,
   };
+}
+
+/**
+ * Outcomes the way the engine leaves them: recorded in the registry first (each gets
+ * a history id), so tickets can attach to their history entries; then their notifications.
+ */
+export async function recordedNotifications(ledger: Ledger, outcomes: Outcome[]): Promise<Notification[]> {
+  outcomes.forEach((o, i) => {
+    o.historyId = `h${Date.now().toString(36)}${i}`;
+  });
+  await ledger.complete({
+    owner: 'test',
+    failed: false,
+    entries: outcomes.map((o) => ({
+      id: o.historyId as string,
+      rule: o.rule,
+      resource: o.resource,
+      status: o.status,
+      safeguards: o.safeguards,
+      time: o.time,
+      dryRun: o.dryRun,
+      actions: o.actions,
+      eventId: o.eventId,
+    })),
+    releases: [],
+  });
+  return notificationsFor(outcomes);
 }
