@@ -1,8 +1,14 @@
 /** Classifies AWS SDK v3 errors by their service error code, which is stable across SDK versions. */
+import { isThrottlingError } from '@smithy/core/retry';
 
-/** Every service's name for "too many requests, try later" (AWS never applied the call). */
-export const THROTTLING_ERROR =
-  /^(Throttling|ThrottlingException|ThrottledException|RequestThrottled|RequestThrottledException|TooManyRequestsException|ProvisionedThroughputExceededException|TransactionInProgressException|RequestLimitExceeded|BandwidthLimitExceeded|LimitExceededException|SlowDown|PriorRequestNotComplete|EC2ThrottledException)$/;
+/**
+ * "Too many requests, try later" (AWS never applied the call): HTTP 429, any service's
+ * throttling code, or the SDK's throttling trait — the SDK's own classification, so
+ * the list of codes stays the one its retries use.
+ */
+export function isThrottling(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && isThrottlingError(error as never);
+}
 
 export function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -44,5 +50,5 @@ export function isTransientAwsError(error: unknown): boolean {
       /Timeout|TimedOut|Abort/.test(failure?.name ?? '')
     );
   }
-  return status === 429 || status === 408 || status >= 500 || THROTTLING_ERROR.test(failure?.name ?? '');
+  return status === 408 || status >= 500 || isThrottling(error);
 }

@@ -1,4 +1,4 @@
-import { describeAwsError, THROTTLING_ERROR } from './aws-errors';
+import { describeAwsError, isThrottling } from './aws-errors';
 import { WriteOutcomeUnknownError } from './errors';
 
 /**
@@ -17,16 +17,13 @@ const NOT_A_WRITE =
   /^(Get|List|Describe|Head|Lookup|Search|Select|Query|Scan|BatchGet|Check|Simulate|Test|Validate|Estimate|Preview|AssumeRole)/;
 
 interface SdkFailure {
-  name?: string;
-  code?: string;
   $metadata?: { httpStatusCode?: number };
-  $retryable?: { throttling?: boolean };
 }
 
 /** A refusal the service made before applying anything: throttling, or any 4xx answer. */
 function wasRefused(error: SdkFailure): boolean {
   const status = error.$metadata?.httpStatusCode;
-  if (status === 429 || THROTTLING_ERROR.test(error.name ?? '') || error.$retryable?.throttling) return true;
+  if (isThrottling(error)) return true;
   return status !== undefined && status >= 400 && status < 500 && status !== 408;
 }
 
