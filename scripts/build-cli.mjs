@@ -1,5 +1,5 @@
 /**
- * Builds the CLI into one JavaScript file, .build/cli/phiguard.mjs, the way the
+ * Builds the CLI into one JavaScript file, .build/cli/phiguard.cjs, the way the
  * Lambda bundles are built (esbuild): `phiguard` then starts without transpiling
  * TypeScript on every run (issue 16). Runs at `npm ci` (the `prepare` script), and
  * again from bin/phiguard.js whenever a source file changed since the last build,
@@ -16,7 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const CLI_BUNDLE = join(ROOT, '.build', 'cli', 'phiguard.mjs');
+export const CLI_BUNDLE = join(ROOT, '.build', 'cli', 'phiguard.cjs');
 export const CLI_INPUTS = join(ROOT, '.build', 'cli', 'inputs.json');
 
 /**
@@ -38,7 +38,13 @@ export async function buildCli() {
     entryPoints: ['src/cli/main.ts'],
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    // CommonJS: bin/phiguard.js compiles it through V8's code cache (bin/code-cache.js),
+    // which Node 20 offers to scripts, not to ES modules.
+    format: 'cjs',
+    // The SDK loads node:http and a few other built-ins with import(). A script compiled
+    // from a code cache loses its import() hook (Node 20: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
+    // and the hook itself is experimental: esbuild writes those as require() instead.
+    supported: { 'dynamic-import': false },
     target: 'node20',
     // ES module entry points, as the Lambda bundles: they tree-shake.
     mainFields: ['module', 'main'],
@@ -51,10 +57,6 @@ export async function buildCli() {
     metafile: true,
     write: false,
     logLevel: 'warning',
-    // Dependencies written as CommonJS call require(); an ES module has none of its own.
-    banner: {
-      js: "import { createRequire as __phiguardRequire } from 'node:module'; const require = __phiguardRequire(import.meta.url);",
-    },
     outfile: CLI_BUNDLE,
   });
   const inputs = Object.keys(result.metafile.inputs)
@@ -77,6 +79,6 @@ export async function buildCli() {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { ms, bytes, inputs } = await buildCli();
   process.stdout.write(
-    `phiguard CLI built: .build/cli/phiguard.mjs (${(bytes / 1024).toFixed(0)} KB from ${inputs} source files, ${ms} ms)\n`,
+    `phiguard CLI built: .build/cli/phiguard.cjs (${(bytes / 1024).toFixed(0)} KB from ${inputs} source files, ${ms} ms)\n`,
   );
 }
