@@ -1,13 +1,15 @@
 /**
  * `npm run bench [-- --buckets N] [-- --data-stores N] [-- --warm-events N] [-- --drift-events N]
- *   [-- --org-accounts N] [-- --org-buckets N] [-- --skip-bundles] [-- --skip-reliability]`:
+ *   [-- --org-accounts N] [-- --org-buckets N] [-- --skip-bundles] [-- --skip-drift-share]
+ *   [-- --skip-reliability]`:
  * figures printed, never asserted. PHIGUARD_RULE_MODES (e.g. `s3-bucket-versioning=off`) is
  * passed to the sweeps, to compare figures with an earlier catalogue.
  *
  * Starts its own moto server behind a recording proxy, builds an account of the
  * given size, and measures: the emulator's own ceiling; a dry-run and an apply
  * sweep (wall time, resources/s, API calls per resource, client and emulator CPU,
- * peak RSS), and per resource type the calls each compliant resource costs beyond
+ * peak RSS); `phiguard scan` over accounts 0, 50 and 100 % drifted against the bound of
+ * its own calls (scripts/bench/drift-share.ts); and per resource type the calls each compliant resource costs beyond
  * its type's listing; the bundled
  * handlers (size, module load, a cold process handling one event, warm latency
  * over 1,000 compliant-bucket events and over 100 fixes); and DynamoDB calls per
@@ -38,6 +40,9 @@ const { values: args } = parseArgs({
     'skip-bundles': { type: 'boolean', default: false },
     // Faults and bursts (scripts/bench/reliability.ts, its own emulator): about 12 minutes.
     'skip-reliability': { type: 'boolean', default: false },
+    // `phiguard scan` at 0, 50 and 100 % drifted buckets against the bound of its own calls
+    // (scripts/bench/drift-share.ts, its own emulators): about 4 minutes.
+    'skip-drift-share': { type: 'boolean', default: false },
     // The organisation swept with `scan --org`: member accounts, and buckets in each.
     'org-accounts': { type: 'string', default: '10' },
     'org-buckets': { type: 'string', default: '50' },
@@ -260,6 +265,15 @@ try {
   process.stdout.write(
     '  (AWS::Redshift::Cluster: the emulator answers require_ssl=false for every cluster, so none is compliant with\n   every rule there; the reads counted are the same.)\n\n',
   );
+
+  if (!args['skip-drift-share']) {
+    const driftShare = await runChild(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench/drift-share.ts', '--buckets', String(BUCKETS)],
+      {},
+    );
+    process.stdout.write(driftShare.stdout);
+  }
 
   // The organisation: member accounts swept with `scan --org`, each through its member role.
   const ORG_ACCOUNTS = Number(args['org-accounts']);
