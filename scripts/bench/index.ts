@@ -9,7 +9,8 @@
  * given size, and measures: the emulator's own ceiling; a dry-run and an apply
  * sweep (wall time, resources/s, API calls per resource, client and emulator CPU,
  * peak RSS); `phiguard scan` over accounts 0, 50 and 100 % drifted against the bound of
- * its own calls (scripts/bench/drift-share.ts); and per resource type the calls each compliant resource costs beyond
+ * its own calls (scripts/bench/drift-share.ts); apply side by side with Cloud Custodian
+ * when it is installed (scripts/bench/custodian.ts); and per resource type the calls each compliant resource costs beyond
  * its type's listing; the bundled
  * handlers (size, module load, a cold process handling one event, warm latency
  * over 1,000 compliant-bucket events and over 100 fixes); and DynamoDB calls per
@@ -274,6 +275,15 @@ try {
     );
     process.stdout.write(driftShare.stdout);
   }
+  // PHI Guard and Cloud Custodian fixing the same account (skipped, saying why, without `custodian`).
+  const custodian = await runChild(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/bench/custodian.ts', '--buckets', String(Math.min(BUCKETS, 100))],
+    process.env.PHIGUARD_BENCH_CUSTODIAN
+      ? { PHIGUARD_BENCH_CUSTODIAN: process.env.PHIGUARD_BENCH_CUSTODIAN }
+      : {},
+  );
+  process.stdout.write(custodian.stdout);
 
   // The organisation: member accounts swept with `scan --org`, each through its member role.
   const ORG_ACCOUNTS = Number(args['org-accounts']);
