@@ -1,9 +1,10 @@
-import { describeAwsError } from '../aws-errors';
+import { describeAwsError, isTransientAwsError } from '../aws-errors';
 import type { Ledger } from '../ledger/ledger';
 import type { EngineLogger } from '../logger';
 import { notificationsFor } from '../notify/notification';
 import type { NotificationPublisher } from '../notify/queue-publisher';
 import type { Outcome } from '../outcome';
+import { inRetryRounds } from '../retry-rounds';
 import type { Settlement } from '../settlement';
 
 /**
@@ -12,6 +13,15 @@ import type { Settlement } from '../settlement';
  * instead of throwing, so it must not pass unseen.
  */
 export const NOTIFICATIONS_NOT_ENQUEUED = 'notifications not enqueued';
+
+/**
+ * Rounds of the registry's settlement on top of the SDK's retries. A settlement records
+ * fixes already made: given up, the retried event finds its resource compliant and the
+ * registry never learns that PHI Guard fixed it (the reliability benchmark lost 2 of 20
+ * `remediated` entries so at 30 % DynamoDB faults). Sending it again is safe: history
+ * entries have fixed keys, and releases and the event's marker are conditional on the owner.
+ */
+export const SETTLEMENT_ROUNDS = 4;
 
 export interface SettleDeps {
   ledger: Ledger;
@@ -32,13 +42,17 @@ export async function settleAndNotify(
   settlement: Settlement,
   result: { eventId?: string; failed: boolean; outcomes: readonly Outcome[] },
 ): Promise<void> {
-  await deps.ledger.complete({
-    eventId: result.eventId,
-    owner: settlement.owner,
-    failed: result.failed,
-    entries: settlement.entries,
-    releases: settlement.releases,
-  });
+  await inRetryRounds(
+    () =>
+      deps.ledger.complete({
+        eventId: result.eventId,
+        owner: settlement.owner,
+        failed: result.failed,
+        entries: settlement.entries,
+        releases: settlement.releases,
+      }),
+    { rounds: SETTLEMENT_ROUNDS, retryable: isTransientAwsError },
+  );
   if (!deps.publisher) return;
   const notifications = notificationsFor(result.outcomes);
   if (notifications.length === 0) return;

@@ -4,10 +4,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAccessFixed } from '../../local/bucket-read-back';
 import { localClients } from '../../local/clients';
-import { faultInjector } from '../../local/fault-injection';
+import { faultInjector, serverErrorFault } from '../../local/fault-injection';
 import { bucketEvent, inRegion } from '../../local/fixtures';
 import { emulatorEnv } from '../../local/moto-server';
 import {
+  type InjectedFault,
   type RecordedCall,
   type RecordingProxy,
   startRecordingProxy,
@@ -40,6 +41,8 @@ let direct: S3Client;
 let proxy: RecordingProxy;
 let faultsOn = true;
 let injector: ReturnType<typeof faultInjector>;
+/** A test's own fault plan, ahead of the seeded injector. */
+let planned: ((call: RecordedCall) => InjectedFault | undefined) | undefined;
 
 const WRITES = new Set(['PutBucketAcl', 'PutPublicAccessBlock']);
 
@@ -75,7 +78,7 @@ beforeAll(async () => {
   await initLedgerTable(new DynamoDBClient({ region: REGION }), TABLE);
   proxy = await startRecordingProxy(motoEndpoint(), {
     serializeDynamoDb: true,
-    fault: (call) => (faultsOn ? injector.fault(call) : undefined),
+    fault: (call) => (planned ? planned(call) : faultsOn ? injector.fault(call) : undefined),
   });
 });
 
@@ -354,4 +357,36 @@ describe('faults on the event path', () => {
     }
     expect(injector.stats.throttled + injector.stats.serverErrors + injector.stats.resets).toBeGreaterThan(5);
   }, 240_000);
+
+  it('a settlement refused on every SDK attempt is sent again, so the fix it records is not lost', async () => {
+    // Found by the reliability benchmark: the event failed, its retry found the bucket
+    // compliant, and the registry never recorded that PHI Guard had fixed it.
+    const bucket = uniqueName('phi-settle-rounds');
+    await seed.createOpenBucket(direct, bucket);
+    const env = { PHIGUARD_LEDGER_TABLE: TABLE };
+    let refusals = 0;
+    // The registry client makes 4 attempts: all four of the first round refused.
+    planned = (call) => {
+      if (call.operation !== 'TransactWriteItems' || refusals === 4) return undefined;
+      refusals++;
+      return serverErrorFault(call);
+    };
+    try {
+      const report = await processEvent(
+        engineThroughProxy(env),
+        inRegion(bucketEvent('s3/PutBucketAcl.public-read', bucket), FAULT_REGION),
+      );
+      expect(refusals).toBe(4);
+      expect(report.outcomes.find((o) => o.rule === 's3-bucket-public-access')?.status).toBe('remediated');
+    } finally {
+      planned = undefined;
+    }
+    expect(await isFixed(bucket)).toBe(true);
+    const ledger = createTableLedger(TABLE, testConfig(env), new DynamoDBClient({ region: REGION }));
+    const history = await ledger.history({
+      resource: `arn:aws:s3:::${bucket}`,
+      rule: 's3-bucket-public-access',
+    });
+    expect(history.map((h) => h.status)).toEqual(['remediated']);
+  });
 });
