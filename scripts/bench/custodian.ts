@@ -35,7 +35,7 @@ import { type RecordedCall, startRecordingProxy } from '../../local/recording-pr
 import * as seed from '../../local/seed';
 import { mapLimited } from '../../src/concurrency';
 import { table } from './format';
-import { runChild } from './run-child';
+import { runChild, runScanChild } from './run-child';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values: args } = parseArgs({ options: { buckets: { type: 'string', default: '100' } } });
@@ -211,20 +211,9 @@ async function fixWith(tool: 'PHI Guard' | 'Cloud Custodian', custodian?: string
     proxy.reset();
     let ms: number;
     if (tool === 'PHI Guard') {
-      ({ ms } = await runChild(
-        process.execPath,
-        [
-          join(ROOT, 'bin', 'phiguard.js'),
-          'scan',
-          '--apply',
-          '--format',
-          'json',
-          '--region',
-          REGION,
-          ...PHIGUARD_RULES.flatMap((r) => ['--rule', r]),
-        ],
+      ({ ms } = await runScanChild(
+        ['--apply', '--region', REGION, ...PHIGUARD_RULES.flatMap((r) => ['--rule', r])],
         { ...env, PHIGUARD_ACCESS_LOGS_BUCKET: LOG_BUCKET },
-        [0, 2],
       ));
     } else {
       const kms = new KMSClient({ region: REGION });

@@ -5,7 +5,6 @@
  * the wall time against the emulator's bound for the same calls, and what the
  * member roles cost: AssumeRole calls per member account (goal: one per sweep).
  */
-import { join, resolve as resolvePath } from 'node:path';
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -16,10 +15,9 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RecordingProxy } from '../../local/recording-proxy';
 import * as seed from '../../local/seed';
 import { mapLimited } from '../../src/concurrency';
-import { runChild } from './run-child';
+import { runScanChild } from './run-child';
 
 const REGION = 'us-east-1';
-const ROOT = resolvePath(import.meta.dirname, '..', '..');
 /** The S3 rules that need no setting, so every account's buckets are judged alike. */
 export const ORG_RULES = ['s3-bucket-public-access', 's3-bucket-encryption', 's3-bucket-tls-only'];
 
@@ -101,26 +99,14 @@ export async function sweepOrganisation(
   proxy.reset();
   // The management account's own credentials; no registry table (in-memory), no fixed own account.
   const { PHIGUARD_ACCOUNT_ID: _own, PHIGUARD_LEDGER_TABLE: _table, ...base } = env;
-  // Exit 2: findings remain (the public buckets), the expected answer.
-  const { stdout, ms } = await runChild(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'phiguard.js'),
-      'scan',
-      '--org',
-      '--region',
-      REGION,
-      '--format',
-      'json',
-      ...ORG_RULES.flatMap((r) => ['--rule', r]),
-    ],
+  const { stdout, ms } = await runScanChild(
+    ['--org', '--region', REGION, ...ORG_RULES.flatMap((r) => ['--rule', r])],
     {
       ...base,
       AWS_ACCESS_KEY_ID: org.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: org.credentials.secretAccessKey,
       AWS_SESSION_TOKEN: org.credentials.sessionToken,
     },
-    [0, 2],
   );
   const out = JSON.parse(stdout) as { accounts: string[]; outcomes: { status: string }[] };
   const calls = proxy.calls.length;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -34,4 +34,17 @@ export function runChild(
         : reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`)),
     );
   });
+}
+
+/**
+ * `phiguard scan --format json` as a person runs it (the repository's bin, a new process)
+ * with only `env`; `args` are its other options. Exit 2, findings remain, is an answer.
+ */
+export function runScanChild(args: string[], env: Record<string, string>) {
+  return runChild(
+    process.execPath,
+    [join(ROOT, 'bin', 'phiguard.js'), 'scan', '--format', 'json', ...args],
+    env,
+    [0, 2],
+  );
 }
