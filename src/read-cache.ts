@@ -1,7 +1,9 @@
 /**
  * Reads shared between the rules that look at the same resource during one
  * event or one sweep page (the three S3 rules read one bucket's policy once).
- * Promises are cached, so concurrent readers share one call. A fix invalidates
+ * Promises are cached, so concurrent readers share one call; a read that fails is
+ * not kept, so the next reader (a later rule, a read-back's next round) asks again
+ * instead of inheriting a throttled answer. A fix invalidates
  * what it wrote (every read of its resource, unless the type says which reads a
  * write makes stale), so the read-back after a fix (and any later rule) reads
  * live state.
@@ -20,8 +22,13 @@ export class ReadCache {
     }
     let read = reads.get(key) as Promise<T> | undefined;
     if (!read) {
-      read = load();
-      reads.set(key, read);
+      // A loader may answer without a promise (a stand-in, a value known already).
+      const loading = Promise.resolve(load());
+      read = loading;
+      reads.set(key, loading);
+      loading.catch(() => {
+        if (reads.get(key) === loading) reads.delete(key);
+      });
     }
     return read;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { loadFixture } from '../../local/fixtures';
+import { READ_BACK_ROUNDS } from '../../src/engine/decide';
 import { InvalidEventError } from '../../src/errors';
 import { MemoryLedger } from '../../src/ledger/memory-ledger';
 import { MemoryNotificationPublisher } from '../../src/notify/queue-publisher';
@@ -535,6 +536,42 @@ describe('fixes that take time', () => {
     };
     return fake;
   }
+
+  it('reads back again when server errors outlast the SDK retries of the read-back (found by the reliability bench), and gives up as an error after its rounds', async () => {
+    const serverError = () =>
+      Object.assign(new Error('SlowDown'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
+    const fake = fakeRule({ compliant: false });
+    const check = fake.check.getMockImplementation() as NonNullable<
+      ReturnType<typeof fake.check.getMockImplementation>
+    >;
+    // Before the fix the check answers; after it, the first READ_BACK_ROUNDS - 1 read-backs fail.
+    let failures = READ_BACK_ROUNDS - 1;
+    fake.check.mockImplementation(async (...args) => {
+      if (fake.writes.length > 0 && failures-- > 0) throw serverError();
+      return check(...args);
+    });
+    const report = await processEvent(testEngine({ rules: [fake.rule] }), event());
+    expect(report.outcomes[0]).toMatchObject({ status: 'remediated', after: { setting: true } });
+    expect(fake.writes).toEqual(['PutBucketAcl']);
+
+    const failing = fakeRule({ compliant: false });
+    const failingCheck = failing.check.getMockImplementation() as typeof check;
+    failing.check.mockImplementation(async (...args) => {
+      if (failing.writes.length > 0) throw serverError();
+      return failingCheck(...args);
+    });
+    const failed = await processEvent(testEngine({ rules: [failing.rule] }), event()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((failed as EventFailedError).report.outcomes[0]).toMatchObject({
+      status: 'error',
+      reason: 'fix applied but read-back failed: SlowDown (HTTP 503)',
+    });
+    // One check before the fix, then every round's read-back.
+    expect(failing.check).toHaveBeenCalledTimes(1 + READ_BACK_ROUNDS);
+    expect(failing.writes).toEqual(['PutBucketAcl']);
+  });
 
   it('polls the read-back until the fix shows, within the time the plan gives', async () => {
     const fake = slowFix(2, { timeoutSeconds: 5, intervalSeconds: 0.05 });
