@@ -39,11 +39,11 @@ export function loadWithCodeCache(file, cacheFile) {
   const source = readFileSync(file, 'utf8');
   const key = cacheKey(source);
   const cachedData = readCache(cacheFile, key);
+  // No import() hook: a script compiled from a code cache loses it in Node 20, and the hook
+  // is experimental. The bundle has no import() (scripts/build-cli.mjs writes them as require()).
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     cachedData,
-    // The SDK imports node:http and others lazily, with import().
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
   const module = { exports: {}, id: file, filename: file, loaded: false };

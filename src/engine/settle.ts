@@ -15,11 +15,12 @@ import type { Settlement } from '../settlement';
 export const NOTIFICATIONS_NOT_ENQUEUED = 'notifications not enqueued';
 
 /**
- * Rounds of the registry's settlement on top of the SDK's retries. A settlement records
- * fixes already made: given up, the retried event finds its resource compliant and the
- * registry never learns that PHI Guard fixed it (the reliability benchmark lost 2 of 20
- * `remediated` entries so at 30 % DynamoDB faults). Sending it again is safe: history
- * entries have fixed keys, and releases and the event's marker are conditional on the owner.
+ * Rounds of the registry's settlement on top of the SDK's retries (whose token bucket a
+ * run of faults drains). A settlement records fixes already made: given up, the retried
+ * event finds its resource compliant and the registry never learns that PHI Guard fixed
+ * it — the gap the reliability benchmark found for read-backs (see READ_BACK_ROUNDS).
+ * Sending it again is safe: history entries have fixed keys, and releases and the
+ * event's marker are conditional on the owner.
  */
 export const SETTLEMENT_ROUNDS = 4;
 
