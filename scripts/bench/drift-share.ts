@@ -89,6 +89,8 @@ export interface DriftShareRow {
   ratioRange: [number, number];
   callsPerBucket: number;
   findings: number;
+  /** The scan's first byte of output (its registry notice on stderr), after its start. */
+  firstLineSeconds: number;
 }
 
 async function measure(share: number): Promise<DriftShareRow> {
@@ -117,14 +119,16 @@ async function measure(share: number): Promise<DriftShareRow> {
     };
     let calls: RecordedCall[] = [];
     let findings = 0;
+    const firstLines: number[] = [];
     const scan = async () => {
       proxy.reset();
       // Exit 2: findings remain, the expected answer wherever a bucket is drifted.
-      const { stdout, ms } = await runScanChild(
+      const { stdout, ms, firstOutputMs } = await runScanChild(
         ['--region', REGION, ...S3_RULES.flatMap((r) => ['--rule', r])],
         env,
       );
       calls = [...proxy.calls];
+      if (firstOutputMs !== undefined) firstLines.push(firstOutputMs);
       findings = (JSON.parse(stdout) as { outcomes: { status: string }[] }).outcomes.filter(
         (o) => o.status === 'would-remediate' || o.status === 'ticket',
       ).length;
@@ -133,6 +137,7 @@ async function measure(share: number): Promise<DriftShareRow> {
     // A first scan, not counted, warms the emulator (moto loads an API's code on its first
     // call) and records the calls the bound sends.
     await scan();
+    firstLines.length = 0;
     const scans: number[] = [];
     const bounds: number[] = [];
     const ratios: number[] = [];
@@ -157,6 +162,7 @@ async function measure(share: number): Promise<DriftShareRow> {
       ratioRange: [Math.min(...ratios), Math.max(...ratios)],
       callsPerBucket: calls.length / (BUCKETS + 1),
       findings,
+      firstLineSeconds: median(firstLines) / 1000,
     };
   } finally {
     await proxy.close();
@@ -180,6 +186,7 @@ process.stdout.write(
       'scan/bound (median)',
       'rounds from–to',
       'findings',
+      'first line s',
     ],
     rows.map((r) => [
       r.driftedPercent,
@@ -190,6 +197,7 @@ process.stdout.write(
       r.ratio,
       r.ratioRange.map((x) => x.toFixed(2)).join('–'),
       r.findings,
+      r.firstLineSeconds,
     ]),
   )}\n\n`,
 );

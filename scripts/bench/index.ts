@@ -8,7 +8,7 @@
  * Starts its own moto server behind a recording proxy, builds an account of the
  * given size, and measures: the emulator's own ceiling; a dry-run and an apply
  * sweep (wall time, resources/s, API calls per resource, client and emulator CPU,
- * peak RSS); `phiguard scan` over accounts 0, 50 and 100 % drifted against the bound of
+ * peak RSS); the CLI's start against a bare node start; `phiguard scan` over accounts 0, 50 and 100 % drifted against the bound of
  * its own calls (scripts/bench/drift-share.ts); apply side by side with Cloud Custodian
  * when it is installed (scripts/bench/custodian.ts); and per resource type the calls each compliant resource costs beyond
  * its type's listing; the bundled
@@ -265,6 +265,21 @@ try {
   );
   process.stdout.write(
     '  (AWS::Redshift::Cluster: the emulator answers require_ssl=false for every cluster, so none is compliant with\n   every rule there; the reads counted are the same.)\n\n',
+  );
+
+  // How fast the CLI starts (no emulator needed); a scan's first line is in the drift-share table.
+  const { measureCliStart } = await import('./cli-start');
+  const start = await measureCliStart();
+  report.cliStart = start;
+  process.stdout.write(
+    `${table(
+      ['CLI start (a new process; median of 5, code cache written)', 'ms', 'x bare node'],
+      [
+        ['node -e 0', start.bareNodeMs, 1],
+        ['phiguard rules --json', start.rulesJsonMs, start.rulesJsonMs / start.bareNodeMs],
+        ['phiguard --help', start.helpMs, start.helpMs / start.bareNodeMs],
+      ],
+    )}\n\n`,
   );
 
   if (!args['skip-drift-share']) {

@@ -5,15 +5,16 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /**
  * Runs a measured child process from the repository's root with only `env` (and
- * PATH, HOME); resolves with its stdout and wall time when it exits with one of
- * `okExitCodes` (a scan with findings exits 2), rejects with its stderr otherwise.
+ * PATH, HOME); resolves with its stdout, wall time and the time to its first byte of
+ * output (stdout or stderr) when it exits with one of `okExitCodes` (a scan with
+ * findings exits 2), rejects with its stderr otherwise.
  */
 export function runChild(
   command: string,
   argv: string[],
   env: Record<string, string>,
   okExitCodes: readonly number[] = [0],
-): Promise<{ stdout: string; ms: number }> {
+): Promise<{ stdout: string; ms: number; firstOutputMs: number | undefined }> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(command, argv, {
@@ -22,15 +23,21 @@ export function runChild(
     });
     let stdout = '';
     let stderr = '';
+    let firstOutputMs: number | undefined;
+    const first = () => {
+      firstOutputMs ??= performance.now() - started;
+    };
     child.stdout.on('data', (chunk) => {
+      first();
       stdout += chunk;
     });
     child.stderr.on('data', (chunk) => {
+      first();
       stderr += chunk;
     });
     child.on('close', (code) =>
       code !== null && okExitCodes.includes(code)
-        ? resolvePromise({ stdout, ms: performance.now() - started })
+        ? resolvePromise({ stdout, ms: performance.now() - started, firstOutputMs })
         : reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`)),
     );
   });
