@@ -20,17 +20,15 @@ export class ReadCache {
       reads = new Map();
       this.byResource.set(resource, reads);
     }
-    let read = reads.get(key) as Promise<T> | undefined;
-    if (!read) {
-      // A loader may answer without a promise (a stand-in, a value known already).
-      const loading = Promise.resolve(load());
-      read = loading;
-      reads.set(key, loading);
-      loading.catch(() => {
-        if (reads.get(key) === loading) reads.delete(key);
-      });
-    }
-    return read;
+    const read = reads.get(key) as Promise<T> | undefined;
+    if (read) return read;
+    // A loader may answer without a promise (a stand-in, a value known already).
+    const loading = Promise.resolve(load());
+    reads.set(key, loading);
+    loading.catch(() => {
+      if (reads.get(key) === loading) reads.delete(key);
+    });
+    return loading;
   }
 
   /** Stores a read already made (by a batch read of many resources), unless one is cached. */

@@ -29,6 +29,7 @@ import {
   GetPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { blocksAllPublicAccess, grantsToEveryone } from '../../local/bucket-read-back';
 import { localClients } from '../../local/clients';
 import { emulatorEnv, startMotoServer } from '../../local/moto-server';
 import { type RecordedCall, startRecordingProxy } from '../../local/recording-proxy';
@@ -141,9 +142,6 @@ function findCustodian(): { command: string } | { missing: string } {
   };
 }
 
-const grantsEveryone = (grantee?: { URI?: string }) =>
-  grantee?.URI?.endsWith('/global/AllUsers') || grantee?.URI?.endsWith('/global/AuthenticatedUsers');
-
 /**
  * Which of the six settings a bucket now meets, read straight from the emulator. A public
  * policy statement is left in place by both (Block Public Access makes it void; PHI Guard
@@ -168,15 +166,10 @@ async function settingsMet(s3: S3Client, bucket: string): Promise<Record<string,
         ).Statement
       : []
   ).map((s) => ({ ...s, text: JSON.stringify(s) }));
-  const config = block?.PublicAccessBlockConfiguration;
   return {
-    'public ACL removed': !(acl?.Grants ?? []).some((g) => grantsEveryone(g.Grantee)),
-    'Block Public Access on': Boolean(
-      config?.BlockPublicAcls &&
-        config.IgnorePublicAcls &&
-        config.BlockPublicPolicy &&
-        config.RestrictPublicBuckets,
-    ),
+    // The public-access rule's two settings, judged as the fault tests judge them.
+    'public ACL removed': !grantsToEveryone(acl?.Grants),
+    'Block Public Access on': blocksAllPublicAccess(block?.PublicAccessBlockConfiguration),
     'TLS-only statement': statements.some(
       (s) => s.Effect === 'Deny' && s.text.includes('aws:SecureTransport'),
     ),

@@ -8,10 +8,10 @@
  * Starts its own moto server behind a recording proxy, builds an account of the
  * given size, and measures: the emulator's own ceiling; a dry-run and an apply
  * sweep (wall time, resources/s, API calls per resource, client and emulator CPU,
- * peak RSS); the CLI's start against a bare node start; `phiguard scan` over accounts 0, 50 and 100 % drifted against the bound of
- * its own calls (scripts/bench/drift-share.ts); apply side by side with Cloud Custodian
- * when it is installed (scripts/bench/custodian.ts); and per resource type the calls each compliant resource costs beyond
- * its type's listing; the bundled
+ * peak RSS); the CLI's start against a bare node start; `phiguard scan` over accounts
+ * 0, 50 and 100 % drifted against the bound of its own calls (scripts/bench/drift-share.ts);
+ * apply side by side with Cloud Custodian when it is installed (scripts/bench/custodian.ts);
+ * per resource type the calls each compliant resource costs beyond its type's listing; the bundled
  * handlers (size, module load, a cold process handling one event, warm latency
  * over 1,000 compliant-bucket events and over 100 fixes); and DynamoDB calls per
  * event; and an organisation of member accounts swept with `scan --org` (wall time
@@ -42,7 +42,7 @@ const { values: args } = parseArgs({
     // Faults and bursts (scripts/bench/reliability.ts, its own emulator): about 12 minutes.
     'skip-reliability': { type: 'boolean', default: false },
     // `phiguard scan` at 0, 50 and 100 % drifted buckets against the bound of its own calls
-    // (scripts/bench/drift-share.ts, its own emulators): about 4 minutes.
+    // (scripts/bench/drift-share.ts, its own emulators): about 6 minutes.
     'skip-drift-share': { type: 'boolean', default: false },
     // The organisation swept with `scan --org`: member accounts, and buckets in each.
     'org-accounts': { type: 'string', default: '10' },
